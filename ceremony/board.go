@@ -1,0 +1,268 @@
+package ceremony
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"conclave/ceremony/group"
+)
+
+// Steps of the key ceremony as the board sees it (docs/protocol.md §6).
+const (
+	StepEnrol    = "enrol"
+	StepDeal     = "deal"
+	StepComplete = "complete"
+)
+
+// Steps lists the key ceremony's steps in order, for people.
+var Steps = []string{StepEnrol, StepDeal, StepVerify, StepReveal, StepConfirm, StepComplete}
+
+// Progress is where the ceremony stands: the step, and who is awaited.
+type Progress struct {
+	Step    string
+	Waiting []string // who the step waits for, in plain words
+	Ready   bool     // whether the coordinator can move to the next step
+}
+
+// Progress describes the ceremony given the last bundle step the
+// coordinator issued ("" if none).
+func (s *State) Progress(issued string) Progress {
+	if s.manifest == nil {
+		p := Progress{Step: StepEnrol}
+		if s.call == nil {
+			return p
+		}
+		missing := int(s.Call.Members) - len(s.cards)
+		if missing > 0 {
+			p.Waiting = append(p.Waiting, fmt.Sprintf("%d more card(s)", missing))
+		}
+		p.Ready = missing == 0
+		return p
+	}
+	var kind Kind
+	var who []uint64
+	p := Progress{}
+	switch issued {
+	case "":
+		p.Step, kind, who = StepDeal, KindDeal, s.all()
+	case StepVerify:
+		p.Step, kind, who = StepVerify, KindComplaints, s.all()
+	case StepReveal:
+		p.Step, kind, who = StepReveal, KindReveal, s.Accused()
+	default:
+		if s.Complete() {
+			return Progress{Step: StepComplete}
+		}
+		p.Step, kind, who = StepConfirm, KindConfirm, s.qualified()
+	}
+	for _, i := range who {
+		if !s.Has(kind, i) {
+			p.Waiting = append(p.Waiting, s.who(i))
+		}
+	}
+	p.Ready = len(p.Waiting) == 0
+	return p
+}
+
+func (s *State) all() []uint64 {
+	out := make([]uint64, len(s.Members))
+	for i := range out {
+		out[i] = uint64(i + 1)
+	}
+	return out
+}
+
+// Next returns what the members need for the current step, moving the
+// ceremony on when the step is done (docs/protocol.md §6): the call while
+// members enrol, the manifest once all have, then bundles. issued is the last
+// bundle step given out; the returned step is the one to record. When
+// withoutMissing is set, a deal or reveal step closes without the members
+// who are missing, who are then disqualified.
+func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step string, err error) {
+	p := s.Progress(issued)
+	switch p.Step {
+	case StepEnrol:
+		if s.call == nil {
+			return nil, "", errors.New("ceremony: the board has no call")
+		}
+		if !p.Ready {
+			return s.call, issued, nil
+		}
+		m, err := s.NewManifest()
+		return m, issued, err
+	case StepDeal:
+		if !p.Ready && !withoutMissing {
+			return s.manifest, issued, nil
+		}
+		if len(s.deals) == 0 {
+			return nil, "", errors.New("ceremony: no member has dealt yet")
+		}
+		return s.NewBundle(StepVerify), StepVerify, nil
+	case StepVerify:
+		if !p.Ready {
+			return s.NewBundle(StepVerify), issued, nil
+		}
+		if len(s.Accused()) > 0 {
+			return s.NewBundle(StepReveal), StepReveal, nil
+		}
+		return s.NewBundle(StepConfirm), StepConfirm, nil
+	case StepReveal:
+		if !p.Ready && !withoutMissing {
+			return s.NewBundle(StepReveal), issued, nil
+		}
+		return s.NewBundle(StepConfirm), StepConfirm, nil
+	case StepConfirm:
+		return s.NewBundle(StepConfirm), issued, nil
+	}
+	if len(s.reqOrder) > 0 {
+		return s.requests[s.reqOrder[len(s.reqOrder)-1]].env, issued, nil
+	}
+	k, err := s.ElectionKeyFile()
+	return k, issued, err
+}
+
+// NewManifest fixes the ceremony from the call and the n cards taken in
+// (docs/protocol.md §5.3).
+func (s *State) NewManifest() (*Envelope, error) {
+	if s.manifest != nil {
+		return s.manifest, nil
+	}
+	if s.call == nil || uint64(len(s.cards)) != s.Call.Members {
+		return nil, fmt.Errorf("ceremony: the manifest needs the cards of all %d members; %d have arrived", s.Call.Members, len(s.cards))
+	}
+	m := Manifest{Call: s.call.Bytes()}
+	for _, c := range s.Cards() {
+		m.Cards = append(m.Cards, c.Bytes())
+	}
+	body := marshal(&m)
+	id := newTranscript(tagCeremony).bytes(body).id()
+	return &Envelope{Version: Version, Kind: KindManifest, Ceremony: id[:], Body: body}, nil
+}
+
+// NewBundle gathers every message of the ceremony for the given step.
+func (s *State) NewBundle(step string) *Envelope {
+	b := Bundle{Step: step}
+	for _, e := range s.Messages() {
+		if e.Kind == KindCall || e.Kind == KindCard {
+			continue // the manifest holds them
+		}
+		if kindRank[e.Kind] > kindRank[KindConfirm] {
+			continue
+		}
+		b.Messages = append(b.Messages, e.Bytes())
+	}
+	return newEnvelope(KindBundle, s.ID[:], 0, &b)
+}
+
+// ElectionKeyFile publishes the election key with the manifest and every
+// confirmation behind it (docs/protocol.md §5.9).
+func (s *State) ElectionKeyFile() (*Envelope, error) {
+	if !s.Complete() {
+		return nil, errors.New("ceremony: the key ceremony is not complete: the election key is not final yet")
+	}
+	qual := s.qualified()
+	k := ElectionKeyFile{ElectionKey: s.ElectionKey(qual).Bytes(), Manifest: s.manifest.Bytes()}
+	for _, j := range qual {
+		k.Confirmations = append(k.Confirmations, s.confirms[j].env.Bytes())
+	}
+	return newEnvelope(KindElectionKey, s.ID[:], 0, &k), nil
+}
+
+// ElectionKey is a published election key, checked.
+type ElectionKey struct {
+	Key         *group.Element
+	Ceremony    ID
+	Title       string
+	Close       int64
+	Threshold   uint64
+	Qualified   []uint64
+	Fingerprint string
+}
+
+// ParseElectionKey checks an election key file: the manifest, and that the
+// confirmations of enough members, each signed by the member named in the
+// manifest, all state this key and the same transcript (docs/protocol.md
+// §5.9).
+func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
+	if e.Kind != KindElectionKey {
+		return nil, fmt.Errorf("ceremony: this is a %s message, not an election key", e.Kind)
+	}
+	var k ElectionKeyFile
+	if err := e.decodeBody(&k); err != nil {
+		return nil, err
+	}
+	me, err := ParseEnvelope(k.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	call, _, members, id, err := ParseManifest(me)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(e.Ceremony, id[:]) {
+		return nil, errors.New("ceremony: the election key file names another ceremony than its manifest")
+	}
+	y, err := decodeElement(k.ElectionKey)
+	if err != nil || y.IsIdentity() {
+		return nil, errors.New("ceremony: the election key is not a valid group element")
+	}
+	var qual []uint64
+	var transcript []byte
+	for n, cb := range k.Confirmations {
+		ce, err := ParseEnvelope(cb)
+		if err != nil {
+			return nil, err
+		}
+		if ce.Kind != KindConfirm || !bytes.Equal(ce.Ceremony, id[:]) || ce.Sender < 1 || ce.Sender > uint64(len(members)) {
+			return nil, errors.New("ceremony: the election key file holds a confirmation of another ceremony or member")
+		}
+		if !ce.verifySignature(members[ce.Sender-1].SigningKey) {
+			return nil, fmt.Errorf("ceremony: the confirmation of %s in the election key file is not signed by that member", members[ce.Sender-1].Label())
+		}
+		var c Confirm
+		if err := ce.decodeBody(&c); err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(c.ElectionKey, k.ElectionKey) {
+			return nil, fmt.Errorf("ceremony: %s confirmed another election key", members[ce.Sender-1].Label())
+		}
+		if n == 0 {
+			transcript, qual = c.Transcript, c.Qualified
+		}
+		if !bytes.Equal(transcript, c.Transcript) || !slices.Equal(qual, c.Qualified) {
+			return nil, errors.New("ceremony: the members in the election key file confirmed different transcripts")
+		}
+		if n >= len(qual) || ce.Sender != qual[n] {
+			return nil, errors.New("ceremony: the confirmations are not those of the qualified members, in order")
+		}
+	}
+	if len(k.Confirmations) == 0 || len(k.Confirmations) != len(qual) {
+		return nil, errors.New("ceremony: the election key file lacks the confirmation of some qualified members")
+	}
+	if uint64(len(qual)) < call.Threshold {
+		return nil, errors.New("ceremony: fewer members qualified than the threshold")
+	}
+	return &ElectionKey{Key: y, Ceremony: id, Title: call.Title, Close: call.Close, Threshold: call.Threshold,
+		Qualified: qual, Fingerprint: Fingerprint(k.ElectionKey)}, nil
+}
+
+// Summary lists the members and what each has sent, for the coordinator's
+// board.
+func (s *State) Summary() string {
+	var b strings.Builder
+	for _, m := range s.Members {
+		fmt.Fprintf(&b, "%-28s", m.Label())
+		for _, k := range []Kind{KindDeal, KindComplaints, KindReveal, KindConfirm} {
+			mark := "-"
+			if s.Has(k, m.Index) {
+				mark = "yes"
+			}
+			fmt.Fprintf(&b, " %s:%s", k, mark)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

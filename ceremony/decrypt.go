@@ -1,0 +1,586 @@
+package ceremony
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+
+	"conclave/ceremony/group"
+)
+
+// CiphertextSize is the size of an encoded ElGamal ciphertext: A || B
+// (docs/protocol.md §7.1).
+const CiphertextSize = 2 * group.ElementSize
+
+// Limits of a decryption request (docs/protocol.md §7.2).
+const (
+	MaxCiphertexts = 1 << 24
+	MaxOptions     = 1 << 16
+	MaxBound       = 1 << 40
+)
+
+// chunkSize is how many ciphertexts a worker handles at once: large enough
+// for multi-scalar multiplication to pay, small enough to keep memory flat.
+const chunkSize = 512
+
+// Encrypt returns the exponential ElGamal encryption of m under the election
+// key y: (r·G, m·G + r·Y), encoded as A || B (docs/protocol.md §7.1).
+func Encrypt(y *group.Element, m uint64, rand io.Reader) ([]byte, error) {
+	var seed [64]byte
+	if _, err := io.ReadFull(rand, seed[:]); err != nil {
+		return nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+	}
+	r, _ := group.NewScalar().SetUniformBytes(seed[:])
+	defer r.Zeroize()
+	a := group.NewIdentityElement().ScalarBaseMult(r)
+	b := group.NewIdentityElement().ScalarMult(r, y)
+	b.Add(b, group.NewIdentityElement().ScalarBaseMult(group.NewScalar().SetUint64(m)))
+	return append(a.Bytes(), b.Bytes()...), nil
+}
+
+// AddCiphertexts adds two batches of ciphertexts component-wise, which adds
+// their plaintexts (the homomorphic tally).
+func AddCiphertexts(x, y []byte) ([]byte, error) {
+	if len(x) != len(y) || len(x)%CiphertextSize != 0 {
+		return nil, errors.New("ceremony: cannot add ciphertext batches of different sizes")
+	}
+	out := make([]byte, len(x))
+	for k := 0; k < len(x); k += group.ElementSize {
+		p, err := decodeElement(x[k : k+group.ElementSize])
+		if err != nil {
+			return nil, fmt.Errorf("ceremony: ciphertext %d is not valid", k/CiphertextSize+1)
+		}
+		q, err := decodeElement(y[k : k+group.ElementSize])
+		if err != nil {
+			return nil, fmt.Errorf("ceremony: ciphertext %d is not valid", k/CiphertextSize+1)
+		}
+		copy(out[k:], p.Add(p, q).Bytes())
+	}
+	return out, nil
+}
+
+// parallel runs f over [0, n) in chunks of chunkSize on every core. It
+// returns the first error.
+func parallel(n int, f func(chunk, lo, hi int) error) error {
+	chunks := (n + chunkSize - 1) / chunkSize
+	workers := min(runtime.GOMAXPROCS(0), chunks)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		next     int
+		firstErr error
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				c := next
+				next++
+				stop := firstErr != nil
+				mu.Unlock()
+				if stop || c >= chunks {
+					return
+				}
+				lo := c * chunkSize
+				if err := f(c, lo, min(lo+chunkSize, n)); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+type requestInfo struct {
+	env  *Envelope
+	id   ID
+	body Request
+	n    int
+}
+
+// checkRequestBody checks a request's fields and every ciphertext's encoding.
+func checkRequestBody(r *Request) error {
+	if err := checkName("request label", r.Label, MaxTitle); err != nil {
+		return err
+	}
+	if r.Options < 1 || r.Options > MaxOptions {
+		return fmt.Errorf("ceremony: a request has 1 to %d options, not %d", MaxOptions, r.Options)
+	}
+	n := len(r.Ciphertexts) / CiphertextSize
+	if len(r.Ciphertexts)%CiphertextSize != 0 || n == 0 || n > MaxCiphertexts {
+		return fmt.Errorf("ceremony: a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, len(r.Ciphertexts))
+	}
+	switch r.Kind {
+	case RequestTally:
+		if uint64(n) != r.Options {
+			return fmt.Errorf("ceremony: a tally holds one ciphertext per option: %d options but %d ciphertexts", r.Options, n)
+		}
+		if r.Bound < 1 || r.Bound > MaxBound {
+			return fmt.Errorf("ceremony: the bound of a tally (the number of ballots) must be 1 to %d, not %d", uint64(MaxBound), r.Bound)
+		}
+	case RequestBallots:
+		if r.Bound != r.Options {
+			return fmt.Errorf("ceremony: single ballots decrypt to an option number 1..%d, so the bound must be %d, not %d", r.Options, r.Options, r.Bound)
+		}
+	default:
+		return fmt.Errorf("ceremony: unknown kind of request %q (want %q or %q)", r.Kind, RequestTally, RequestBallots)
+	}
+	return parallel(n, func(_, lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			ct := r.Ciphertexts[k*CiphertextSize:]
+			a, err := decodeElement(ct[:32])
+			if err != nil || a.IsIdentity() {
+				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", k+1)
+			}
+			if _, err := decodeElement(ct[32:64]); err != nil {
+				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid (its second half is not a group element)", k+1)
+			}
+		}
+		return nil
+	})
+}
+
+// NewRequest prepares a decryption request for a completed ceremony
+// (docs/protocol.md §7.2). ciphertexts holds N ciphertexts of 64 bytes.
+func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertexts []byte) (*Envelope, error) {
+	if !s.Complete() {
+		return nil, errors.New("ceremony: the key ceremony is not complete: there is nothing to decrypt with yet")
+	}
+	r := Request{Label: label, Kind: kind, Options: options, Bound: bound, Ciphertexts: ciphertexts}
+	if err := checkRequestBody(&r); err != nil {
+		return nil, err
+	}
+	return newEnvelope(KindRequest, s.ID[:], 0, &r), nil
+}
+
+func (s *State) addRequest(e *Envelope) (string, error) {
+	if !s.Complete() {
+		return "", errors.New("ceremony: a decryption request arrived before the key ceremony completed")
+	}
+	id := e.ID()
+	if _, ok := s.requests[id]; ok {
+		return "", ErrDuplicate
+	}
+	var r Request
+	if err := e.decodeBody(&r); err != nil {
+		return "", err
+	}
+	if err := checkRequestBody(&r); err != nil {
+		return "", err
+	}
+	n := len(r.Ciphertexts) / CiphertextSize
+	s.requests[id] = &requestInfo{env: e, id: id, body: r, n: n}
+	s.reqOrder = append(s.reqOrder, id)
+	s.answers[id] = map[uint64]*answerInfo{}
+	return fmt.Sprintf("request %q (%s): %d ciphertexts, fingerprint %s", r.Label, r.Kind, n, id.Fingerprint()), nil
+}
+
+// RequestSummary is what a member sees of a request before unlocking
+// anything (docs/protocol.md §7.2).
+type RequestSummary struct {
+	ID          ID
+	Ceremony    ID
+	Label       string
+	Kind        string
+	Options     uint64
+	Bound       uint64
+	Ciphertexts int
+}
+
+// Summarize checks a request on its own and describes it.
+func Summarize(e *Envelope) (RequestSummary, error) {
+	if e.Kind != KindRequest {
+		return RequestSummary{}, fmt.Errorf("ceremony: this is a %s message, not a decryption request", e.Kind)
+	}
+	var r Request
+	if err := e.decodeBody(&r); err != nil {
+		return RequestSummary{}, err
+	}
+	if err := checkRequestBody(&r); err != nil {
+		return RequestSummary{}, err
+	}
+	return RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
+		Options: r.Options, Bound: r.Bound, Ciphertexts: len(r.Ciphertexts) / CiphertextSize}, nil
+}
+
+// weightSeed binds the batched proof's weights to the whole statement: the
+// ceremony, the request (and so every A_k), the member, Y_j and every D_k
+// (docs/protocol.md §7.3).
+func weightSeed(ceremony, request ID, j uint64, yj *group.Element, shares []byte) []byte {
+	return newTranscript(tagWeights).bytes(ceremony[:]).bytes(request[:]).uint(j).element(yj).bytes(shares).sum()
+}
+
+// weight returns d_k: the first 16 bytes of H("conclave/v1/decryption-weight",
+// seed, k) read as a little-endian 128-bit integer (docs/protocol.md §7.3).
+func weight(seed []byte, k int) *group.Scalar {
+	h := newTranscript(tagWeight).bytes(seed).uint(uint64(k)).sum()
+	var b [32]byte
+	copy(b[:16], h[:16])
+	s, _ := group.NewScalar().SetCanonicalBytes(b[:])
+	return s
+}
+
+// composite returns Σ d_k·P_k over the elements encoded at stride in data
+// (offset off), using every core. It also returns the decoded count check.
+func composite(seed []byte, data []byte, stride, off, n int, what string) (*group.Element, error) {
+	partial := make([]*group.Element, (n+chunkSize-1)/chunkSize)
+	err := parallel(n, func(c, lo, hi int) error {
+		ws := make([]*group.Scalar, 0, hi-lo)
+		ps := make([]*group.Element, 0, hi-lo)
+		for k := lo; k < hi; k++ {
+			p, err := decodeElement(data[k*stride+off : k*stride+off+group.ElementSize])
+			if err != nil {
+				return fmt.Errorf("%s %d is not a valid group element", what, k+1)
+			}
+			ws = append(ws, weight(seed, k))
+			ps = append(ps, p)
+		}
+		partial[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, ps)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum := group.NewIdentityElement()
+	for _, p := range partial {
+		sum.Add(sum, p)
+	}
+	return sum, nil
+}
+
+func decryptionContext(ceremony, request ID, j uint64) [][]byte {
+	return [][]byte{ceremony[:], uintBytes(j), request[:]}
+}
+
+// partialDecrypt computes D_k = x·A_k for every ciphertext and the batched
+// proof that log_G Y_j = log_A_k D_k for all k (docs/protocol.md §7.3).
+func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts []byte, rand io.Reader) (shares, proofBytes []byte, err error) {
+	n := len(ciphertexts) / CiphertextSize
+	shares = make([]byte, n*group.ElementSize)
+	err = parallel(n, func(_, lo, hi int) error {
+		for k := lo; k < hi; k++ {
+			a, err := decodeElement(ciphertexts[k*CiphertextSize : k*CiphertextSize+32])
+			if err != nil {
+				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid", k+1)
+			}
+			copy(shares[k*group.ElementSize:], a.ScalarMult(x, a).Bytes())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	yj := group.NewIdentityElement().ScalarBaseMult(x)
+	seed := weightSeed(ceremony, request, j, yj, shares)
+	m, err := composite(seed, ciphertexts, CiphertextSize, 0, n, "ciphertext")
+	if err != nil {
+		return nil, nil, err
+	}
+	z := group.NewIdentityElement().ScalarMult(x, m)
+	p, err := prove(tagProofDecryption, decryptionContext(ceremony, request, j), x,
+		[]*group.Element{nil, m}, []*group.Element{yj, z}, rand)
+	if err != nil {
+		return nil, nil, err
+	}
+	return shares, p.bytes(), nil
+}
+
+// verifyPartial checks member j's answer against its verification key.
+func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertexts, shares, proofBytes []byte) error {
+	n := len(ciphertexts) / CiphertextSize
+	if len(shares) != n*group.ElementSize {
+		return fmt.Errorf("it holds %d bytes of decryption shares, want %d (32 for each of the %d ciphertexts)", len(shares), n*group.ElementSize, n)
+	}
+	p, err := parseProof(proofBytes)
+	if err != nil {
+		return err
+	}
+	seed := weightSeed(ceremony, request, j, yj, shares)
+	m, err := composite(seed, ciphertexts, CiphertextSize, 0, n, "ciphertext")
+	if err != nil {
+		return err
+	}
+	z, err := composite(seed, shares, group.ElementSize, 0, n, "decryption share")
+	if err != nil {
+		return err
+	}
+	if !verifyProof(tagProofDecryption, decryptionContext(ceremony, request, j),
+		[]*group.Element{nil, m}, []*group.Element{yj, z}, p) {
+		return errors.New("its proof of correct decryption does not verify")
+	}
+	return nil
+}
+
+type answerInfo struct {
+	env   *Envelope
+	id    ID
+	body  Answer
+	valid bool
+	fault string // why an answer signed by its member is not a correct decryption
+}
+
+func (s *State) addAnswer(e *Envelope) (string, error) {
+	j := e.Sender
+	m, _ := s.Member(j)
+	var a Answer
+	if err := e.decodeBody(&a); err != nil {
+		return "", err
+	}
+	var rid ID
+	if len(a.Request) != len(rid) {
+		return "", fmt.Errorf("ceremony: the answer of %s does not name a request", m.Label())
+	}
+	copy(rid[:], a.Request)
+	req := s.requests[rid]
+	if req == nil {
+		return "", fmt.Errorf("ceremony: the answer of %s is for request %s, which is not on this board: take in the request first", m.Label(), rid.Fingerprint())
+	}
+	qual := s.qualified()
+	if !slices.Contains(qual, j) {
+		return "", fmt.Errorf("ceremony: %s was disqualified during the key ceremony and holds no share", m.Label())
+	}
+	id := e.ID()
+	if prev := s.answers[rid][j]; prev != nil {
+		if prev.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already answered request %s with a different answer", m.Label(), rid.Fingerprint())
+	}
+	info := &answerInfo{env: e, id: id, body: a, valid: true}
+	if err := verifyPartial(s.VerificationKey(qual, j), s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
+		info.valid, info.fault = false, err.Error()
+	}
+	s.answers[rid][j] = info
+	if !info.valid {
+		return fmt.Sprintf("answer of %s to request %s: signed, but NOT a correct decryption (%s): it will be skipped", m.Label(), rid.Fingerprint(), info.fault), nil
+	}
+	return fmt.Sprintf("answer of %s to request %s: signed, proof of correct decryption verifies", m.Label(), rid.Fingerprint()), nil
+}
+
+// Requests returns the IDs of the decryption requests, in arrival order.
+func (s *State) Requests() []ID { return slices.Clone(s.reqOrder) }
+
+// RequestInfo describes request id.
+func (s *State) RequestInfo(id ID) (Request, bool) {
+	r := s.requests[id]
+	if r == nil {
+		return Request{}, false
+	}
+	return r.body, true
+}
+
+// AnswerStatus says which members answered request id, and which answers
+// are not correct decryptions and why.
+func (s *State) AnswerStatus(id ID) (valid []uint64, invalid map[uint64]string) {
+	invalid = map[uint64]string{}
+	for j := uint64(1); j <= uint64(len(s.Members)); j++ {
+		if a := s.answers[id][j]; a != nil {
+			if a.valid {
+				valid = append(valid, j)
+			} else {
+				invalid[j] = a.fault
+			}
+		}
+	}
+	return valid, invalid
+}
+
+// Combine decrypts request id from the first t valid answers (by member
+// index): M_k = B_k − Σ λ_j·D_jk, then the bounded discrete logarithm of
+// each M_k (docs/protocol.md §7.4). It returns the result message.
+func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
+	req := s.requests[id]
+	if req == nil {
+		return nil, nil, fmt.Errorf("ceremony: request %s is not on this board", id.Fingerprint())
+	}
+	valid, invalid := s.AnswerStatus(id)
+	t := int(s.Call.Threshold)
+	if len(valid) < t {
+		msg := fmt.Sprintf("ceremony: %d valid answers to request %s, and %d are needed", len(valid), id.Fingerprint(), t)
+		for j, why := range invalid {
+			msg += fmt.Sprintf("; %s was skipped: %s", s.who(j), why)
+		}
+		return nil, nil, errors.New(msg)
+	}
+	used := valid[:t]
+	pts, err := s.combine(req, used)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := Result{Request: id[:], Plaintexts: pts}
+	for _, j := range used {
+		aid := s.answers[id][j].id
+		r.Answers = append(r.Answers, aid[:])
+	}
+	return newEnvelope(KindResult, s.ID[:], 0, &r), pts, nil
+}
+
+func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
+	lambda := lagrangeAtZero(used)
+	for _, l := range lambda {
+		l.Negate(l)
+	}
+	bound := req.body.Bound
+	table := newDlogTable(bound)
+	pts := make([]uint64, req.n)
+	err := parallel(req.n, func(_, lo, hi int) error {
+		scalars := make([]*group.Scalar, len(used)+1)
+		copy(scalars, lambda)
+		scalars[len(used)] = group.NewScalar().SetUint64(1)
+		points := make([]*group.Element, len(used)+1)
+		for k := lo; k < hi; k++ {
+			b, err := decodeElement(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
+			if err != nil {
+				return fmt.Errorf("ceremony: ciphertext %d is not valid", k+1)
+			}
+			points[len(used)] = b
+			for u, j := range used {
+				d, err := decodeElement(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
+				if err != nil {
+					return fmt.Errorf("ceremony: the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
+				}
+				points[u] = d
+			}
+			m := group.NewIdentityElement().VarTimeMultiScalarMult(scalars, points)
+			v, ok := table.solve(m)
+			if !ok {
+				return fmt.Errorf("ceremony: ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
+			}
+			if req.body.Kind == RequestBallots && v == 0 {
+				return fmt.Errorf("ceremony: ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
+			}
+			pts[k] = v
+		}
+		return nil
+	})
+	return pts, err
+}
+
+type resultInfo struct {
+	env  *Envelope
+	id   ID
+	body Result
+}
+
+func (s *State) addResult(e *Envelope) (string, error) {
+	var r Result
+	if err := e.decodeBody(&r); err != nil {
+		return "", err
+	}
+	var rid ID
+	if len(r.Request) != len(rid) {
+		return "", errors.New("ceremony: the result does not name a request")
+	}
+	copy(rid[:], r.Request)
+	req := s.requests[rid]
+	if req == nil {
+		return "", fmt.Errorf("ceremony: the result is for request %s, which is not in the record", rid.Fingerprint())
+	}
+	id := e.ID()
+	if prev := s.results[rid]; prev != nil {
+		if prev.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: request %s already has a different result", rid.Fingerprint())
+	}
+	if uint64(len(r.Answers)) != s.Call.Threshold {
+		return "", fmt.Errorf("ceremony: the result combines %d answers; the threshold is %d", len(r.Answers), s.Call.Threshold)
+	}
+	var used []uint64
+	for _, aid := range r.Answers {
+		found := uint64(0)
+		for j, a := range s.answers[rid] {
+			if bytes.Equal(a.id[:], aid) {
+				found = j
+			}
+		}
+		if found == 0 {
+			return "", fmt.Errorf("ceremony: the result uses an answer (%s) that is not in the record", Fingerprint(aid))
+		}
+		if a := s.answers[rid][found]; !a.valid {
+			return "", fmt.Errorf("ceremony: the result uses the answer of %s, which is not a correct decryption (%s)", s.who(found), a.fault)
+		}
+		if len(used) > 0 && found <= used[len(used)-1] {
+			return "", errors.New("ceremony: the result lists its answers out of order")
+		}
+		used = append(used, found)
+	}
+	pts, err := s.combine(req, used)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Equal(pts, r.Plaintexts) {
+		return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+	}
+	s.results[rid] = &resultInfo{env: e, id: id, body: r}
+	return fmt.Sprintf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
+}
+
+// Result returns the result of request id, if there is one.
+func (s *State) Result(id ID) (Result, bool) {
+	r := s.results[id]
+	if r == nil {
+		return Result{}, false
+	}
+	return r.body, true
+}
+
+// dlogTable solves m·G = P for 0 ≤ m ≤ bound by baby-step giant-step
+// (docs/protocol.md §7.4).
+type dlogTable struct {
+	step  uint64
+	bound uint64
+	baby  map[[32]byte]uint64
+	giant *group.Element // −step·G
+}
+
+func newDlogTable(bound uint64) *dlogTable {
+	step := uint64(1)
+	for step*step < bound+1 {
+		step++
+	}
+	t := &dlogTable{step: step, bound: bound, baby: make(map[[32]byte]uint64, step)}
+	p := group.NewIdentityElement()
+	g := group.NewGeneratorElement()
+	for j := uint64(0); j < step; j++ {
+		t.baby[[32]byte(p.Bytes())] = j
+		p.Add(p, g)
+	}
+	t.giant = group.NewIdentityElement().Negate(p) // p = step·G
+	return t
+}
+
+func (t *dlogTable) solve(p *group.Element) (uint64, bool) {
+	q := group.NewIdentityElement().Set(p)
+	for i := uint64(0); i*t.step <= t.bound; i++ {
+		if j, ok := t.baby[[32]byte(q.Bytes())]; ok {
+			if m := i*t.step + j; m <= t.bound {
+				return m, true
+			}
+			return 0, false
+		}
+		q.Add(q, t.giant)
+	}
+	return 0, false
+}
+
+// CiphertextsHash is the hash of a batch of ciphertexts that a voting system
+// publishes and members compare (docs/protocol.md §7.2).
+func CiphertextsHash(ciphertexts []byte) ID {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(ciphertexts)/CiphertextSize))
+	return newTranscript(tagCiphertexts).bytes(n[:]).bytes(ciphertexts).id()
+}

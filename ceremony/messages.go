@@ -1,0 +1,158 @@
+package ceremony
+
+// The bodies of the messages (docs/protocol.md §5). Each is encoded as a
+// deterministic CBOR array, in the field order given here.
+
+// Call opens a ceremony for enrolment: what the coordinator proposes. Its
+// identifier, the call ID, is bound into every card.
+type Call struct {
+	_           struct{} `cbor:",toarray"`
+	Title       string
+	Members     uint64 // n, 1..64
+	Threshold   uint64 // t, 1..n
+	PostQuantum bool   // shares are sealed with HPKE MLKEM768X25519 instead of DHKEM(X25519)
+	Close       int64  // the close of poll, Unix seconds (UTC); nothing decrypts before it
+	Nonce       []byte // 16 random bytes, so that two calls never share an ID
+}
+
+// Card is a member's enrolment: identity keys and the hash of the
+// coefficient commitments it will reveal when dealing (commit before reveal).
+// The envelope carries the call ID and is signed with SigningKey, which is
+// the proof of possession of that key.
+type Card struct {
+	_             struct{} `cbor:",toarray"`
+	Name          string
+	SigningKey    []byte // Ed25519 public key, 32 bytes
+	KEM           uint64 // HPKE KEM identifier: 0x0020 DHKEM(X25519) or 0x647a MLKEM768X25519
+	EncryptionKey []byte // HPKE public key
+	Commitments   []byte // H("conclave/v1/commitments", call ID, SigningKey, C_0..C_{t-1}), 32 bytes
+}
+
+// Manifest fixes the ceremony: the call and the cards of the n members, in
+// member order (ascending card message ID). The ceremony ID is the hash of
+// this body.
+type Manifest struct {
+	_     struct{} `cbor:",toarray"`
+	Call  []byte   // the call envelope
+	Cards [][]byte // the card envelopes; member i is Cards[i-1]
+}
+
+// Deal is member i's contribution: commitments C_ik = a_ik·G, a proof of
+// knowledge of a_i0, and the share f_i(j) sealed to every other member j.
+type Deal struct {
+	_           struct{} `cbor:",toarray"`
+	Commitments [][]byte      // t encoded elements
+	Proof       []byte        // Schnorr proof of knowledge of a_i0
+	Shares      []SealedShare // one per other member, by ascending index
+}
+
+// SealedShare is f_i(To) sealed with HPKE to member To's encryption key.
+type SealedShare struct {
+	_          struct{} `cbor:",toarray"`
+	To         uint64
+	Ciphertext []byte // HPKE enc || ciphertext of the 32-byte scalar
+}
+
+// Complaints lists the dealers whose share failed to open or to match their
+// commitments. An empty list says that every share was good.
+type Complaints struct {
+	_       struct{} `cbor:",toarray"`
+	Against []Complaint // ascending dealer index
+}
+
+// Complaint names a dealer and the reason.
+type Complaint struct {
+	_      struct{} `cbor:",toarray"`
+	Dealer uint64
+	Reason uint64 // ReasonUnopenable or ReasonMismatch
+}
+
+// Reasons for a complaint.
+const (
+	ReasonUnopenable = 1 // the sealed share does not open
+	ReasonMismatch   = 2 // the share does not match the dealer's commitments
+)
+
+// Reveal answers complaints: the dealer publishes in clear the shares it
+// sent to the members who complained.
+type Reveal struct {
+	_      struct{} `cbor:",toarray"`
+	Shares []RevealedShare // ascending recipient index
+}
+
+// RevealedShare is f_i(To) in clear.
+type RevealedShare struct {
+	_     struct{} `cbor:",toarray"`
+	To    uint64
+	Share []byte // canonical scalar
+}
+
+// Confirm is member j's view of the completed ceremony, signed: the
+// transcript hash, the qualified dealers, the election key, its own
+// verification key and a proof that it knows the share behind it.
+type Confirm struct {
+	_               struct{} `cbor:",toarray"`
+	Transcript      []byte   // 32 bytes
+	Qualified       []uint64 // ascending
+	ElectionKey     []byte   // Y
+	VerificationKey []byte   // Y_j
+	Proof           []byte   // Schnorr proof of knowledge of x_j
+}
+
+// Bundle is what the coordinator hands to every member for a step: every
+// message of the ceremony so far. Members re-check all of it.
+type Bundle struct {
+	_        struct{} `cbor:",toarray"`
+	Step     string   // StepVerify, StepReveal or StepConfirm
+	Messages [][]byte // envelopes
+}
+
+// Steps announced by bundles.
+const (
+	StepVerify  = "verify"
+	StepReveal  = "reveal"
+	StepConfirm = "confirm"
+)
+
+// ElectionKeyFile is the published election key with the evidence behind
+// it: the manifest and the confirmation of every qualified member.
+type ElectionKeyFile struct {
+	_             struct{} `cbor:",toarray"`
+	ElectionKey   []byte
+	Manifest      []byte   // the manifest envelope
+	Confirmations [][]byte // confirm envelopes, by ascending member index
+}
+
+// Request asks the members for partial decryptions of a batch of
+// ciphertexts, after the close of poll stated in the manifest.
+type Request struct {
+	_           struct{} `cbor:",toarray"`
+	Label       string
+	Kind        string // RequestTally or RequestBallots
+	Options     uint64 // number of options K
+	Bound       uint64 // largest plaintext: the number of ballots for a tally, K for ballots
+	Ciphertexts []byte // N ciphertexts, 64 bytes each: A || B
+}
+
+// Request kinds.
+const (
+	RequestTally   = "tally"   // one summed ciphertext per option; plaintexts are counts
+	RequestBallots = "ballots" // one ciphertext per ballot; plaintexts are option numbers 1..K
+)
+
+// Answer is member j's partial decryption: D_k = x_j·A_k for every
+// ciphertext, and one batched Chaum-Pedersen proof for the whole request.
+type Answer struct {
+	_       struct{} `cbor:",toarray"`
+	Request []byte // the request message ID
+	Shares  []byte // N encoded elements D_k, 32 bytes each
+	Proof   []byte
+}
+
+// Result is the combined decryption.
+type Result struct {
+	_          struct{} `cbor:",toarray"`
+	Request    []byte   // the request message ID
+	Answers    [][]byte // the message IDs of the t answers combined, by ascending member index
+	Plaintexts []uint64 // one per ciphertext
+}

@@ -1,0 +1,122 @@
+package ceremony
+
+import (
+	"errors"
+	"io"
+
+	"conclave/ceremony/group"
+)
+
+// ProofSize is the size in bytes of an encoded proof: the challenge c and
+// the response z, each a canonical scalar (docs/protocol.md §3).
+const ProofSize = 2 * group.ScalarSize
+
+// proof is a non-interactive zero-knowledge proof of knowledge of x such
+// that publics[i] = x·bases[i] for every i: a Schnorr proof for one base, a
+// Chaum-Pedersen (DLEQ) proof for two (docs/protocol.md §3). The challenge is
+// computed in the strong Fiat-Shamir form: it binds the domain tag, the
+// context (ceremony, prover index and whatever the statement is about),
+// every base, every public value and every commitment.
+type proof struct {
+	c, z *group.Scalar
+}
+
+func (p proof) bytes() []byte {
+	out := make([]byte, 0, ProofSize)
+	out = append(out, p.c.Bytes()...)
+	return append(out, p.z.Bytes()...)
+}
+
+var errProofEncoding = errors.New("proof is not 64 bytes of two canonical scalars")
+
+func parseProof(b []byte) (proof, error) {
+	if len(b) != ProofSize {
+		return proof{}, errProofEncoding
+	}
+	c, err := group.NewScalar().SetCanonicalBytes(b[:32])
+	if err != nil {
+		return proof{}, errProofEncoding
+	}
+	z, err := group.NewScalar().SetCanonicalBytes(b[32:])
+	if err != nil {
+		return proof{}, errProofEncoding
+	}
+	return proof{c: c, z: z}, nil
+}
+
+// challenge computes c = H(tag, context..., bases..., publics..., commitments...).
+func challenge(tag string, context [][]byte, bases, publics, commitments []*group.Element) *group.Scalar {
+	t := newTranscript(tag)
+	t.uint(uint64(len(context)))
+	for _, c := range context {
+		t.bytes(c)
+	}
+	t.uint(uint64(len(bases)))
+	for i := range bases {
+		t.element(bases[i]).element(publics[i]).element(commitments[i])
+	}
+	return t.scalar()
+}
+
+// nonce derives the prover's commitment scalar from the secret, fresh
+// randomness and the statement ("hedged" nonces: a broken random source alone
+// does not reveal x, and a fault alone does not either).
+func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, publics []*group.Element) (*group.Scalar, error) {
+	var r [32]byte
+	if _, err := io.ReadFull(rand, r[:]); err != nil {
+		return nil, errors.New("ceremony: cannot read randomness: " + err.Error())
+	}
+	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(x.Bytes()).bytes(r[:])
+	for _, c := range context {
+		t.bytes(c)
+	}
+	for _, p := range publics {
+		t.element(p)
+	}
+	return t.scalar(), nil
+}
+
+// prove makes a proof that publics[i] = x·bases[i] for all i. A nil base
+// stands for the generator G.
+func prove(tag string, context [][]byte, x *group.Scalar, bases, publics []*group.Element, rand io.Reader) (proof, error) {
+	bases = withGenerator(bases)
+	k, err := nonce(tag, x, rand, context, publics)
+	if err != nil {
+		return proof{}, err
+	}
+	defer k.Zeroize()
+	commitments := make([]*group.Element, len(bases))
+	for i, b := range bases {
+		commitments[i] = group.NewIdentityElement().ScalarMult(k, b)
+	}
+	c := challenge(tag, context, bases, publics, commitments)
+	z := group.NewScalar().MultiplyAdd(c, x, k)
+	return proof{c: c, z: z}, nil
+}
+
+// verifyProof checks a proof made by prove. It runs in variable time: every
+// input is public.
+func verifyProof(tag string, context [][]byte, bases, publics []*group.Element, p proof) bool {
+	negC := group.NewScalar().Negate(p.c)
+	commitments := make([]*group.Element, len(bases))
+	for i, b := range bases {
+		if b == nil {
+			commitments[i] = group.NewIdentityElement().VarTimeDoubleScalarBaseMult(negC, publics[i], p.z)
+		} else {
+			commitments[i] = group.NewIdentityElement().VarTimeMultiScalarMult(
+				[]*group.Scalar{p.z, negC}, []*group.Element{b, publics[i]})
+		}
+	}
+	return challenge(tag, context, withGenerator(bases), publics, commitments).Equal(p.c) == 1
+}
+
+func withGenerator(bases []*group.Element) []*group.Element {
+	out := make([]*group.Element, len(bases))
+	for i, b := range bases {
+		if b == nil {
+			b = group.NewGeneratorElement()
+		}
+		out[i] = b
+	}
+	return out
+}

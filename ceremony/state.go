@@ -1,0 +1,846 @@
+package ceremony
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+
+	"conclave/ceremony/group"
+)
+
+// Limits on the ceremony (docs/protocol.md §5.1).
+const (
+	MaxMembers    = 64
+	MaxNameLength = 64
+	MaxTitle      = 200
+)
+
+// ErrDuplicate is returned by State.Add for a message it already holds.
+var ErrDuplicate = errors.New("ceremony: this message was already taken in")
+
+// MemberInfo is the public description of a member, from its card in the
+// manifest.
+type MemberInfo struct {
+	Index         uint64
+	Name          string
+	SigningKey    []byte
+	KEM           uint64
+	EncryptionKey []byte
+	Commitments   []byte // the commitment hash from the card
+	Card          ID
+}
+
+// Label names the member for people: "member 2 (Alice)".
+func (m MemberInfo) Label() string { return fmt.Sprintf("member %d (%s)", m.Index, m.Name) }
+
+type dealInfo struct {
+	env         *Envelope
+	id          ID
+	body        Deal
+	commitments []*group.Element
+}
+
+type complaintsInfo struct {
+	env  *Envelope
+	id   ID
+	body Complaints
+}
+
+type revealInfo struct {
+	env    *Envelope
+	id     ID
+	shares map[uint64]*group.Scalar
+	valid  map[uint64]bool // whether each revealed share matches the commitments
+}
+
+type confirmInfo struct {
+	env  *Envelope
+	id   ID
+	body Confirm
+}
+
+// State is a ceremony as its public messages describe it. Add checks every
+// message against what came before; the same code serves the coordinator's
+// board, the members (who re-check every bundle) and the verifier
+// (docs/protocol.md §8).
+type State struct {
+	call   *Envelope
+	Call   Call
+	CallID ID
+
+	cards map[ID]*Envelope // cards taken in before the manifest
+
+	manifest *Envelope
+	ID       ID // the ceremony ID, once the manifest is known
+	Members  []MemberInfo
+
+	deals      map[uint64]*dealInfo
+	complaints map[uint64]*complaintsInfo
+	reveals    map[uint64]*revealInfo
+	confirms   map[uint64]*confirmInfo
+
+	requests  map[ID]*requestInfo
+	reqOrder  []ID
+	answers   map[ID]map[uint64]*answerInfo
+	results   map[ID]*resultInfo
+	keyCache  map[string]*group.Element
+	qualCache []uint64
+}
+
+// NewState returns an empty ceremony state.
+func NewState() *State {
+	return &State{
+		cards:      map[ID]*Envelope{},
+		deals:      map[uint64]*dealInfo{},
+		complaints: map[uint64]*complaintsInfo{},
+		reveals:    map[uint64]*revealInfo{},
+		confirms:   map[uint64]*confirmInfo{},
+		requests:   map[ID]*requestInfo{},
+		answers:    map[ID]map[uint64]*answerInfo{},
+		results:    map[ID]*resultInfo{},
+	}
+}
+
+// kindRank orders messages for replay: every message comes after those it
+// depends on.
+var kindRank = map[Kind]int{
+	KindCall: 0, KindCard: 1, KindManifest: 2, KindDeal: 3, KindComplaints: 4,
+	KindReveal: 5, KindConfirm: 6, KindElectionKey: 7, KindRequest: 8, KindAnswer: 9,
+	KindResult: 10, KindBundle: 11,
+}
+
+// SortForReplay orders envelopes so that each comes after what it depends
+// on: by kind, then sender, then message ID.
+func SortForReplay(envs []*Envelope) {
+	ids := make(map[*Envelope]ID, len(envs))
+	for _, e := range envs {
+		ids[e] = e.ID()
+	}
+	sort.SliceStable(envs, func(a, b int) bool {
+		ea, eb := envs[a], envs[b]
+		if kindRank[ea.Kind] != kindRank[eb.Kind] {
+			return kindRank[ea.Kind] < kindRank[eb.Kind]
+		}
+		if ea.Sender != eb.Sender {
+			return ea.Sender < eb.Sender
+		}
+		ia, ib := ids[ea], ids[eb]
+		return bytes.Compare(ia[:], ib[:]) < 0
+	})
+}
+
+// Member returns the member with index i, if there is one.
+func (s *State) Member(i uint64) (MemberInfo, bool) {
+	if i < 1 || i > uint64(len(s.Members)) {
+		return MemberInfo{}, false
+	}
+	return s.Members[i-1], true
+}
+
+func (s *State) who(i uint64) string {
+	if m, ok := s.Member(i); ok {
+		return m.Label()
+	}
+	return fmt.Sprintf("member %d", i)
+}
+
+// Add checks e against the ceremony so far and takes it in. It returns a
+// sentence for people saying what was checked. A message that fails any
+// check is refused with an error naming what was wrong; nothing is changed.
+func (s *State) Add(e *Envelope) (string, error) {
+	switch e.Kind {
+	case KindCall:
+		return s.addCall(e)
+	case KindCard:
+		return s.addCard(e)
+	case KindManifest:
+		return s.addManifest(e)
+	}
+	if s.manifest == nil {
+		return "", fmt.Errorf("ceremony: a %s message arrived before the manifest: take in the manifest first", e.Kind)
+	}
+	if !bytes.Equal(e.Ceremony, s.ID[:]) {
+		return "", fmt.Errorf("ceremony: this %s message belongs to another ceremony (%s), not to this one (%s)",
+			e.Kind, Fingerprint(e.Ceremony), s.ID.Fingerprint())
+	}
+	if signedKinds[e.Kind] {
+		m, ok := s.Member(e.Sender)
+		if !ok {
+			return "", fmt.Errorf("ceremony: this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
+		}
+		if !e.verifySignature(m.SigningKey) {
+			return "", fmt.Errorf("ceremony: the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.Label())
+		}
+	}
+	switch e.Kind {
+	case KindDeal:
+		return s.addDeal(e)
+	case KindComplaints:
+		return s.addComplaints(e)
+	case KindReveal:
+		return s.addReveal(e)
+	case KindConfirm:
+		return s.addConfirm(e)
+	case KindRequest:
+		return s.addRequest(e)
+	case KindAnswer:
+		return s.addAnswer(e)
+	case KindResult:
+		return s.addResult(e)
+	}
+	return "", fmt.Errorf("ceremony: a %s message is not part of the record", e.Kind)
+}
+
+func (s *State) addCall(e *Envelope) (string, error) {
+	if s.call != nil {
+		if e.ID() == s.CallID {
+			return "", ErrDuplicate
+		}
+		return "", errors.New("ceremony: this is the call of another ceremony: a board holds one call")
+	}
+	var c Call
+	if err := e.decodeBody(&c); err != nil {
+		return "", err
+	}
+	if err := checkCall(&c); err != nil {
+		return "", err
+	}
+	s.call, s.Call, s.CallID = e, c, callID(e)
+	return fmt.Sprintf("call %q: %d members, threshold %d", c.Title, c.Members, c.Threshold), nil
+}
+
+func callID(e *Envelope) ID { return newTranscript(tagCall).bytes(e.Bytes()).id() }
+
+func checkCall(c *Call) error {
+	if err := checkName("title", c.Title, MaxTitle); err != nil {
+		return err
+	}
+	if c.Members < 1 || c.Members > MaxMembers {
+		return fmt.Errorf("ceremony: a ceremony has 1 to %d members, not %d", MaxMembers, c.Members)
+	}
+	if c.Threshold < 1 || c.Threshold > c.Members {
+		return fmt.Errorf("ceremony: the threshold must be between 1 and the number of members (%d), not %d", c.Members, c.Threshold)
+	}
+	if len(c.Nonce) != 16 {
+		return errors.New("ceremony: the call's nonce must be 16 bytes")
+	}
+	return nil
+}
+
+// parseCard checks a card against the call: the call ID, the name, the key
+// sizes, and the self-signature (proof of possession of the signing key).
+func parseCard(e *Envelope, call *Call, cid ID) (Card, error) {
+	var c Card
+	if e.Kind != KindCard {
+		return c, fmt.Errorf("ceremony: expected a card, got a %s message", e.Kind)
+	}
+	if !bytes.Equal(e.Ceremony, cid[:]) {
+		return c, fmt.Errorf("ceremony: this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
+	}
+	if err := e.decodeBody(&c); err != nil {
+		return c, err
+	}
+	if err := checkName("member name", c.Name, MaxNameLength); err != nil {
+		return c, err
+	}
+	if len(c.SigningKey) != 32 {
+		return c, fmt.Errorf("ceremony: the card of %q has a signing key of %d bytes, want 32", c.Name, len(c.SigningKey))
+	}
+	want := uint64(KEMX25519)
+	if call.PostQuantum {
+		want = KEMMLKEM768X25519
+	}
+	if c.KEM != want {
+		return c, fmt.Errorf("ceremony: the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
+	}
+	kem, _ := kemFor(c.KEM)
+	if _, err := kem.NewPublicKey(c.EncryptionKey); err != nil {
+		return c, fmt.Errorf("ceremony: the card of %q has an invalid encryption key", c.Name)
+	}
+	if len(c.Commitments) != 32 {
+		return c, fmt.Errorf("ceremony: the card of %q has a commitment hash of %d bytes, want 32", c.Name, len(c.Commitments))
+	}
+	if !e.verifySignature(c.SigningKey) {
+		return c, fmt.Errorf("ceremony: the card of %q is not signed by its own key: it was altered", c.Name)
+	}
+	return c, nil
+}
+
+func (s *State) addCard(e *Envelope) (string, error) {
+	if s.call == nil {
+		return "", errors.New("ceremony: a card arrived before the call: take in the call first")
+	}
+	c, err := parseCard(e, &s.Call, s.CallID)
+	if err != nil {
+		return "", err
+	}
+	id := e.ID()
+	if s.manifest != nil {
+		for _, m := range s.Members {
+			if m.Card == id {
+				return "", ErrDuplicate
+			}
+		}
+		return "", fmt.Errorf("ceremony: the card of %q arrived after the manifest was fixed: it cannot join this ceremony", c.Name)
+	}
+	if _, ok := s.cards[id]; ok {
+		return "", ErrDuplicate
+	}
+	for _, o := range s.cards {
+		var oc Card
+		_ = o.decodeBody(&oc)
+		if bytes.Equal(oc.SigningKey, c.SigningKey) {
+			return "", fmt.Errorf("ceremony: %q already enrolled with this key: a member enrols once", oc.Name)
+		}
+	}
+	if uint64(len(s.cards)) >= s.Call.Members {
+		return "", fmt.Errorf("ceremony: the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
+	}
+	s.cards[id] = e
+	return fmt.Sprintf("card of %q: signed by its own key, encryption %s", c.Name, kemName(c.KEM)), nil
+}
+
+// Cards returns the cards taken in before the manifest, in member order.
+func (s *State) Cards() []*Envelope {
+	ids := make([]ID, 0, len(s.cards))
+	for id := range s.cards {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b ID) int { return bytes.Compare(a[:], b[:]) })
+	out := make([]*Envelope, len(ids))
+	for i, id := range ids {
+		out[i] = s.cards[id]
+	}
+	return out
+}
+
+// ParseManifest checks a manifest on its own: the call, every card, the
+// member order and uniqueness of keys. It returns the ceremony ID.
+func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
+	if e.Kind != KindManifest {
+		return call, cid, nil, id, fmt.Errorf("ceremony: expected a manifest, got a %s message", e.Kind)
+	}
+	var m Manifest
+	if err = e.decodeBody(&m); err != nil {
+		return
+	}
+	id = newTranscript(tagCeremony).bytes(e.Body).id()
+	if !bytes.Equal(e.Ceremony, id[:]) {
+		err = errors.New("ceremony: the manifest's ceremony ID does not match its content: it was altered")
+		return
+	}
+	ce, err := ParseEnvelope(m.Call)
+	if err != nil {
+		return
+	}
+	if ce.Kind != KindCall {
+		err = errors.New("ceremony: the manifest does not hold a call")
+		return
+	}
+	if err = ce.decodeBody(&call); err != nil {
+		return
+	}
+	if err = checkCall(&call); err != nil {
+		return
+	}
+	cid = callID(ce)
+	if uint64(len(m.Cards)) != call.Members {
+		err = fmt.Errorf("ceremony: the manifest lists %d members but the call is for %d", len(m.Cards), call.Members)
+		return
+	}
+	var prev ID
+	seen := map[string]bool{}
+	for i, cb := range m.Cards {
+		var ce *Envelope
+		if ce, err = ParseEnvelope(cb); err != nil {
+			return
+		}
+		var c Card
+		if c, err = parseCard(ce, &call, cid); err != nil {
+			return
+		}
+		cardID := ce.ID()
+		if i > 0 && bytes.Compare(prev[:], cardID[:]) >= 0 {
+			err = errors.New("ceremony: the manifest's cards are not in the canonical order (ascending message ID) or one is repeated")
+			return
+		}
+		prev = cardID
+		if seen[string(c.SigningKey)] || seen[string(c.EncryptionKey)] {
+			err = fmt.Errorf("ceremony: two members of the manifest share a key (%q)", c.Name)
+			return
+		}
+		seen[string(c.SigningKey)], seen[string(c.EncryptionKey)] = true, true
+		members = append(members, MemberInfo{
+			Index: uint64(i + 1), Name: c.Name, SigningKey: c.SigningKey, KEM: c.KEM,
+			EncryptionKey: c.EncryptionKey, Commitments: c.Commitments, Card: cardID,
+		})
+	}
+	return call, cid, members, id, nil
+}
+
+func (s *State) addManifest(e *Envelope) (string, error) {
+	call, cid, members, id, err := ParseManifest(e)
+	if err != nil {
+		return "", err
+	}
+	if s.manifest != nil {
+		if id == s.ID {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: this is the manifest of another ceremony (%s), not of this one (%s)", id.Fingerprint(), s.ID.Fingerprint())
+	}
+	if s.call != nil && cid != s.CallID {
+		return "", fmt.Errorf("ceremony: this manifest answers another call (%s)", cid.Fingerprint())
+	}
+	for cardID, ce := range s.cards {
+		found := false
+		for _, m := range members {
+			found = found || m.Card == cardID
+		}
+		if !found {
+			var c Card
+			_ = ce.decodeBody(&c)
+			return "", fmt.Errorf("ceremony: the manifest leaves out the card of %q", c.Name)
+		}
+	}
+	var me Manifest
+	_ = e.decodeBody(&me)
+	ce, _ := ParseEnvelope(me.Call)
+	s.call, s.Call, s.CallID = ce, call, cid
+	s.manifest, s.ID, s.Members = e, id, members
+	s.cards = map[ID]*Envelope{}
+	return fmt.Sprintf("manifest of %q: %d members, threshold %d, ceremony %s", call.Title, call.Members, call.Threshold, id.Fingerprint()), nil
+}
+
+// Manifest returns the manifest envelope, or nil before it is known.
+func (s *State) Manifest() *Envelope { return s.manifest }
+
+func commitmentHash(cid ID, signingKey []byte, commitments [][]byte) []byte {
+	t := newTranscript(tagCommitments).bytes(cid[:]).bytes(signingKey).uint(uint64(len(commitments)))
+	for _, c := range commitments {
+		t.bytes(c)
+	}
+	id := t.id()
+	return id[:]
+}
+
+func dealerProofContext(ceremony ID, dealer uint64) [][]byte {
+	return [][]byte{ceremony[:], uintBytes(dealer)}
+}
+
+func uintBytes(v uint64) []byte {
+	return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+func (s *State) addDeal(e *Envelope) (string, error) {
+	i := e.Sender
+	m, _ := s.Member(i)
+	id := e.ID()
+	if d, ok := s.deals[i]; ok {
+		if d.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already dealt, and this is a different deal: a member deals once", m.Label())
+	}
+	var d Deal
+	if err := e.decodeBody(&d); err != nil {
+		return "", err
+	}
+	t := s.Call.Threshold
+	if uint64(len(d.Commitments)) != t {
+		return "", fmt.Errorf("ceremony: the deal of %s has %d commitments; the threshold %d needs exactly %d", m.Label(), len(d.Commitments), t, t)
+	}
+	cs := make([]*group.Element, t)
+	for k, cb := range d.Commitments {
+		c, err := decodeElement(cb)
+		if err != nil {
+			return "", fmt.Errorf("ceremony: commitment %d of the deal of %s is not a valid group element", k, m.Label())
+		}
+		cs[k] = c
+	}
+	if cs[0].IsIdentity() {
+		return "", fmt.Errorf("ceremony: the deal of %s commits to a zero secret", m.Label())
+	}
+	if !bytes.Equal(commitmentHash(s.CallID, m.SigningKey, d.Commitments), m.Commitments) {
+		return "", fmt.Errorf("ceremony: the commitments in the deal of %s are not those it committed to when enrolling", m.Label())
+	}
+	p, err := parseProof(d.Proof)
+	if err != nil {
+		return "", fmt.Errorf("ceremony: the deal of %s: %v", m.Label(), err)
+	}
+	if !verifyProof(tagProofDealer, dealerProofContext(s.ID, i), []*group.Element{nil}, cs[:1], p) {
+		return "", fmt.Errorf("ceremony: the proof of knowledge in the deal of %s does not verify", m.Label())
+	}
+	n := uint64(len(s.Members))
+	if uint64(len(d.Shares)) != n-1 {
+		return "", fmt.Errorf("ceremony: the deal of %s holds %d sealed shares; it must hold one for each of the %d other members", m.Label(), len(d.Shares), n-1)
+	}
+	want := uint64(1)
+	for _, sh := range d.Shares {
+		if want == i {
+			want++
+		}
+		switch {
+		case sh.To == 0 || sh.To > n:
+			return "", fmt.Errorf("ceremony: the deal of %s has a share for member %d, who does not exist", m.Label(), sh.To)
+		case sh.To == i:
+			return "", fmt.Errorf("ceremony: the deal of %s has a share for its own dealer", m.Label())
+		case sh.To < want:
+			return "", fmt.Errorf("ceremony: the deal of %s has two shares for member %d or is out of order", m.Label(), sh.To)
+		case sh.To > want:
+			return "", fmt.Errorf("ceremony: the deal of %s has no share for %s", m.Label(), s.who(want))
+		}
+		if len(sh.Ciphertext) == 0 || len(sh.Ciphertext) > 4096 {
+			return "", fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of an impossible size", m.Label(), sh.To)
+		}
+		want++
+	}
+	s.deals[i] = &dealInfo{env: e, id: id, body: d, commitments: cs}
+	s.qualCache = nil
+	return fmt.Sprintf("deal of %s: signature, %d commitments as committed at enrolment, proof of knowledge, %d sealed shares", m.Label(), t, n-1), nil
+}
+
+func (s *State) addComplaints(e *Envelope) (string, error) {
+	j := e.Sender
+	m, _ := s.Member(j)
+	id := e.ID()
+	if c, ok := s.complaints[j]; ok {
+		if c.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already sent its complaints, and this list is different", m.Label())
+	}
+	var c Complaints
+	if err := e.decodeBody(&c); err != nil {
+		return "", err
+	}
+	var prev uint64
+	for _, a := range c.Against {
+		switch {
+		case a.Dealer <= prev:
+			return "", fmt.Errorf("ceremony: the complaints of %s name a dealer twice or out of order", m.Label())
+		case a.Dealer == j:
+			return "", fmt.Errorf("ceremony: %s complains about itself", m.Label())
+		case s.deals[a.Dealer] == nil:
+			return "", fmt.Errorf("ceremony: %s complains about %s, who has not dealt", m.Label(), s.who(a.Dealer))
+		case a.Reason != ReasonUnopenable && a.Reason != ReasonMismatch:
+			return "", fmt.Errorf("ceremony: the complaints of %s give an unknown reason %d", m.Label(), a.Reason)
+		}
+		prev = a.Dealer
+	}
+	s.complaints[j] = &complaintsInfo{env: e, id: id, body: c}
+	s.qualCache = nil
+	if len(c.Against) == 0 {
+		return fmt.Sprintf("complaints of %s: none, every share it received was good", m.Label()), nil
+	}
+	return fmt.Sprintf("complaints of %s: against %s", m.Label(), s.dealerList(c.Against)), nil
+}
+
+func (s *State) dealerList(cs []Complaint) string {
+	var b bytes.Buffer
+	for k, c := range cs {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.who(c.Dealer))
+	}
+	return b.String()
+}
+
+// complainers returns the members who complained about dealer i, ascending.
+func (s *State) complainers(i uint64) []uint64 {
+	var out []uint64
+	for j := uint64(1); j <= uint64(len(s.Members)); j++ {
+		if c := s.complaints[j]; c != nil {
+			for _, a := range c.body.Against {
+				if a.Dealer == i {
+					out = append(out, j)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *State) addReveal(e *Envelope) (string, error) {
+	i := e.Sender
+	m, _ := s.Member(i)
+	id := e.ID()
+	if r, ok := s.reveals[i]; ok {
+		if r.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already answered the complaints, and this answer is different", m.Label())
+	}
+	var r Reveal
+	if err := e.decodeBody(&r); err != nil {
+		return "", err
+	}
+	d := s.deals[i]
+	accusers := s.complainers(i)
+	if d == nil || len(accusers) == 0 {
+		return "", fmt.Errorf("ceremony: %s reveals shares, but nobody complained about it", m.Label())
+	}
+	if len(r.Shares) != len(accusers) {
+		return "", fmt.Errorf("ceremony: %s must reveal the shares of the %d members who complained, and reveals %d", m.Label(), len(accusers), len(r.Shares))
+	}
+	info := &revealInfo{env: e, id: id, shares: map[uint64]*group.Scalar{}, valid: map[uint64]bool{}}
+	bad := 0
+	for k, rs := range r.Shares {
+		if rs.To != accusers[k] {
+			return "", fmt.Errorf("ceremony: %s reveals a share for member %d, who did not complain (or out of order)", m.Label(), rs.To)
+		}
+		sc, err := group.NewScalar().SetCanonicalBytes(rs.Share)
+		if err != nil {
+			return "", fmt.Errorf("ceremony: the share %s reveals for member %d is not a valid number", m.Label(), rs.To)
+		}
+		info.shares[rs.To] = sc
+		ok := group.NewIdentityElement().ScalarBaseMult(sc).Equal(evalCommitments(d.commitments, rs.To)) == 1
+		info.valid[rs.To] = ok
+		if !ok {
+			bad++
+		}
+	}
+	s.reveals[i] = info
+	s.qualCache = nil
+	if bad > 0 {
+		return fmt.Sprintf("reveal of %s: %d of %d revealed shares do not match its commitments: %s is disqualified", m.Label(), bad, len(accusers), m.Label()), nil
+	}
+	return fmt.Sprintf("reveal of %s: the %d revealed shares match its commitments", m.Label(), len(accusers)), nil
+}
+
+// Qualified returns QUAL, the dealers whose contribution counts: those who
+// dealt and answered every complaint with a share that matches their
+// commitments, with the reason each other member is left out
+// (docs/protocol.md §6.5). It treats a missing answer to a complaint as
+// silence: call it once the coordinator has closed the reveal step.
+func (s *State) Qualified() (qual []uint64, excluded map[uint64]string) {
+	excluded = map[uint64]string{}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if s.deals[i] == nil {
+			excluded[i] = "did not deal"
+			continue
+		}
+		accusers := s.complainers(i)
+		if len(accusers) > 0 {
+			r := s.reveals[i]
+			if r == nil {
+				excluded[i] = fmt.Sprintf("did not answer the complaint of %s", s.who(accusers[0]))
+				continue
+			}
+			failed := uint64(0)
+			for _, j := range accusers {
+				if !r.valid[j] {
+					failed = j
+					break
+				}
+			}
+			if failed != 0 {
+				excluded[i] = fmt.Sprintf("revealed a share for %s that does not match its commitments", s.who(failed))
+				continue
+			}
+		}
+		qual = append(qual, i)
+	}
+	return qual, excluded
+}
+
+func (s *State) qualified() []uint64 {
+	if s.qualCache == nil {
+		s.qualCache, _ = s.Qualified()
+	}
+	return s.qualCache
+}
+
+// ElectionKey returns Y = Σ_{i∈QUAL} C_i0 (docs/protocol.md §6.6).
+func (s *State) ElectionKey(qual []uint64) *group.Element {
+	y := group.NewIdentityElement()
+	for _, i := range qual {
+		y.Add(y, s.deals[i].commitments[0])
+	}
+	return y
+}
+
+// VerificationKey returns Y_j = Σ_{i∈QUAL} f_i(j)·G, computed from the
+// commitments alone (docs/protocol.md §6.6).
+func (s *State) VerificationKey(qual []uint64, j uint64) *group.Element {
+	key := fmt.Sprint(qual, j)
+	if s.keyCache == nil {
+		s.keyCache = map[string]*group.Element{}
+	}
+	if y, ok := s.keyCache[key]; ok {
+		return y
+	}
+	y := group.NewIdentityElement()
+	for _, i := range qual {
+		y.Add(y, evalCommitments(s.deals[i].commitments, j))
+	}
+	s.keyCache[key] = y
+	return y
+}
+
+// Transcript returns the hash of the ceremony as the messages show it: the
+// ceremony ID, every deal, every list of complaints, every reveal, QUAL and
+// the election key (docs/protocol.md §6.7).
+func (s *State) Transcript(qual []uint64) ID {
+	t := newTranscript(tagTranscript).bytes(s.ID[:])
+	n := uint64(len(s.Members))
+	t.uint(n)
+	for i := uint64(1); i <= n; i++ {
+		var d, c, r []byte
+		if x := s.deals[i]; x != nil {
+			d = x.id[:]
+		}
+		if x := s.complaints[i]; x != nil {
+			c = x.id[:]
+		}
+		if x := s.reveals[i]; x != nil {
+			r = x.id[:]
+		}
+		t.bytes(d).bytes(c).bytes(r)
+	}
+	t.uint(uint64(len(qual)))
+	for _, i := range qual {
+		t.uint(i)
+	}
+	t.element(s.ElectionKey(qual))
+	return t.id()
+}
+
+func shareProofContext(ceremony ID, j uint64, transcript ID) [][]byte {
+	return [][]byte{ceremony[:], uintBytes(j), transcript[:]}
+}
+
+func (s *State) addConfirm(e *Envelope) (string, error) {
+	j := e.Sender
+	m, _ := s.Member(j)
+	id := e.ID()
+	if c, ok := s.confirms[j]; ok {
+		if c.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already confirmed, and this confirmation is different", m.Label())
+	}
+	var c Confirm
+	if err := e.decodeBody(&c); err != nil {
+		return "", err
+	}
+	qual, excluded := s.Qualified()
+	if !slices.Contains(qual, j) {
+		return "", fmt.Errorf("ceremony: %s was disqualified (%s) and cannot confirm", m.Label(), excluded[j])
+	}
+	if uint64(len(qual)) < s.Call.Threshold {
+		return "", fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
+	}
+	if !slices.Equal(c.Qualified, qual) {
+		return "", fmt.Errorf("ceremony: %s counts qualified members %v, but the messages show %v: it was shown different messages", m.Label(), c.Qualified, qual)
+	}
+	tr := s.Transcript(qual)
+	if !bytes.Equal(c.Transcript, tr[:]) {
+		return "", fmt.Errorf("ceremony: %s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.Label(), Fingerprint(c.Transcript), tr.Fingerprint())
+	}
+	if !bytes.Equal(c.ElectionKey, s.ElectionKey(qual).Bytes()) {
+		return "", fmt.Errorf("ceremony: %s computed a different election key", m.Label())
+	}
+	yj := s.VerificationKey(qual, j)
+	if !bytes.Equal(c.VerificationKey, yj.Bytes()) {
+		return "", fmt.Errorf("ceremony: the verification key of %s does not match the commitments", m.Label())
+	}
+	p, err := parseProof(c.Proof)
+	if err != nil || !verifyProof(tagProofShare, shareProofContext(s.ID, j, tr), []*group.Element{nil}, []*group.Element{yj}, p) {
+		return "", fmt.Errorf("ceremony: the proof that %s holds its share does not verify", m.Label())
+	}
+	s.confirms[j] = &confirmInfo{env: e, id: id, body: c}
+	return fmt.Sprintf("confirmation of %s: transcript %s, election key, verification key, proof that it holds its share", m.Label(), tr.Fingerprint()), nil
+}
+
+// Complete reports whether every qualified member has confirmed the same
+// transcript: the election key is then final (docs/protocol.md §6.7).
+func (s *State) Complete() bool {
+	if s.manifest == nil {
+		return false
+	}
+	qual := s.qualified()
+	if uint64(len(qual)) < s.Call.Threshold {
+		return false
+	}
+	for _, j := range qual {
+		if s.confirms[j] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// Has reports which messages of each kind have arrived from member i.
+func (s *State) Has(kind Kind, i uint64) bool {
+	switch kind {
+	case KindDeal:
+		return s.deals[i] != nil
+	case KindComplaints:
+		return s.complaints[i] != nil
+	case KindReveal:
+		return s.reveals[i] != nil
+	case KindConfirm:
+		return s.confirms[i] != nil
+	}
+	return false
+}
+
+// Accused returns the dealers who must answer complaints, ascending.
+func (s *State) Accused() []uint64 {
+	var out []uint64
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if len(s.complainers(i)) > 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Messages returns every message taken in, in replay order: the record.
+func (s *State) Messages() []*Envelope {
+	var out []*Envelope
+	if s.call != nil {
+		out = append(out, s.call)
+	}
+	out = append(out, s.Cards()...)
+	if s.manifest != nil {
+		out = append(out, s.manifest)
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.deals[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.complaints[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.reveals[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.confirms[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for _, rid := range s.reqOrder {
+		out = append(out, s.requests[rid].env)
+		for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+			if a := s.answers[rid][i]; a != nil {
+				out = append(out, a.env)
+			}
+		}
+		if r := s.results[rid]; r != nil {
+			out = append(out, r.env)
+		}
+	}
+	SortForReplay(out)
+	return out
+}

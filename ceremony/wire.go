@@ -1,0 +1,214 @@
+package ceremony
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/fxamacker/cbor/v2"
+)
+
+// Version is the format version of every envelope this package writes and
+// the only one it reads (docs/protocol.md §4).
+const Version = 1
+
+// Kind names what a message is (docs/protocol.md §4.2).
+type Kind string
+
+// The kinds of message, in the order a ceremony produces them.
+const (
+	KindCall        Kind = "call"         // coordinator: opens the enrolment
+	KindCard        Kind = "card"         // member: identity keys and commitment hash
+	KindManifest    Kind = "manifest"     // coordinator: the ceremony, fixed
+	KindDeal        Kind = "deal"         // member: commitments, proof, sealed shares
+	KindComplaints  Kind = "complaints"   // member: dealers whose share failed
+	KindReveal      Kind = "reveal"       // member: shares revealed to answer complaints
+	KindConfirm     Kind = "confirm"      // member: the transcript as it saw it
+	KindBundle      Kind = "bundle"       // coordinator: what members need for a step
+	KindElectionKey Kind = "election-key" // coordinator: the election public key, with its confirmations
+	KindRequest     Kind = "request"      // coordinator: a decryption request
+	KindAnswer      Kind = "answer"       // member: a partial decryption with its proof
+	KindResult      Kind = "result"       // coordinator: the combined result
+)
+
+var knownKinds = map[Kind]bool{
+	KindCall: true, KindCard: true, KindManifest: true, KindDeal: true,
+	KindComplaints: true, KindReveal: true, KindConfirm: true, KindBundle: true,
+	KindElectionKey: true, KindRequest: true, KindAnswer: true, KindResult: true,
+}
+
+// signedKinds are the kinds a member signs; the coordinator's messages are
+// unsigned, since the coordinator is trusted for nothing but liveness and
+// every member checks what it hands out (docs/protocol.md §4.3).
+var signedKinds = map[Kind]bool{
+	KindCard: true, KindDeal: true, KindComplaints: true, KindReveal: true,
+	KindConfirm: true, KindAnswer: true,
+}
+
+// Envelope is the one container of every message: typed, versioned and, for
+// members' messages, signed with the sender's Ed25519 key. Its deterministic
+// CBOR encoding (RFC 8949 §4.2.1) is what is hashed, signed, written to files
+// and carried in QR codes (docs/protocol.md §4.1).
+type Envelope struct {
+	_         struct{} `cbor:",toarray"`
+	Version   uint64
+	Kind      Kind
+	Ceremony  []byte // the ceremony ID; the call ID for a card; empty for a call
+	Sender    uint64 // the member index 1..n; 0 for the coordinator and for cards
+	Body      []byte // the deterministic CBOR encoding of the kind's body
+	Signature []byte // Ed25519 over signatureInput; empty when unsigned
+}
+
+var (
+	encMode cbor.EncMode
+	decMode cbor.DecMode
+)
+
+func init() {
+	var err error
+	encMode, err = cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err)
+	}
+	decMode, err = cbor.DecOptions{
+		DupMapKey:         cbor.DupMapKeyEnforcedAPF,
+		IndefLength:       cbor.IndefLengthForbidden,
+		TagsMd:            cbor.TagsForbidden,
+		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+		MaxNestedLevels:   8,
+		MaxArrayElements:  1 << 20,
+		MaxMapPairs:       1 << 10,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+}
+
+func marshal(v any) []byte {
+	b, err := encMode.Marshal(v)
+	if err != nil {
+		panic("ceremony: internal error: cannot encode: " + err.Error())
+	}
+	return b
+}
+
+// unmarshalStrict decodes b into v and accepts it only if re-encoding v gives
+// back exactly b: one value has one encoding (docs/protocol.md §4.1).
+func unmarshalStrict(b []byte, v any) error {
+	if err := decMode.Unmarshal(b, v); err != nil {
+		return err
+	}
+	if !bytes.Equal(marshal(v), b) {
+		return errors.New("not in deterministic CBOR encoding")
+	}
+	return nil
+}
+
+// Bytes returns the canonical encoding of e.
+func (e *Envelope) Bytes() []byte { return marshal(e) }
+
+// ID returns the message's identifier: H("conclave/v1/message", encoding)
+// (docs/protocol.md §2.3).
+func (e *Envelope) ID() ID { return newTranscript(tagMessage).bytes(e.Bytes()).id() }
+
+// signatureInput is what a member signs: the hash of every field of the
+// envelope but the signature (docs/protocol.md §4.3).
+func (e *Envelope) signatureInput() []byte {
+	return newTranscript(tagSignature).uint(e.Version).bytes([]byte(e.Kind)).
+		bytes(e.Ceremony).uint(e.Sender).bytes(e.Body).sum()
+}
+
+func (e *Envelope) sign(key ed25519.PrivateKey) {
+	e.Signature = ed25519.Sign(key, e.signatureInput())
+}
+
+func (e *Envelope) verifySignature(pub []byte) bool {
+	return len(pub) == ed25519.PublicKeySize && len(e.Signature) == ed25519.SignatureSize &&
+		ed25519.Verify(ed25519.PublicKey(pub), e.signatureInput(), e.Signature)
+}
+
+// ParseEnvelope decodes a message strictly: deterministic CBOR only, a known
+// kind, version 1, identifiers and signatures of the right size. It does not
+// check the signature or the body, which need the ceremony's context
+// (docs/protocol.md §4.1).
+func ParseEnvelope(b []byte) (*Envelope, error) {
+	if len(b) == 0 {
+		return nil, errors.New("ceremony: the file is empty: it is not a Conclave message")
+	}
+	var e Envelope
+	if err := unmarshalStrict(b, &e); err != nil {
+		return nil, fmt.Errorf("ceremony: this is not a Conclave message (%v): check that you picked the right file", err)
+	}
+	if e.Version != Version {
+		return nil, fmt.Errorf("ceremony: message format version %d is not supported (this program reads version %d): use a matching version of Conclave", e.Version, Version)
+	}
+	if !knownKinds[e.Kind] {
+		return nil, fmt.Errorf("ceremony: unknown kind of message %q", string(e.Kind))
+	}
+	if e.Kind == KindCall {
+		if len(e.Ceremony) != 0 {
+			return nil, errors.New("ceremony: a call must not name a ceremony")
+		}
+	} else if len(e.Ceremony) != len(ID{}) {
+		return nil, fmt.Errorf("ceremony: %s message has a ceremony identifier of %d bytes, want 32", e.Kind, len(e.Ceremony))
+	}
+	if signedKinds[e.Kind] {
+		if len(e.Signature) != ed25519.SignatureSize {
+			return nil, fmt.Errorf("ceremony: %s message is not signed", e.Kind)
+		}
+		if e.Kind != KindCard && e.Sender == 0 {
+			return nil, fmt.Errorf("ceremony: %s message names member 0; members are numbered from 1", e.Kind)
+		}
+	} else {
+		if len(e.Signature) != 0 {
+			return nil, fmt.Errorf("ceremony: %s message carries a signature but the coordinator does not sign", e.Kind)
+		}
+		if e.Sender != 0 {
+			return nil, fmt.Errorf("ceremony: %s message comes from the coordinator but names member %d", e.Kind, e.Sender)
+		}
+	}
+	if e.Kind == KindCard && e.Sender != 0 {
+		return nil, errors.New("ceremony: a card must not name a member index: the manifest assigns them")
+	}
+	return &e, nil
+}
+
+func (e *Envelope) ceremonyID() ID {
+	var id ID
+	copy(id[:], e.Ceremony)
+	return id
+}
+
+// decodeBody decodes the body of e strictly into v.
+func (e *Envelope) decodeBody(v any) error {
+	if err := unmarshalStrict(e.Body, v); err != nil {
+		return fmt.Errorf("ceremony: the body of this %s message is malformed (%v)", e.Kind, err)
+	}
+	return nil
+}
+
+func newEnvelope(kind Kind, ceremony []byte, sender uint64, body any) *Envelope {
+	return &Envelope{Version: Version, Kind: kind, Ceremony: ceremony, Sender: sender, Body: marshal(body)}
+}
+
+// checkName accepts a member name or ceremony title: 1 to max characters of
+// valid UTF-8 without control characters.
+func checkName(what, s string, max int) error {
+	if s == "" {
+		return fmt.Errorf("ceremony: the %s is empty", what)
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("ceremony: the %s is not valid text", what)
+	}
+	if utf8.RuneCountInString(s) > max {
+		return fmt.Errorf("ceremony: the %s is longer than %d characters", what, max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return fmt.Errorf("ceremony: the %s contains a control character", what)
+		}
+	}
+	return nil
+}

@@ -191,7 +191,7 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 		return nil, fmt.Errorf("ceremony: this is a %s message, not an election key", e.Kind)
 	}
 	var k ElectionKeyFile
-	if err := e.decodeBody(&k); err != nil {
+	if err := e.DecodeBody(&k); err != nil {
 		return nil, err
 	}
 	me, err := ParseEnvelope(k.Manifest)
@@ -223,7 +223,7 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 			return nil, fmt.Errorf("ceremony: the confirmation of %s in the election key file is not signed by that member", members[ce.Sender-1].Label())
 		}
 		var c Confirm
-		if err := ce.decodeBody(&c); err != nil {
+		if err := ce.DecodeBody(&c); err != nil {
 			return nil, err
 		}
 		if !bytes.Equal(c.ElectionKey, k.ElectionKey) {

@@ -212,7 +212,7 @@ func TestCeremonyAndTally(t *testing.T) {
 func badDeal(t testing.TB, dealer *party, victim uint64, st *State) *Envelope {
 	e := mustParse(dealer.sec.Deal)
 	var d Deal
-	if err := e.decodeBody(&d); err != nil {
+	if err := e.DecodeBody(&d); err != nil {
 		t.Fatal(err)
 	}
 	wrong := group.NewScalar().SetUint64(12345)

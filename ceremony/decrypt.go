@@ -175,7 +175,7 @@ func (s *State) addRequest(e *Envelope) (string, error) {
 		return "", ErrDuplicate
 	}
 	var r Request
-	if err := e.decodeBody(&r); err != nil {
+	if err := e.DecodeBody(&r); err != nil {
 		return "", err
 	}
 	if err := checkRequestBody(&r); err != nil {
@@ -206,7 +206,7 @@ func Summarize(e *Envelope) (RequestSummary, error) {
 		return RequestSummary{}, fmt.Errorf("ceremony: this is a %s message, not a decryption request", e.Kind)
 	}
 	var r Request
-	if err := e.decodeBody(&r); err != nil {
+	if err := e.DecodeBody(&r); err != nil {
 		return RequestSummary{}, err
 	}
 	if err := checkRequestBody(&r); err != nil {
@@ -336,7 +336,7 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
 	var a Answer
-	if err := e.decodeBody(&a); err != nil {
+	if err := e.DecodeBody(&a); err != nil {
 		return "", err
 	}
 	var rid ID
@@ -473,11 +473,12 @@ type resultInfo struct {
 	env  *Envelope
 	id   ID
 	body Result
+	used []uint64
 }
 
 func (s *State) addResult(e *Envelope) (string, error) {
 	var r Result
-	if err := e.decodeBody(&r); err != nil {
+	if err := e.DecodeBody(&r); err != nil {
 		return "", err
 	}
 	var rid ID
@@ -525,17 +526,18 @@ func (s *State) addResult(e *Envelope) (string, error) {
 	if !slices.Equal(pts, r.Plaintexts) {
 		return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
 	}
-	s.results[rid] = &resultInfo{env: e, id: id, body: r}
+	s.results[rid] = &resultInfo{env: e, id: id, body: r, used: used}
 	return fmt.Sprintf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
 }
 
-// Result returns the result of request id, if there is one.
-func (s *State) Result(id ID) (Result, bool) {
+// Result returns the result of request id, if there is one, and the
+// members whose answers it combines.
+func (s *State) Result(id ID) (Result, []uint64, bool) {
 	r := s.results[id]
 	if r == nil {
-		return Result{}, false
+		return Result{}, nil, false
 	}
-	return r.body, true
+	return r.body, r.used, true
 }
 
 // dlogTable solves m·G = P for 0 ≤ m ≤ bound by baby-step giant-step

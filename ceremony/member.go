@@ -286,7 +286,7 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 		return nil, nil, nil, fmt.Errorf("ceremony: expected a bundle, got a %s message", in.Kind)
 	}
 	var b Bundle
-	if err := in.decodeBody(&b); err != nil {
+	if err := in.DecodeBody(&b); err != nil {
 		return nil, nil, nil, err
 	}
 	switch b.Step {
@@ -542,7 +542,7 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 	}
 	defer x.Zeroize()
 	var r Request
-	_ = req.decodeBody(&r)
+	_ = req.DecodeBody(&r)
 	shares, p, err := partialDecrypt(x, sum.Ceremony, sum.ID, sec.Index, r.Ciphertexts, rand)
 	if err != nil {
 		return nil, err

@@ -201,7 +201,7 @@ func (s *State) addCall(e *Envelope) (string, error) {
 		return "", errors.New("ceremony: this is the call of another ceremony: a board holds one call")
 	}
 	var c Call
-	if err := e.decodeBody(&c); err != nil {
+	if err := e.DecodeBody(&c); err != nil {
 		return "", err
 	}
 	if err := checkCall(&c); err != nil {
@@ -239,7 +239,7 @@ func parseCard(e *Envelope, call *Call, cid ID) (Card, error) {
 	if !bytes.Equal(e.Ceremony, cid[:]) {
 		return c, fmt.Errorf("ceremony: this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
 	}
-	if err := e.decodeBody(&c); err != nil {
+	if err := e.DecodeBody(&c); err != nil {
 		return c, err
 	}
 	if err := checkName("member name", c.Name, MaxNameLength); err != nil {
@@ -290,7 +290,7 @@ func (s *State) addCard(e *Envelope) (string, error) {
 	}
 	for _, o := range s.cards {
 		var oc Card
-		_ = o.decodeBody(&oc)
+		_ = o.DecodeBody(&oc)
 		if bytes.Equal(oc.SigningKey, c.SigningKey) {
 			return "", fmt.Errorf("ceremony: %q already enrolled with this key: a member enrols once", oc.Name)
 		}
@@ -323,7 +323,7 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 		return call, cid, nil, id, fmt.Errorf("ceremony: expected a manifest, got a %s message", e.Kind)
 	}
 	var m Manifest
-	if err = e.decodeBody(&m); err != nil {
+	if err = e.DecodeBody(&m); err != nil {
 		return
 	}
 	id = newTranscript(tagCeremony).bytes(e.Body).id()
@@ -339,7 +339,7 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 		err = errors.New("ceremony: the manifest does not hold a call")
 		return
 	}
-	if err = ce.decodeBody(&call); err != nil {
+	if err = ce.DecodeBody(&call); err != nil {
 		return
 	}
 	if err = checkCall(&call); err != nil {
@@ -401,12 +401,12 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 		}
 		if !found {
 			var c Card
-			_ = ce.decodeBody(&c)
+			_ = ce.DecodeBody(&c)
 			return "", fmt.Errorf("ceremony: the manifest leaves out the card of %q", c.Name)
 		}
 	}
 	var me Manifest
-	_ = e.decodeBody(&me)
+	_ = e.DecodeBody(&me)
 	ce, _ := ParseEnvelope(me.Call)
 	s.call, s.Call, s.CallID = ce, call, cid
 	s.manifest, s.ID, s.Members = e, id, members
@@ -445,7 +445,7 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already dealt, and this is a different deal: a member deals once", m.Label())
 	}
 	var d Deal
-	if err := e.decodeBody(&d); err != nil {
+	if err := e.DecodeBody(&d); err != nil {
 		return "", err
 	}
 	t := s.Call.Threshold
@@ -513,7 +513,7 @@ func (s *State) addComplaints(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already sent its complaints, and this list is different", m.Label())
 	}
 	var c Complaints
-	if err := e.decodeBody(&c); err != nil {
+	if err := e.DecodeBody(&c); err != nil {
 		return "", err
 	}
 	var prev uint64
@@ -575,7 +575,7 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already answered the complaints, and this answer is different", m.Label())
 	}
 	var r Reveal
-	if err := e.decodeBody(&r); err != nil {
+	if err := e.DecodeBody(&r); err != nil {
 		return "", err
 	}
 	d := s.deals[i]
@@ -724,7 +724,7 @@ func (s *State) addConfirm(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already confirmed, and this confirmation is different", m.Label())
 	}
 	var c Confirm
-	if err := e.decodeBody(&c); err != nil {
+	if err := e.DecodeBody(&c); err != nil {
 		return "", err
 	}
 	qual, excluded := s.Qualified()

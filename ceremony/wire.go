@@ -120,6 +120,9 @@ func (e *Envelope) signatureInput() []byte {
 		bytes(e.Ceremony).uint(e.Sender).bytes(e.Body).sum()
 }
 
+// Sign signs e with a member's key (docs/protocol.md §4.3).
+func (e *Envelope) Sign(key ed25519.PrivateKey) { e.sign(key) }
+
 func (e *Envelope) sign(key ed25519.PrivateKey) {
 	e.Signature = ed25519.Sign(key, e.signatureInput())
 }
@@ -181,12 +184,19 @@ func (e *Envelope) ceremonyID() ID {
 	return id
 }
 
-// decodeBody decodes the body of e strictly into v.
-func (e *Envelope) decodeBody(v any) error {
+// DecodeBody decodes the body of e strictly into v, a pointer to the body
+// type of e.Kind (docs/protocol.md §5).
+func (e *Envelope) DecodeBody(v any) error {
 	if err := unmarshalStrict(e.Body, v); err != nil {
 		return fmt.Errorf("ceremony: the body of this %s message is malformed (%v)", e.Kind, err)
 	}
 	return nil
+}
+
+// NewEnvelope wraps a body (one of the types of docs/protocol.md §5) in an
+// unsigned envelope.
+func NewEnvelope(kind Kind, ceremony []byte, sender uint64, body any) *Envelope {
+	return newEnvelope(kind, ceremony, sender, body)
 }
 
 func newEnvelope(kind Kind, ceremony []byte, sender uint64, body any) *Envelope {

@@ -1,0 +1,341 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"conclave/app/office"
+	"conclave/ceremony"
+)
+
+func oneDir(pos []string) (string, error) {
+	if len(pos) != 1 {
+		return "", usagef("give exactly one board folder")
+	}
+	return pos[0], nil
+}
+
+func cmdBoardNew(e *env, args []string) error {
+	fs := flag.NewFlagSet("board new", flag.ContinueOnError)
+	title := fs.String("title", "", "the ceremony's title")
+	members := fs.Uint64("members", 0, "number of members n (1..64)")
+	threshold := fs.Uint64("threshold", 0, "members needed to decrypt t (1..n)")
+	pq := fs.Bool("pq", false, "seal shares with post-quantum hybrid HPKE (MLKEM768X25519)")
+	closeAt := fs.String("close", "", "close of poll, RFC 3339 (nothing decrypts before it)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	if err := required("title", *title); err != nil {
+		return err
+	}
+	if *members == 0 || *threshold == 0 {
+		return usagef("--members and --threshold are required")
+	}
+	if *closeAt == "" {
+		return usagef("--close is required: the close of poll, e.g. 2027-03-14T18:00:00Z")
+	}
+	closeTime, err := time.Parse(time.RFC3339, *closeAt)
+	if err != nil {
+		return usagef("--close %q is not an RFC 3339 time such as 2027-03-14T18:00:00+01:00", *closeAt)
+	}
+	b, err := office.CreateBoard(dir, *title, *members, *threshold, *pq, closeTime)
+	if err != nil {
+		return err
+	}
+	e.printf("New ceremony %q in %s: %d members, threshold %d, close of poll %s\n", *title, dir, *members, *threshold, closeTime.UTC().Format(time.RFC3339))
+	e.printf("Call fingerprint: %s\n", b.State.CallID.Fingerprint())
+	e.printf("Next: 'conclave board next %s --out call.cbor' and hand the call to every member.\n", dir)
+	return nil
+}
+
+func cmdBoardNext(e *env, args []string) error {
+	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
+	out := fs.String("out", "", "file to write")
+	force := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	if err := required("out", *out); err != nil {
+		return err
+	}
+	b, err := office.OpenBoard(dir)
+	if err != nil {
+		return err
+	}
+	reportSkipped(e, b.Skipped)
+	msg, err := b.Next(*force)
+	if err != nil {
+		return err
+	}
+	if err := office.WriteFileAtomic(*out, msg.Bytes()); err != nil {
+		return err
+	}
+	p := b.Progress()
+	e.printf("Wrote %s (%s, %d bytes, fingerprint %s).\n", *out, describe(msg), len(msg.Bytes()), msg.ID().Fingerprint())
+	e.printf("Step: %s\n", p.Step)
+	if len(p.Waiting) > 0 {
+		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))
+	}
+	return nil
+}
+
+func describe(m *ceremony.Envelope) string {
+	if m.Kind == ceremony.KindBundle {
+		return "bundle for the members"
+	}
+	return string(m.Kind)
+}
+
+func reportSkipped(e *env, ps []office.Problem) {
+	for _, p := range ps {
+		fmt.Fprintf(e.stderr, "skipped %s: %s\n", p.Path, p.Reason)
+	}
+}
+
+func cmdBoardAdd(e *env, args []string) error {
+	fs := flag.NewFlagSet("board add", flag.ContinueOnError)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		return usagef("give the board folder and at least one file")
+	}
+	b, err := office.OpenBoard(pos[0])
+	if err != nil {
+		return err
+	}
+	var files []string
+	for _, p := range pos[1:] {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			matches, _ := filepath.Glob(filepath.Join(p, "*.cbor"))
+			files = append(files, matches...)
+			continue
+		}
+		files = append(files, p)
+	}
+	refused := 0
+	for _, f := range files {
+		m, err := office.ReadMessage(f)
+		if err == nil {
+			var text string
+			if text, err = b.Add(m.Bytes()); err == nil {
+				e.printf("ok       %s: %s\n", f, text)
+				continue
+			}
+		}
+		refused++
+		e.printf("REFUSED  %s: %v\n", f, err)
+	}
+	p := b.Progress()
+	e.printf("Step: %s", p.Step)
+	if len(p.Waiting) > 0 {
+		e.printf("; waiting for: %s", strings.Join(p.Waiting, ", "))
+	} else if p.Step != ceremony.StepComplete && p.Step != "" {
+		e.printf("; everything is in: run 'conclave board next'")
+	}
+	e.printf("\n")
+	if refused > 0 {
+		return fmt.Errorf("%d of %d files refused (the others were taken in)", refused, len(files))
+	}
+	return nil
+}
+
+func cmdBoardStatus(e *env, args []string) error {
+	pos, err := parse(flag.NewFlagSet("board status", flag.ContinueOnError), args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	b, err := office.OpenBoard(dir)
+	if err != nil {
+		return err
+	}
+	reportSkipped(e, b.Skipped)
+	st := b.State
+	e.printf("Ceremony %q: %d members, threshold %d, close of poll %s\n", st.Call.Title, st.Call.Members, st.Call.Threshold,
+		time.Unix(st.Call.Close, 0).UTC().Format(time.RFC3339))
+	e.printf("Call fingerprint:     %s\n", st.CallID.Fingerprint())
+	if !st.ID.IsZero() {
+		e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
+	}
+	p := b.Progress()
+	var steps []string
+	reached := false
+	for _, s := range ceremony.Steps {
+		switch {
+		case s == p.Step:
+			steps = append(steps, "["+s+"]")
+			reached = true
+		case !reached:
+			steps = append(steps, s+" (done)")
+		default:
+			steps = append(steps, s)
+		}
+	}
+	e.printf("Steps: %s\n", strings.Join(steps, " > "))
+	if len(p.Waiting) > 0 {
+		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))
+	}
+	if st.Manifest() == nil {
+		for _, c := range st.Cards() {
+			e.printf("  card %s\n", c.ID().Fingerprint())
+		}
+	} else {
+		e.printf("%s", st.Summary())
+	}
+	if st.Complete() {
+		k, _ := st.ElectionKeyFile()
+		ek, _ := ceremony.ParseElectionKey(k)
+		e.printf("Election key: %s\n", ek.Fingerprint)
+		qual, excluded := st.Qualified()
+		e.printf("Qualified members: %v\n", qual)
+		for i, why := range excluded {
+			e.printf("Disqualified: member %d: %s\n", i, why)
+		}
+	}
+	for _, id := range st.Requests() {
+		r, _ := st.RequestInfo(id)
+		valid, invalid := st.AnswerStatus(id)
+		_, _, done := st.Result(id)
+		e.printf("Request %q %s: %d ciphertexts, %d valid answers, %d invalid, result: %v\n", r.Label, id.Fingerprint(),
+			len(r.Ciphertexts)/ceremony.CiphertextSize, len(valid), len(invalid), done)
+	}
+	return nil
+}
+
+func cmdBoardKey(e *env, args []string) error {
+	fs := flag.NewFlagSet("board key", flag.ContinueOnError)
+	out := fs.String("out", "", "file to write")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	if err := required("out", *out); err != nil {
+		return err
+	}
+	b, err := office.OpenBoard(dir)
+	if err != nil {
+		return err
+	}
+	k, err := b.State.ElectionKeyFile()
+	if err != nil {
+		return err
+	}
+	if err := office.WriteFileAtomic(*out, k.Bytes()); err != nil {
+		return err
+	}
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		return err
+	}
+	e.printf("Wrote the election key to %s.\nElection key fingerprint: %s\nCeremony fingerprint: %s\n", *out, ek.Fingerprint, ek.Ceremony.Fingerprint())
+	return nil
+}
+
+func cmdBoardRequest(e *env, args []string) error {
+	fs := flag.NewFlagSet("board request", flag.ContinueOnError)
+	in := fs.String("ciphertexts", "", "ciphertext file (JSON, format conclave-ciphertexts/v1)")
+	out := fs.String("out", "", "file to write")
+	label := fs.String("label", "count", "a label for people")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	if err := required("ciphertexts", *in); err != nil {
+		return err
+	}
+	if err := required("out", *out); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(*in)
+	if err != nil {
+		return err
+	}
+	batch, err := office.ParseCiphertexts(data)
+	if err != nil {
+		return err
+	}
+	b, err := office.OpenBoard(dir)
+	if err != nil {
+		return err
+	}
+	req, err := b.Request(*label, batch)
+	if err != nil {
+		return err
+	}
+	if err := office.WriteFileAtomic(*out, req.Bytes()); err != nil {
+		return err
+	}
+	e.printf("Wrote the decryption request to %s: %d ciphertexts (%s).\n", *out, len(batch.Data)/ceremony.CiphertextSize, batch.Kind)
+	e.printf("Request fingerprint: %s\nCiphertexts fingerprint: %s\n", req.ID().Fingerprint(), ceremony.CiphertextsHash(batch.Data).Fingerprint())
+	return nil
+}
+
+func cmdBoardTally(e *env, args []string) error {
+	fs := flag.NewFlagSet("board tally", flag.ContinueOnError)
+	out := fs.String("out", "", "result file to write (JSON)")
+	which := fs.String("request", "", "fingerprint of the request (default: the latest)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	if err := required("out", *out); err != nil {
+		return err
+	}
+	b, err := office.OpenBoard(dir)
+	if err != nil {
+		return err
+	}
+	var id ceremony.ID
+	if *which != "" {
+		if id, err = b.FindRequest(*which); err != nil {
+			return err
+		}
+	}
+	res, err := b.Tally(id)
+	if err != nil {
+		return err
+	}
+	if err := office.WriteFileAtomic(*out, res.JSON()); err != nil {
+		return err
+	}
+	for _, s := range res.Skipped {
+		e.printf("Skipped the answer of member %d (%s): %s\n", s.Member, s.Name, s.Reason)
+	}
+	e.printf("Result of %q, combined from members %v:\n", res.Label, res.MembersUsed)
+	for k, c := range res.Counts {
+		e.printf("  option %d: %d\n", k+1, c)
+	}
+	e.printf("Wrote %s.\n", *out)
+	return nil
+}

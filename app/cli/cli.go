@@ -1,0 +1,191 @@
+// Package cli is Conclave's command line: the same binary as the GUI, with
+// exact verbs that scripts and auditors can rely on (docs/cli.md).
+//
+// Entry point: Main.
+package cli
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// Version and Commit are set at build time with -ldflags "-X".
+var (
+	Version = "dev"
+	Commit  = ""
+)
+
+// env is what a command runs with.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func (e *env) printf(format string, a ...any) { fmt.Fprintf(e.stdout, format, a...) }
+
+type command struct {
+	usage string
+	run   func(e *env, args []string) error
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"version":        {"conclave version", cmdVersion},
+		"demo":           {"conclave demo [--members N] [--threshold T] [--ballots B] [--options K] [--dir D]", cmdDemo},
+		"board new":      {"conclave board new DIR --title TITLE --members N --threshold T [--pq] [--close RFC3339]", cmdBoardNew},
+		"board next":     {"conclave board next DIR --out FILE [--without-missing]", cmdBoardNext},
+		"board add":      {"conclave board add DIR FILE...", cmdBoardAdd},
+		"board status":   {"conclave board status DIR", cmdBoardStatus},
+		"board key":      {"conclave board key DIR --out FILE", cmdBoardKey},
+		"board request":  {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL]", cmdBoardRequest},
+		"board tally":    {"conclave board tally DIR --out FILE [--request FINGERPRINT]", cmdBoardTally},
+		"member step":    {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--passphrase-file F]", cmdMemberStep},
+		"member decrypt": {"conclave member decrypt --keystore K --in REQUEST --out FILE [--yes] [--passphrase-file F]", cmdMemberDecrypt},
+		"member check":   {"conclave member check --keystore K [--record DIR] [--passphrase-file F]", cmdMemberCheck},
+		"member backup":  {"conclave member backup --keystore K --to DIR [--passphrase-file F]", cmdMemberBackup},
+		"member passphrase": {"conclave member passphrase --keystore K [--passphrase-file F --new-passphrase-file F2]", cmdMemberPassphrase},
+		"ballots encrypt": {"conclave ballots encrypt --key KEYFILE (--votes FILE | --simulate B --options K) [--single] --out FILE", cmdBallotsEncrypt},
+		"ballots sum":     {"conclave ballots sum IN --out OUT", cmdBallotsSum},
+		"verify":          {"conclave verify DIR", cmdVerify},
+		"record export":   {"conclave record export DIR --json FILE", cmdRecordExport},
+		"qr encode":       {"conclave qr encode FILE --out-dir DIR [--bytes-per-frame N] [--level L|M|Q|H]", cmdQREncode},
+		"qr decode":       {"conclave qr decode IMAGE... --out FILE", cmdQRDecode},
+	}
+}
+
+// errUsage marks an error in the command's words; Main prints the usage.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// Main runs the command line and returns the exit status: 0 on success, 1
+// when the command failed (a refusal, a failed verification), 2 when the
+// command's words are wrong.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		printUsage(stdout)
+		return 0
+	}
+	name := args[0]
+	rest := args[1:]
+	cmd, ok := commands[name]
+	if !ok && len(args) > 1 {
+		name = args[0] + " " + args[1]
+		cmd, ok = commands[name]
+		rest = args[2:]
+	}
+	if !ok {
+		fmt.Fprintf(stderr, "conclave: unknown command %q\n\n", strings.Join(args[:min(2, len(args))], " "))
+		printUsage(stderr)
+		return 2
+	}
+	if err := cmd.run(e, rest); err != nil {
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintf(stderr, "conclave %s: %v\nusage: %s\n", name, err, cmd.usage)
+			return 2
+		}
+		fmt.Fprintf(stderr, "conclave %s: %v\n", name, err)
+		return 1
+	}
+	return 0
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Conclave: the election key ceremony, custody of the shares, and the count.")
+	fmt.Fprintln(w, "Run 'conclave' alone to open the application. Commands:")
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintln(w, "  "+commands[n].usage)
+	}
+}
+
+// parse parses flags that may come before, between or after positional
+// arguments, and returns the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func required(name, value string) error {
+	if value == "" {
+		return usagef("--%s is required", name)
+	}
+	return nil
+}
+
+func cmdVersion(e *env, args []string) error {
+	if _, err := parse(flag.NewFlagSet("version", flag.ContinueOnError), args); err != nil {
+		return err
+	}
+	commit := Commit
+	if commit == "" {
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" {
+					commit = s.Value
+				}
+			}
+		}
+	}
+	if commit == "" {
+		commit = "unknown"
+	}
+	sum, err := BinaryFingerprint()
+	if err != nil {
+		sum = "unknown (" + err.Error() + ")"
+	}
+	e.printf("conclave %s\ncommit %s\nbinary sha256 %s\n", Version, commit, sum)
+	return nil
+}
+
+// BinaryFingerprint returns the SHA-256 of the running executable, in hex:
+// what an expert compares with the audited build (docs/release.md).
+func BinaryFingerprint() (string, error) {
+	path, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, bufio.NewReader(f)); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,309 @@
+// Package office keeps a ceremony on disk: the coordinator's board (a folder
+// of message files, which is also the public record) and a member's sealed
+// keystore. It holds no cryptography: it calls package ceremony for the
+// protocol and package keystore for sealing. The command line and the GUI
+// both use it.
+//
+// Entry points: CreateBoard and OpenBoard for the coordinator, Enrol and
+// OpenMember for a member, ReadRecord for an auditor.
+package office
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"conclave/ceremony"
+)
+
+// handoutDir is the folder inside a board where the coordinator's bundles
+// are kept. They are derived from the record and not part of it.
+const handoutDir = "handout"
+
+// Board is the coordinator's view of a ceremony: a folder of message files.
+type Board struct {
+	Dir    string
+	State  *ceremony.State
+	Issued string    // the last bundle step handed out, "" if none
+	Skipped []Problem // files in the folder that are not valid messages
+}
+
+// Problem is a file that was skipped, and why, in plain words.
+type Problem struct {
+	Path   string
+	Reason string
+}
+
+// CreateBoard makes a new board in dir (which must be absent or empty) with
+// the call of a new ceremony.
+func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool, closeOfPoll time.Time) (*Board, error) {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("office: the folder %s is not empty: choose a new folder for a new ceremony", dir)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, handoutDir), 0o755); err != nil {
+		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
+	}
+	call, err := ceremony.NewCall(title, members, threshold, postQuantum, closeOfPoll, rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	b := &Board{Dir: dir, State: ceremony.NewState()}
+	if _, err := b.Add(call.Bytes()); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// OpenBoard reads a board folder. Files that are not valid messages are
+// listed in Skipped and do not stop the rest.
+func OpenBoard(dir string) (*Board, error) {
+	files, problems, err := ReadRecord(dir)
+	if err != nil {
+		return nil, err
+	}
+	b := &Board{Dir: dir, State: ceremony.NewState(), Skipped: problems}
+	var envs []*ceremony.Envelope
+	names := map[*ceremony.Envelope]string{}
+	for _, f := range files {
+		e, err := ceremony.ParseEnvelope(f.Data)
+		if err != nil {
+			b.Skipped = append(b.Skipped, Problem{f.Name, err.Error()})
+			continue
+		}
+		envs = append(envs, e)
+		names[e] = f.Name
+	}
+	ceremony.SortForReplay(envs)
+	for _, e := range envs {
+		if _, err := b.State.Add(e); err != nil && !errors.Is(err, ceremony.ErrDuplicate) {
+			b.Skipped = append(b.Skipped, Problem{names[e], err.Error()})
+		}
+	}
+	if b.State.CallID.IsZero() {
+		return nil, fmt.Errorf("office: %s is not a ceremony board (it holds no call): create one with 'conclave board new'", dir)
+	}
+	for _, step := range []string{ceremony.StepVerify, ceremony.StepReveal, ceremony.StepConfirm} {
+		if _, err := os.Stat(filepath.Join(dir, handoutDir, "bundle-"+step+".cbor")); err == nil {
+			b.Issued = step
+		}
+	}
+	return b, nil
+}
+
+// fileName gives a message an informative name: step order, kind, sender
+// and fingerprint. Names are never trusted when reading.
+func fileName(e *ceremony.Envelope) string {
+	fp := strings.ReplaceAll(e.ID().Fingerprint(), "-", "")[:8]
+	if e.Sender > 0 {
+		return fmt.Sprintf("%s-member%02d-%s.cbor", e.Kind, e.Sender, fp)
+	}
+	return fmt.Sprintf("%s-%s.cbor", e.Kind, fp)
+}
+
+// Add checks a message against the board and, if it passes, writes it into
+// the folder. It returns what was checked, in plain words.
+func (b *Board) Add(data []byte) (string, error) {
+	e, err := ceremony.ParseEnvelope(data)
+	if err != nil {
+		return "", err
+	}
+	switch e.Kind {
+	case ceremony.KindBundle, ceremony.KindElectionKey:
+		return "", fmt.Errorf("office: this is a %s the coordinator hands out, not a member's message", e.Kind)
+	case ceremony.KindDeal:
+		if b.Issued != "" {
+			return "", errors.New("office: the deal step is closed: this deal arrived too late")
+		}
+	case ceremony.KindComplaints:
+		if b.Issued != ceremony.StepVerify {
+			return "", errors.New("office: complaints are taken only during the verify step")
+		}
+	case ceremony.KindReveal:
+		if b.Issued != ceremony.StepReveal {
+			return "", errors.New("office: answers to complaints are taken only during the reveal step")
+		}
+	}
+	text, err := b.State.Add(e)
+	if errors.Is(err, ceremony.ErrDuplicate) {
+		return "already on the board: " + fileName(e), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := WriteFileAtomic(filepath.Join(b.Dir, fileName(e)), e.Bytes()); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+// Next returns what members need now, moving the ceremony on when a step is
+// complete (see ceremony.State.Next). It writes the manifest into the
+// record and keeps each bundle in the handout folder.
+func (b *Board) Next(withoutMissing bool) (*ceremony.Envelope, error) {
+	e, step, err := b.State.Next(b.Issued, withoutMissing)
+	if err != nil {
+		return nil, err
+	}
+	if e.Kind == ceremony.KindManifest && b.State.Manifest() == nil {
+		if _, err := b.Add(e.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	if step != b.Issued {
+		if err := WriteFileAtomic(filepath.Join(b.Dir, handoutDir, "bundle-"+step+".cbor"), e.Bytes()); err != nil {
+			return nil, err
+		}
+		b.Issued = step
+	}
+	return e, nil
+}
+
+// Progress says where the ceremony stands.
+func (b *Board) Progress() ceremony.Progress { return b.State.Progress(b.Issued) }
+
+// ReadRecord reads the message files of a record folder (not its
+// sub-folders) in name order. Unreadable entries are reported, not fatal.
+func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("office: cannot read the folder %s: %v", dir, err)
+	}
+	var files []ceremony.RecordFile
+	var problems []Problem
+	for _, en := range entries {
+		if en.IsDir() || !strings.HasSuffix(en.Name(), ".cbor") {
+			continue
+		}
+		p := filepath.Join(dir, en.Name())
+		data, err := readBounded(p, maxMessageFile)
+		if err != nil {
+			problems = append(problems, Problem{en.Name(), err.Error()})
+			continue
+		}
+		files = append(files, ceremony.RecordFile{Name: en.Name(), Data: data})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, problems, nil
+}
+
+// maxMessageFile bounds what is read as one message: a request of the
+// largest size with room to spare.
+const maxMessageFile = 2 << 30
+
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read it: %v", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, errors.New("it is not a regular file")
+	}
+	if fi.Size() > limit {
+		return nil, fmt.Errorf("it is larger (%d bytes) than any message", fi.Size())
+	}
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// ReadMessage reads and parses one message file.
+func ReadMessage(path string) (*ceremony.Envelope, error) {
+	data, err := readBounded(path, maxMessageFile)
+	if err != nil {
+		return nil, fmt.Errorf("office: %s: %v", path, err)
+	}
+	e, err := ceremony.ParseEnvelope(data)
+	if err != nil {
+		return nil, fmt.Errorf("%v (file %s)", err, path)
+	}
+	return e, nil
+}
+
+// WriteFileAtomic writes data to path so that at every instant the file is
+// either absent, the old one, or the new one: a temporary file beside it,
+// fsync, rename, fsync of the folder.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("office: cannot write in %s: %v (is the stick plugged in and writable?)", dir, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return fmt.Errorf("office: cannot write %s: %v", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("office: cannot write %s to the disk: %v", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("office: cannot write %s: %v", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("office: cannot put %s in place: %v", path, err)
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Request prepares a decryption request from a ciphertext file (JSON, see
+// ParseCiphertexts) and writes it into the record.
+func (b *Board) Request(label string, batch *Ciphertexts) (*ceremony.Envelope, error) {
+	e, err := b.State.NewRequest(label, batch.Kind, batch.Options, batch.Bound, batch.Data)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := b.Add(e.Bytes()); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Tally combines t valid answers to a request (the latest one if id is
+// zero), writes the result into the record and returns it.
+func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
+	reqs := b.State.Requests()
+	if len(reqs) == 0 {
+		return nil, errors.New("office: there is no decryption request on this board: prepare one with 'board request'")
+	}
+	if id.IsZero() {
+		id = reqs[len(reqs)-1]
+	}
+	res, _, err := b.State.Combine(id)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, done := b.State.Result(id); !done {
+		if _, err := b.Add(res.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	return b.TallyResult(id)
+}
+
+// FindRequest returns the request whose fingerprint or hex ID starts with
+// prefix.
+func (b *Board) FindRequest(prefix string) (ceremony.ID, error) {
+	p := strings.ToUpper(strings.ReplaceAll(prefix, "-", ""))
+	for _, id := range b.State.Requests() {
+		if strings.HasPrefix(strings.ReplaceAll(id.Fingerprint(), "-", ""), p) || strings.HasPrefix(strings.ToUpper(fmt.Sprintf("%x", id[:])), p) {
+			return id, nil
+		}
+	}
+	return ceremony.ID{}, fmt.Errorf("office: no request on this board has the fingerprint %q", prefix)
+}

@@ -1,0 +1,184 @@
+package office
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"conclave/ceremony"
+	"conclave/keystore"
+)
+
+// Member is a member's keystore, open: the sealed file on the member's
+// stick. Secrets are unsealed only inside each operation and wiped after.
+type Member struct {
+	store *keystore.Store
+}
+
+// Enrol answers a call: it makes the member's keys, seals them in a new
+// keystore at path (which must not exist) and returns the card to hand in.
+func Enrol(path string, pass keystore.Passphrase, name string, call *ceremony.Envelope, kdf keystore.KDFParams) (*Member, *ceremony.Envelope, error) {
+	if call.Kind != ceremony.KindCall {
+		return nil, nil, fmt.Errorf("office: to join a ceremony, start from the coordinator's call; this is a %s message", call.Kind)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return nil, nil, fmt.Errorf("office: %s already exists: a keystore is never overwritten; choose another file name", path)
+	}
+	sec, card, err := ceremony.Enrol(call, name, rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sec.Wipe()
+	data := sec.Marshal()
+	defer clear(data)
+	cid := sec.CallID()
+	st, err := keystore.Create(path, pass, keystore.Header{Ceremony: cid[:], Name: name}, data, kdf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &Member{store: st}, card, nil
+}
+
+// OpenMember unlocks the keystore at path.
+func OpenMember(path string, pass keystore.Passphrase) (*Member, error) {
+	st, err := keystore.Open(path, pass)
+	if err != nil {
+		return nil, err
+	}
+	return &Member{store: st}, nil
+}
+
+// InspectMember reads a keystore's clear header without the passphrase.
+func InspectMember(path string) (keystore.Header, error) { return keystore.Inspect(path) }
+
+// Header returns the keystore's public header.
+func (m *Member) Header() keystore.Header { return m.store.Header() }
+
+// Store returns the underlying keystore (for backup and passphrase change).
+func (m *Member) Store() *keystore.Store { return m.store }
+
+// Close wipes the keystore's keys from memory.
+func (m *Member) Close() { m.store.Destroy() }
+
+// withSecrets unseals the secrets for fn; if fn reports a change, the new
+// secrets are sealed back atomically.
+func (m *Member) withSecrets(fn func(sec *ceremony.Secrets) (changed bool, err error)) error {
+	var updated []byte
+	var header keystore.Header
+	err := m.store.Use(func(secret []byte) error {
+		sec, err := ceremony.ParseSecrets(secret)
+		if err != nil {
+			return err
+		}
+		defer sec.Wipe()
+		changed, err := fn(sec)
+		if err != nil || !changed {
+			return err
+		}
+		updated = sec.Marshal()
+		header = m.store.Header()
+		id := sec.CeremonyID()
+		if id.IsZero() {
+			id = sec.CallID()
+		}
+		header.Ceremony, header.Member, header.VerificationKey = id[:], int(sec.Index), sec.VerificationKey
+		return nil
+	})
+	if err != nil || updated == nil {
+		return err
+	}
+	defer clear(updated)
+	return m.store.Save(header, updated)
+}
+
+// Step answers the coordinator's message for the current step (a call,
+// the manifest or a bundle) and seals the member's new state.
+func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
+	var out *ceremony.Outcome
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		before := sec.Marshal()
+		defer clear(before)
+		var err error
+		out, err = sec.Step(in, rand.Reader)
+		if err != nil {
+			return false, err
+		}
+		after := sec.Marshal()
+		defer clear(after)
+		return string(before) != string(after), nil
+	})
+	return out, err
+}
+
+// Describe summarizes a request for the member to confirm before anything
+// is unlocked, and refuses a request of another ceremony or one made before
+// the close of poll.
+func (m *Member) Describe(req *ceremony.Envelope) (ceremony.RequestSummary, error) {
+	sum, err := ceremony.Summarize(req)
+	if err != nil {
+		return sum, err
+	}
+	if err := m.store.Header().CheckCeremony(sum.Ceremony[:]); err != nil {
+		return sum, fmt.Errorf("office: this request is for ceremony %s, not the one of this key: %v", sum.Ceremony.Fingerprint(), err)
+	}
+	return sum, nil
+}
+
+// Decrypt answers a decryption request at time now (checked against the
+// close of poll of the manifest).
+func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envelope, error) {
+	if _, err := m.Describe(req); err != nil {
+		return nil, err
+	}
+	var out *ceremony.Envelope
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		var err error
+		out, err = sec.Answer(req, now.Unix(), rand.Reader)
+		return false, err
+	})
+	return out, err
+}
+
+// ClosesAt returns the close of poll of the member's ceremony.
+func (m *Member) ClosesAt() (time.Time, error) {
+	var t time.Time
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		t = time.Unix(sec.Close, 0).UTC()
+		return false, nil
+	})
+	return t, err
+}
+
+// Check answers "do I still hold my key": it recomputes the verification
+// key from the sealed share and compares it with the one in the public
+// record (the board or record folder dir), or with the keystore's header
+// when dir is empty.
+func (m *Member) Check(dir string) (string, error) {
+	h := m.store.Header()
+	published := h.VerificationKey
+	source := "the keystore's header"
+	if dir != "" {
+		b, err := OpenBoard(dir)
+		if err != nil {
+			return "", err
+		}
+		if !b.State.Complete() {
+			return "", errors.New("office: the record's key ceremony is not complete")
+		}
+		if err := h.CheckCeremony(b.State.ID[:]); err != nil {
+			return "", err
+		}
+		qual, _ := b.State.Qualified()
+		published = b.State.VerificationKey(qual, uint64(h.Member)).Bytes()
+		source = "the public record in " + dir
+	}
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		return false, sec.CheckShare(published)
+	})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("you hold the share of member %d (%s): it matches the verification key %s in %s", h.Member, h.Name, ceremony.Fingerprint(published), source), nil
+}

@@ -40,7 +40,7 @@ type Manifest struct {
 // Deal is member i's contribution: commitments C_ik = a_ik·G, a proof of
 // knowledge of a_i0, and the share f_i(j) sealed to every other member j.
 type Deal struct {
-	_           struct{} `cbor:",toarray"`
+	_           struct{}      `cbor:",toarray"`
 	Commitments [][]byte      // t encoded elements
 	Proof       []byte        // Schnorr proof of knowledge of a_i0
 	Shares      []SealedShare // one per other member, by ascending index
@@ -56,7 +56,7 @@ type SealedShare struct {
 // Complaints lists the dealers whose share failed to open or to match their
 // commitments. An empty list says that every share was good.
 type Complaints struct {
-	_       struct{} `cbor:",toarray"`
+	_       struct{}    `cbor:",toarray"`
 	Against []Complaint // ascending dealer index
 }
 
@@ -76,7 +76,7 @@ const (
 // Reveal answers complaints: the dealer publishes in clear the shares it
 // sent to the members who complained.
 type Reveal struct {
-	_      struct{} `cbor:",toarray"`
+	_      struct{}        `cbor:",toarray"`
 	Shares []RevealedShare // ascending recipient index
 }
 
@@ -144,8 +144,8 @@ const (
 // ciphertext, and one batched Chaum-Pedersen proof for the whole request.
 type Answer struct {
 	_       struct{} `cbor:",toarray"`
-	Request []byte // the request message ID
-	Shares  []byte // N encoded elements D_k, 32 bytes each
+	Request []byte   // the request message ID
+	Shares  []byte   // N encoded elements D_k, 32 bytes each
 	Proof   []byte
 }
 

@@ -27,7 +27,9 @@ func (r *Report) OK() bool {
 	return len(r.Checks) > 0
 }
 
-func (r *Report) pass(format string, a ...any) { r.Checks = append(r.Checks, Check{true, fmt.Sprintf(format, a...)}) }
+func (r *Report) pass(format string, a ...any) {
+	r.Checks = append(r.Checks, Check{true, fmt.Sprintf(format, a...)})
+}
 func (r *Report) fail(format string, a ...any) {
 	r.Checks = append(r.Checks, Check{false, fmt.Sprintf(format, a...)})
 }

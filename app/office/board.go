@@ -28,9 +28,9 @@ const handoutDir = "handout"
 
 // Board is the coordinator's view of a ceremony: a folder of message files.
 type Board struct {
-	Dir    string
-	State  *ceremony.State
-	Issued string    // the last bundle step handed out, "" if none
+	Dir     string
+	State   *ceremony.State
+	Issued  string    // the last bundle step handed out, "" if none
 	Skipped []Problem // files in the folder that are not valid messages
 }
 

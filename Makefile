@@ -1,0 +1,46 @@
+# Conclave. Two commands: 'make run' (the application) and 'make test'
+# (everything). Both install missing system packages first.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+TAGS := migrated_fynedo
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X conclave/app/cli.Version=$(VERSION) -X conclave/app/cli.Commit=$(COMMIT)
+BIN := bin/conclave
+
+.PHONY: run build test test-go test-binary deps deps-run screenshots bench fuzz clean
+
+run: deps-run build
+	./$(BIN)
+
+build:
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+deps:
+	@scripts/deps.sh test
+
+deps-run:
+	@scripts/deps.sh run
+
+# The headless suite (no X server, no cgo), then the real binary.
+test: deps test-go test-binary
+
+test-go:
+	CONCLAVE_REQUIRE_TOOLS=1 CGO_ENABLED=0 $(GO) test -tags ci ./...
+
+test-binary: build
+	scripts/e2e.sh $(BIN)
+	@if [ -x scripts/window-check.sh ]; then scripts/window-check.sh $(BIN); fi
+
+screenshots: deps build
+	scripts/screenshots.sh $(BIN)
+
+bench:
+	$(GO) test ./ceremony -run XXX -bench 'ScalarMult$$|Answer|VerifyAnswer|Combine|DKG' -benchtime 3x -cpu 1,2
+
+fuzz:
+	scripts/fuzz.sh 15s
+
+clean:
+	rm -rf bin dist

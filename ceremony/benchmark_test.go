@@ -1,0 +1,201 @@
+package ceremony
+
+import (
+	"crypto/rand"
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"conclave/ceremony/group"
+)
+
+// scalarMultCost measures one variable-base scalar multiplication in the
+// current run, so that every benchmark can report its cost as a ratio to
+// the primitive (docs/protocol.md §10).
+func scalarMultCost() time.Duration {
+	x := group.NewScalar().SetUint64(0x1234567)
+	x.Multiply(x, x)
+	x.Multiply(x, x)
+	p := group.NewGeneratorElement()
+	const n = 300
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		p.ScalarMult(x, p)
+	}
+	return time.Since(start) / n
+}
+
+// fakeCiphertexts returns n valid ciphertexts with distinct elements, made
+// by additions (much faster than encrypting).
+func fakeCiphertexts(n int) []byte {
+	out := make([]byte, 0, n*CiphertextSize)
+	a := group.NewIdentityElement().ScalarBaseMult(group.NewScalar().SetUint64(7))
+	b := group.NewIdentityElement().ScalarBaseMult(group.NewScalar().SetUint64(11))
+	g := group.NewGeneratorElement()
+	for i := 0; i < n; i++ {
+		a.Add(a, g)
+		b.Add(b, a)
+		out = append(out, a.Bytes()...)
+		out = append(out, b.Bytes()...)
+	}
+	return out
+}
+
+func reportPerCiphertext(b *testing.B, n int, base time.Duration) {
+	per := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
+	b.ReportMetric(per, "ns/ciphertext")
+	b.ReportMetric(per/float64(base.Nanoseconds()), "scalarmults/ciphertext")
+	b.ReportMetric(float64(base.Nanoseconds()), "ns/scalarmult")
+}
+
+func BenchmarkScalarMult(b *testing.B) {
+	x := group.NewScalar().SetUint64(0x1234567)
+	x.Multiply(x, x)
+	p := group.NewGeneratorElement()
+	for b.Loop() {
+		p.ScalarMult(x, p)
+	}
+}
+
+var benchID = ID{1, 2, 3}
+
+func BenchmarkAnswer(b *testing.B) {
+	for _, n := range []int{1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cts := fakeCiphertexts(n)
+			x := group.NewScalar().SetUint64(987654321)
+			base := scalarMultCost()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, _, err := partialDecrypt(x, benchID, benchID, 1, cts, rand.Reader); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerCiphertext(b, n, base)
+		})
+	}
+}
+
+func BenchmarkVerifyAnswer(b *testing.B) {
+	for _, n := range []int{1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			cts := fakeCiphertexts(n)
+			x := group.NewScalar().SetUint64(987654321)
+			yj := group.NewIdentityElement().ScalarBaseMult(x)
+			shares, p, err := partialDecrypt(x, benchID, benchID, 1, cts, rand.Reader)
+			if err != nil {
+				b.Fatal(err)
+			}
+			base := scalarMultCost()
+			b.ResetTimer()
+			for b.Loop() {
+				if err := verifyPartial(yj, benchID, benchID, 1, cts, shares, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportPerCiphertext(b, n, base)
+		})
+	}
+}
+
+// BenchmarkCombine measures the combination of t=3 answers to a request of
+// n ciphertexts, discrete logarithms included (tally bound 1000).
+func BenchmarkCombine(b *testing.B) {
+	h := newHarness(b, 3, 3, false)
+	h.runToComplete()
+	y := electionKey(b, h.board)
+	const n = 200
+	cts := make([]byte, 0, n*CiphertextSize)
+	for i := 0; i < n; i++ {
+		ct, _ := Encrypt(y, uint64(i%1000), rand.Reader)
+		cts = append(cts, ct...)
+	}
+	req, err := h.board.NewRequest("bench", RequestBallots, n, n, cts)
+	if err != nil {
+		// a tally holds one ciphertext per option: use n options
+		b.Fatal(err)
+	}
+	h.add(req)
+	for j := uint64(1); j <= 3; j++ {
+		a, err := h.byIndex(j).sec.Answer(req, time.Now().Unix(), rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h.add(a)
+	}
+	info := h.board.requests[req.ID()]
+	base := scalarMultCost()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := h.board.combine(info, []uint64{1, 2, 3}); err == nil {
+			continue
+		} else if err != nil && !isZeroBallot(err) {
+			b.Fatal(err)
+		}
+	}
+	reportPerCiphertext(b, n, base)
+}
+
+func isZeroBallot(err error) bool { return err != nil && len(err.Error()) > 0 && err.Error()[:9] == "ceremony:" }
+
+// BenchmarkDKG runs a whole key ceremony of n=25, t=13 in one process:
+// every member's every step, and the board's checks.
+func BenchmarkDKG(b *testing.B) {
+	for b.Loop() {
+		h := newHarness(b, 25, 13, false)
+		h.runToComplete()
+	}
+}
+
+// peakHeap samples the heap in use while f runs and returns the maximum.
+func peakHeap(f func()) uint64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(done)
+	return peak.Load()
+}
+
+// BenchmarkMillion answers and verifies a request of 1,000,000 ciphertexts
+// and reports the peak heap: it must stay flat (docs/protocol.md §10). Run
+// it on its own: go test ./ceremony -run XXX -bench Million -benchtime 1x
+func BenchmarkMillion(b *testing.B) {
+	const n = 1_000_000
+	cts := fakeCiphertexts(n)
+	x := group.NewScalar().SetUint64(987654321)
+	yj := group.NewIdentityElement().ScalarBaseMult(x)
+	runtime.GC()
+	base := scalarMultCost()
+	b.ResetTimer()
+	var peak uint64
+	for b.Loop() {
+		peak = peakHeap(func() {
+			shares, p, err := partialDecrypt(x, benchID, benchID, 1, cts, rand.Reader)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := verifyPartial(yj, benchID, benchID, 1, cts, shares, p); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+	reportPerCiphertext(b, n, base)
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}

@@ -213,6 +213,17 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 		return sec.bundle(in, rand)
 	case KindRequest:
 		return nil, errors.New("ceremony: this is a decryption request: use decrypt, not step")
+	case KindElectionKey:
+		ek, err := ParseElectionKey(in)
+		if err != nil {
+			return nil, err
+		}
+		if ek.Ceremony != sec.CeremonyID() || !bytes.Equal(ek.Key.Bytes(), sec.ElectionKey) {
+			return nil, fmt.Errorf("ceremony: this election key (%s) is not the one of your ceremony: do not use it", ek.Fingerprint)
+		}
+		return &Outcome{Step: StepComplete, Fingerprint: ek.Fingerprint,
+			Checks: []string{"the published election key is the one you confirmed, signed by all qualified members"},
+			Note:   "the key ceremony is complete: keep your stick and your passphrase safe until the count"}, nil
 	}
 	return nil, fmt.Errorf("ceremony: a %s message is not something a member answers: ask the coordinator for the next step's file", in.Kind)
 }

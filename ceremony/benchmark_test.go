@@ -139,7 +139,9 @@ func BenchmarkCombine(b *testing.B) {
 	reportPerCiphertext(b, n, base)
 }
 
-func isZeroBallot(err error) bool { return err != nil && len(err.Error()) > 0 && err.Error()[:9] == "ceremony:" }
+func isZeroBallot(err error) bool {
+	return err != nil && len(err.Error()) > 0 && err.Error()[:9] == "ceremony:"
+}
 
 // BenchmarkDKG runs a whole key ceremony of n=25, t=13 in one process:
 // every member's every step, and the board's checks.

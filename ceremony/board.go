@@ -49,7 +49,7 @@ func (s *State) Progress(issued string) Progress {
 	case "":
 		p.Step, kind, who = StepDeal, KindDeal, s.all()
 	case StepVerify:
-		p.Step, kind, who = StepVerify, KindComplaints, s.all()
+		p.Step, kind, who = StepVerify, KindComplaints, s.dealers()
 	case StepReveal:
 		p.Step, kind, who = StepReveal, KindReveal, s.Accused()
 	default:
@@ -67,6 +67,17 @@ func (s *State) Progress(issued string) Progress {
 	return p
 }
 
+// dealers returns the members who dealt, ascending.
+func (s *State) dealers() []uint64 {
+	var out []uint64
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if s.deals[i] != nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 func (s *State) all() []uint64 {
 	out := make([]uint64, len(s.Members))
 	for i := range out {
@@ -79,8 +90,9 @@ func (s *State) all() []uint64 {
 // ceremony on when the step is done (docs/protocol.md §6): the call while
 // members enrol, the manifest once all have, then bundles. issued is the last
 // bundle step given out; the returned step is the one to record. When
-// withoutMissing is set, a deal or reveal step closes without the members
-// who are missing, who are then disqualified.
+// withoutMissing is set, a step closes without the members who are
+// missing: a member who did not deal, or did not answer a complaint, is
+// disqualified; a missing list of complaints counts as no complaint.
 func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step string, err error) {
 	p := s.Progress(issued)
 	switch p.Step {
@@ -102,7 +114,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 		}
 		return s.NewBundle(StepVerify), StepVerify, nil
 	case StepVerify:
-		if !p.Ready {
+		if !p.Ready && !withoutMissing {
 			return s.NewBundle(StepVerify), issued, nil
 		}
 		if len(s.Accused()) > 0 {
@@ -117,8 +129,12 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 	case StepConfirm:
 		return s.NewBundle(StepConfirm), issued, nil
 	}
-	if len(s.reqOrder) > 0 {
-		return s.requests[s.reqOrder[len(s.reqOrder)-1]].env, issued, nil
+	switch pending := s.PendingRequests(); len(pending) {
+	case 0:
+	case 1:
+		return s.requests[pending[0]].env, issued, nil
+	default:
+		return nil, "", fmt.Errorf("ceremony: %d decryption requests await answers: hand out the file that 'board request' wrote for the one you mean", len(pending))
 	}
 	k, err := s.ElectionKeyFile()
 	return k, issued, err
@@ -231,6 +247,11 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 		}
 		if n == 0 {
 			transcript, qual = c.Transcript, c.Qualified
+			for k, j := range qual {
+				if j < 1 || j > uint64(len(members)) || (k > 0 && j <= qual[k-1]) {
+					return nil, errors.New("ceremony: the list of qualified members in the election key file is not a strictly ascending list of members")
+				}
+			}
 		}
 		if !bytes.Equal(transcript, c.Transcript) || !slices.Equal(qual, c.Qualified) {
 			return nil, errors.New("ceremony: the members in the election key file confirmed different transcripts")

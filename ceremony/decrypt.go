@@ -370,7 +370,19 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 	return fmt.Sprintf("answer of %s to request %s: signed, proof of correct decryption verifies", m.Label(), rid.Fingerprint()), nil
 }
 
-// Requests returns the IDs of the decryption requests, in arrival order.
+// PendingRequests returns the requests that have no result yet.
+func (s *State) PendingRequests() []ID {
+	var out []ID
+	for _, id := range s.reqOrder {
+		if s.results[id] == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Requests returns the IDs of the decryption requests, in the order they
+// were taken in (in replay order, by ID, when read back from a record).
 func (s *State) Requests() []ID { return slices.Clone(s.reqOrder) }
 
 // RequestInfo describes request id.

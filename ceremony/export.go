@@ -19,10 +19,11 @@ var bodyTypes = map[Kind]reflect.Type{
 
 // snake turns a Go field name into the JSON name: "ElectionKey" → "election_key".
 func snake(s string) string {
+	rs := []rune(s)
 	var b strings.Builder
-	for i, r := range s {
+	for i, r := range rs {
 		if unicode.IsUpper(r) {
-			if i > 0 {
+			if i > 0 && (unicode.IsLower(rs[i-1]) || (i+1 < len(rs) && unicode.IsLower(rs[i+1]))) {
 				b.WriteByte('_')
 			}
 			r = unicode.ToLower(r)

@@ -22,14 +22,12 @@ const (
 	tagShareInfo       = tagPrefix + "share"
 	tagTranscript      = tagPrefix + "transcript"
 	tagCiphertexts     = tagPrefix + "ciphertexts"
-	tagRequest         = tagPrefix + "request"
 	tagWeights         = tagPrefix + "decryption-weights"
 	tagWeight          = tagPrefix + "decryption-weight"
 	tagProofDealer     = tagPrefix + "proof/dealer"
 	tagProofShare      = tagPrefix + "proof/share"
 	tagProofDecryption = tagPrefix + "proof/decryption"
 	tagNonce           = tagPrefix + "nonce"
-	tagKeys            = tagPrefix + "member-keys"
 )
 
 // transcript is a domain-separated SHA-512 hash in which every input is

@@ -68,7 +68,9 @@ var (
 
 func init() {
 	var err error
-	encMode, err = cbor.CoreDetEncOptions().EncMode()
+	opts := cbor.CoreDetEncOptions()
+	opts.NilContainers = cbor.NilContainerAsEmpty // one encoding for an empty byte string or array
+	encMode, err = opts.EncMode()
 	if err != nil {
 		panic(err)
 	}
@@ -78,7 +80,7 @@ func init() {
 		TagsMd:            cbor.TagsForbidden,
 		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
 		MaxNestedLevels:   8,
-		MaxArrayElements:  1 << 20,
+		MaxArrayElements:  MaxCiphertexts,
 		MaxMapPairs:       1 << 10,
 	}.DecMode()
 	if err != nil {

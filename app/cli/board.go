@@ -85,7 +85,13 @@ func cmdBoardNext(e *env, args []string) error {
 		return err
 	}
 	p := b.Progress()
-	e.printf("Wrote %s (%s, %d bytes, fingerprint %s).\n", *out, describe(msg), len(msg.Bytes()), msg.ID().Fingerprint())
+	e.printf("Wrote %s (%s, %d bytes).\n", *out, describe(msg), len(msg.Bytes()))
+	switch {
+	case msg.Kind == ceremony.KindCall:
+		e.printf("Call fingerprint (members read it aloud): %s\n", b.State.CallID.Fingerprint())
+	case !b.State.ID.IsZero():
+		e.printf("Ceremony fingerprint (members read it aloud): %s\n", b.State.ID.Fingerprint())
+	}
 	e.printf("Step: %s\n", p.Step)
 	if len(p.Waiting) > 0 {
 		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))

@@ -128,6 +128,10 @@ func (b *Board) Add(data []byte) (string, error) {
 		if b.Issued != ceremony.StepReveal {
 			return "", errors.New("office: answers to complaints are taken only during the reveal step")
 		}
+	case ceremony.KindConfirm:
+		if b.Issued != ceremony.StepConfirm {
+			return "", errors.New("office: confirmations are taken only during the confirm step, once every complaint has been answered")
+		}
 	}
 	text, err := b.State.Add(e)
 	if errors.Is(err, ceremony.ErrDuplicate) {
@@ -274,15 +278,19 @@ func (b *Board) Request(label string, batch *Ciphertexts) (*ceremony.Envelope, e
 	return e, nil
 }
 
-// Tally combines t valid answers to a request (the latest one if id is
-// zero), writes the result into the record and returns it.
+// Tally combines t valid answers to a request (if id is zero, the one
+// request that has no result yet), writes the result into the record and
+// returns it.
 func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
-	reqs := b.State.Requests()
-	if len(reqs) == 0 {
+	if len(b.State.Requests()) == 0 {
 		return nil, errors.New("office: there is no decryption request on this board: prepare one with 'board request'")
 	}
 	if id.IsZero() {
-		id = reqs[len(reqs)-1]
+		pending := b.State.PendingRequests()
+		if len(pending) != 1 {
+			return nil, fmt.Errorf("office: %d requests have no result yet: name the one to count with --request FINGERPRINT (see 'board status')", len(pending))
+		}
+		id = pending[0]
 	}
 	res, _, err := b.State.Combine(id)
 	if err != nil {

@@ -294,6 +294,9 @@ func (s *State) addCard(e *Envelope) (string, error) {
 		if bytes.Equal(oc.SigningKey, c.SigningKey) {
 			return "", fmt.Errorf("ceremony: %q already enrolled with this key: a member enrols once", oc.Name)
 		}
+		if bytes.Equal(oc.EncryptionKey, c.EncryptionKey) {
+			return "", fmt.Errorf("ceremony: the card of %q reuses the encryption key of %q: every member makes its own keys", c.Name, oc.Name)
+		}
 	}
 	if uint64(len(s.cards)) >= s.Call.Members {
 		return "", fmt.Errorf("ceremony: the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
@@ -444,6 +447,9 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 		}
 		return "", fmt.Errorf("ceremony: %s already dealt, and this is a different deal: a member deals once", m.Label())
 	}
+	if len(s.complaints) > 0 {
+		return "", fmt.Errorf("ceremony: the deal of %s arrived after members checked the deals: the deal step is over", m.Label())
+	}
 	var d Deal
 	if err := e.DecodeBody(&d); err != nil {
 		return "", err
@@ -512,6 +518,9 @@ func (s *State) addComplaints(e *Envelope) (string, error) {
 		}
 		return "", fmt.Errorf("ceremony: %s already sent its complaints, and this list is different", m.Label())
 	}
+	if len(s.reveals) > 0 || len(s.confirms) > 0 {
+		return "", fmt.Errorf("ceremony: the complaints of %s arrived after the verify step was over", m.Label())
+	}
 	var c Complaints
 	if err := e.DecodeBody(&c); err != nil {
 		return "", err
@@ -573,6 +582,9 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 			return "", ErrDuplicate
 		}
 		return "", fmt.Errorf("ceremony: %s already answered the complaints, and this answer is different", m.Label())
+	}
+	if len(s.confirms) > 0 {
+		return "", fmt.Errorf("ceremony: %s answered the complaints after members began to confirm: the reveal step is over", m.Label())
 	}
 	var r Reveal
 	if err := e.DecodeBody(&r); err != nil {

@@ -1249,7 +1249,7 @@ func TestCardReusingEncryptionKeyRefusedOnArrival(t *testing.T) {
 	mustAddT(t, st, c1)
 	b := cardBody(t, c2)
 	b.EncryptionKey = cardBody(t, c1).EncryptionKey
-	refuse(t, st, resign(s2, KindCard, c2.Ceremony, 0, &b), "share a key")
+	refuse(t, st, resign(s2, KindCard, c2.Ceremony, 0, &b), "reuses the encryption key")
 }
 
 // An empty value has one encoding: null (f6) and the empty array or byte

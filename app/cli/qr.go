@@ -1,11 +1,9 @@
 package cli
 
-import "errors"
+import "conclave/app/transfer/qrcli"
 
-func cmdQREncode(e *env, args []string) error {
-	return errors.New("QR transfer is not in this build yet")
-}
+// cmdQREncode writes a message as QR frames (PNG images), see docs/transfer.md.
+func cmdQREncode(e *env, args []string) error { return qrcli.Encode(args, e.stdout, e.stderr) }
 
-func cmdQRDecode(e *env, args []string) error {
-	return errors.New("QR transfer is not in this build yet")
-}
+// cmdQRDecode reassembles a message from QR frames.
+func cmdQRDecode(e *env, args []string) error { return qrcli.Decode(args, e.stdout, e.stderr) }

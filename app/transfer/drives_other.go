@@ -1,0 +1,6 @@
+//go:build !linux
+
+package transfer
+
+// Other platforms: no automatic detection yet; the person picks a folder.
+func removableDrives() []Drive { return nil }

@@ -1,0 +1,87 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Export writes data to dir/name atomically: it writes a temporary file in
+// dir, flushes it to the device, renames it over dir/name and flushes the
+// folder, so a pulled stick or a power cut leaves either the old file or the
+// new one, never a partial one. It returns the path written.
+func Export(dir, name string, data []byte) (path string, err error) {
+	if err := checkName(name); err != nil {
+		return "", err
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return "", fmt.Errorf("transfer: cannot write to %s: %v", dir, plainErr(err))
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("transfer: %s is not a folder", dir)
+	}
+	path = filepath.Join(dir, name)
+	tmp, err := os.CreateTemp(dir, "."+name+".part-*")
+	if err != nil {
+		return "", fmt.Errorf("transfer: cannot write to %s: %v (is the drive read-only or full?)", dir, plainErr(err))
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmpName)
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return "", fmt.Errorf("transfer: writing %s: %v (is the drive full?)", path, plainErr(err))
+	}
+	if err = tmp.Sync(); err != nil {
+		return "", fmt.Errorf("transfer: flushing %s to the drive: %v", path, plainErr(err))
+	}
+	if err = tmp.Close(); err != nil {
+		return "", fmt.Errorf("transfer: writing %s: %v", path, plainErr(err))
+	}
+	if err = os.Rename(tmpName, path); err != nil {
+		return "", fmt.Errorf("transfer: putting %s in place: %v", path, plainErr(err))
+	}
+	if err = syncDir(dir); err != nil {
+		return "", fmt.Errorf("transfer: flushing folder %s: %v", dir, plainErr(err))
+	}
+	return path, nil
+}
+
+// checkName accepts a plain file name that every common file system can hold.
+func checkName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("transfer: %q is not a file name", name)
+	case strings.ContainsAny(name, `/\:*?"<>|`) || strings.ContainsRune(name, 0):
+		return fmt.Errorf("transfer: file name %q has a character that USB drives do not accept (/ \\ : * ? \" < > |)", name)
+	case len(name) > 200:
+		return fmt.Errorf("transfer: file name %q is too long", name)
+	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " "):
+		return fmt.Errorf("transfer: file name %q ends with a dot or space", name)
+	}
+	for _, r := range name {
+		if r < 0x20 {
+			return fmt.Errorf("transfer: file name %q has a control character", name)
+		}
+	}
+	return nil
+}
+
+// plainErr drops the operation and path that os errors repeat.
+func plainErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,135 @@
+package qr
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"conclave/app/transfer/ur"
+)
+
+// Defaults of Options, chosen from the simulated-webcam measurements in
+// docs/transfer.md: 200 message bytes per frame at level L make a version-11
+// code (61 modules, 69 with the quiet zone) that a 640x480 webcam reads when
+// the code fills 45% of the frame height or more (about 3 camera pixels per
+// module), and 4 frames per second give about 800 bytes per second.
+const (
+	DefaultBytesPerFrame = 200
+	DefaultLevel         = L
+	DefaultFPS           = 4.0
+	// DefaultExtra is the share of fountain parts added after the seqLen
+	// plain ones when a finite list of frames is needed (files, print).
+	DefaultExtra = 0.5
+	// MinBytesPerFrame and MaxBytesPerFrame bound BytesPerFrame.
+	MinBytesPerFrame = 10
+	MaxBytesPerFrame = 1200
+)
+
+// Presets for the GUI's density setting (measured in docs/transfer.md).
+var (
+	// Sturdy: small codes (version 8) for poor cameras or a code seen from afar; ~400 B/s.
+	Sturdy = Options{BytesPerFrame: 100, Level: L, FPS: 4}
+	// Standard: the defaults; ~800 B/s.
+	Standard = Options{BytesPerFrame: DefaultBytesPerFrame, Level: DefaultLevel, FPS: DefaultFPS}
+	// Fast: dense codes (version 14) shown quickly, for a good camera held
+	// close (the code filling 60% of the frame height or more); ~1.8 KB/s.
+	Fast = Options{BytesPerFrame: 300, Level: L, FPS: 6}
+)
+
+// Options set the density and pace of an animated QR sequence.
+type Options struct {
+	// BytesPerFrame is the most message bytes one frame carries (the UR
+	// fragment length); 0 means DefaultBytesPerFrame.
+	BytesPerFrame int
+	// Level is the QR error-correction level; the zero value is L.
+	Level ECLevel
+	// FPS is the frame rate at which the GUI shows the frames; 0 means DefaultFPS.
+	FPS float64
+	// Parts is how many frames Frames returns for a multi-frame message;
+	// 0 means seqLen plus DefaultExtra of it, rounded up.
+	Parts int
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.BytesPerFrame == 0 {
+		o.BytesPerFrame = DefaultBytesPerFrame
+	}
+	if o.FPS == 0 {
+		o.FPS = DefaultFPS
+	}
+	if o.BytesPerFrame < MinBytesPerFrame || o.BytesPerFrame > MaxBytesPerFrame {
+		return o, fmt.Errorf("qr: %d bytes per frame is out of range: use %d to %d", o.BytesPerFrame, MinBytesPerFrame, MaxBytesPerFrame)
+	}
+	if _, err := o.Level.zxing(); err != nil {
+		return o, err
+	}
+	if math.IsNaN(o.FPS) || o.FPS <= 0 || o.FPS > 60 {
+		return o, fmt.Errorf("qr: %v frames per second is out of range: use more than 0 and at most 60", o.FPS)
+	}
+	if o.Parts < 0 {
+		return o, fmt.Errorf("qr: %d parts is negative", o.Parts)
+	}
+	return o, nil
+}
+
+// Interval is the time each frame stays on screen.
+func (o Options) Interval() time.Duration {
+	fps := o.FPS
+	if fps <= 0 {
+		fps = DefaultFPS
+	}
+	return time.Duration(float64(time.Second) / fps)
+}
+
+// NewEncoder returns the UR encoder of message (type "conclave") with the
+// fragment length of opts, for a GUI that loops NextPart for as long as the
+// code is shown.
+func NewEncoder(message []byte, opts Options) (*ur.Encoder, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if len(message) == 0 {
+		return nil, errors.New("qr: the message is empty")
+	}
+	return ur.NewEncoder(ur.Type, message, o.BytesPerFrame), nil
+}
+
+// Frames returns the texts of the frames that carry message: one frame when
+// it fits, otherwise parts 1..seqLen followed by fountain parts (seqLen plus
+// 50% in all by default, or opts.Parts). Every text is checked to fit a QR
+// code at opts.Level.
+func Frames(message []byte, opts Options) ([]string, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	e, err := NewEncoder(message, o)
+	if err != nil {
+		return nil, err
+	}
+	n := 1
+	if !e.SinglePart() {
+		n = o.Parts
+		if n == 0 {
+			n = e.SeqLen() + int(math.Ceil(float64(e.SeqLen())*DefaultExtra))
+		}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = e.NextPart()
+	}
+	// The longest text decides whether the frames fit (the first one has
+	// the shortest sequence number, the last the longest).
+	longest := out[0]
+	for _, s := range out {
+		if len(s) > len(longest) {
+			longest = s
+		}
+	}
+	if _, err := Encode(longest, o.Level); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -446,7 +446,7 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 		l.Negate(l)
 	}
 	bound := req.body.Bound
-	table := newDlogTable(bound)
+	table := newDlogTable(bound, req.n)
 	pts := make([]uint64, req.n)
 	err := parallel(req.n, func(_, lo, hi int) error {
 		scalars := make([]*group.Scalar, len(used)+1)
@@ -561,10 +561,21 @@ type dlogTable struct {
 	giant *group.Element // −step·G
 }
 
-func newDlogTable(bound uint64) *dlogTable {
+// newDlogTable sizes the baby-step table for n discrete logarithms below
+// bound: about sqrt(n·bound) entries, so that building the table and the
+// giant steps cost about the same, and at most bound+1 entries (then every
+// solution is one look-up) or 2^20.
+func newDlogTable(bound uint64, n int) *dlogTable {
 	step := uint64(1)
 	for step*step < bound+1 {
 		step++
+	}
+	if full := bound + 1; full <= 1<<20 && full <= step*uint64(n) {
+		step = full
+	} else {
+		for step < 1<<20 && step*step < (bound+1)*uint64(n) {
+			step *= 2
+		}
 	}
 	t := &dlogTable{step: step, bound: bound, baby: make(map[[32]byte]uint64, step)}
 	p := group.NewIdentityElement()

@@ -159,7 +159,7 @@ func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertext
 	if !s.Complete() {
 		return nil, errors.New("ceremony: the key ceremony is not complete: there is nothing to decrypt with yet")
 	}
-	r := Request{Label: label, Kind: kind, Options: options, Bound: bound, Ciphertexts: ciphertexts}
+	r := Request{Label: label, Kind: kind, Options: options, Bound: bound, Close: s.Call.Close, Ciphertexts: ciphertexts}
 	if err := checkRequestBody(&r); err != nil {
 		return nil, err
 	}
@@ -181,6 +181,9 @@ func (s *State) addRequest(e *Envelope) (string, error) {
 	if err := checkRequestBody(&r); err != nil {
 		return "", err
 	}
+	if r.Close != s.Call.Close {
+		return "", errors.New("ceremony: the request states another close of poll than the manifest: it was altered")
+	}
 	n := len(r.Ciphertexts) / CiphertextSize
 	s.requests[id] = &requestInfo{env: e, id: id, body: r, n: n}
 	s.reqOrder = append(s.reqOrder, id)
@@ -197,7 +200,9 @@ type RequestSummary struct {
 	Kind        string
 	Options     uint64
 	Bound       uint64
+	Close       int64 // the close of poll the request states (checked against the keystore when decrypting)
 	Ciphertexts int
+	Hash        ID // CiphertextsHash of the batch, to compare with the voting system's
 }
 
 // Summarize checks a request on its own and describes it.
@@ -213,7 +218,8 @@ func Summarize(e *Envelope) (RequestSummary, error) {
 		return RequestSummary{}, err
 	}
 	return RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
-		Options: r.Options, Bound: r.Bound, Ciphertexts: len(r.Ciphertexts) / CiphertextSize}, nil
+		Options: r.Options, Bound: r.Bound, Close: r.Close, Ciphertexts: len(r.Ciphertexts) / CiphertextSize,
+		Hash: CiphertextsHash(r.Ciphertexts)}, nil
 }
 
 // weightSeed binds the batched proof's weights to the whole statement: the

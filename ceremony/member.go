@@ -544,6 +544,9 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 	if len(sec.Share) == 0 {
 		return nil, errors.New("ceremony: this keystore holds no share: the key ceremony did not complete for it")
 	}
+	if sum.Close != sec.Close {
+		return nil, errors.New("ceremony: the request states another close of poll than your ceremony's manifest: it was altered; do not decrypt")
+	}
 	if now < sec.Close {
 		return nil, fmt.Errorf("ceremony: the poll closes at %s: nothing can be decrypted before the close of poll", time.Unix(sec.Close, 0).UTC().Format(time.RFC3339))
 	}

@@ -131,6 +131,7 @@ type Request struct {
 	Kind        string // RequestTally or RequestBallots
 	Options     uint64 // number of options K
 	Bound       uint64 // largest plaintext: the number of ballots for a tally, K for ballots
+	Close       int64  // the close of poll of the manifest, Unix seconds, shown to members before they unlock
 	Ciphertexts []byte // N ciphertexts, 64 bytes each: A || B
 }
 

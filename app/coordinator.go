@@ -1,0 +1,358 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"conclave/app/office"
+	"conclave/ceremony"
+)
+
+// boardScreen is the coordinator's: it creates or opens a board, shows
+// who sent what, takes members' messages in and hands out the next step;
+// in count mode it prepares the decryption request, gathers the answers
+// and publishes the result.
+type boardScreen struct {
+	ui *UI
+	b  *office.Board
+
+	setup, count, boardView fyne.CanvasObject
+
+	// setup
+	dir                                *pathField
+	title, members, threshold, closeAt *widget.Entry
+	pq                                 *widget.Check
+	create, open                       *widget.Button
+
+	// the board
+	heading *widget.Label
+	steps   *stepList
+	fp      *fingerprint
+	table   *fyne.Container
+	waiting *widget.Label
+	in      *bringIn
+	next    *widget.Button
+	without *widget.Check
+	out     *handOut
+	status  *checkList
+
+	// count
+	countDir   *pathField
+	openCount  *widget.Button
+	cts        *pathField
+	label      *widget.Entry
+	request    *widget.Button
+	answersIn  *bringIn
+	tally      *widget.Button
+	result     *widget.Label
+	resultOut  *handOut
+	reqOut     *handOut
+	countState *checkList
+	countSteps *stepList
+}
+
+func (ui *UI) newBoardScreen() *boardScreen {
+	s := &boardScreen{ui: ui}
+	s.dir = ui.newPathField(lang.L("a new, empty folder for the board (the public record)"), true, false)
+	s.title = widget.NewEntry()
+	s.title.SetPlaceHolder(lang.L("e.g. Municipal council 2027"))
+	s.members = widget.NewEntry()
+	s.members.SetText("5")
+	s.threshold = widget.NewEntry()
+	s.threshold.SetText("3")
+	s.closeAt = widget.NewEntry()
+	s.closeAt.SetPlaceHolder("2027-03-14 18:00")
+	s.pq = widget.NewCheck(lang.L("Post-quantum protection of the shares (MLKEM768X25519)"), nil)
+	s.status = newCheckList()
+	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
+	s.open = widget.NewButtonWithIcon(lang.L("Open an existing board"), theme.FolderOpenIcon(), s.doOpen)
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("Board folder"), s.dir.box),
+		widget.NewFormItem(lang.L("Title"), s.title),
+		widget.NewFormItem(lang.L("Members (n)"), s.members),
+		widget.NewFormItem(lang.L("Needed to decrypt (t)"), s.threshold),
+		widget.NewFormItem(lang.L("Close of poll"), s.closeAt),
+		widget.NewFormItem("", s.pq),
+	)
+	s.setup = container.NewVScroll(container.NewVBox(
+		wrapped(lang.L("The coordinator runs the ceremony's public board: it gathers the members' messages and hands out what each step needs. It handles nothing secret; every member checks what it hands out.")),
+		form, container.NewHBox(s.create, s.open), s.status.box))
+
+	s.heading = bold("")
+	s.steps = newStepList(ceremony.Steps)
+	s.fp = newFingerprint()
+	s.table = container.NewVBox()
+	s.waiting = wrapped("")
+	s.in = ui.newBringIn(lang.L("Bring in the members' messages"), s.add)
+	s.without = widget.NewCheck(lang.L("Go on without the missing members (they are disqualified)"), nil)
+	s.next = widget.NewButtonWithIcon(lang.L("Prepare what the members need next"), theme.MailForwardIcon(), s.doNext)
+	s.out = ui.newHandOut()
+	s.boardView = container.NewVScroll(container.NewVBox(s.heading, s.steps.box, s.fp.box, s.table, s.waiting,
+		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), s.without, s.next, s.out.box))
+
+	s.countDir = ui.newPathField(lang.L("the board folder of the completed ceremony"), true, false)
+	s.openCount = widget.NewButtonWithIcon(lang.L("Open the board"), theme.FolderOpenIcon(), s.doOpenCount)
+	s.cts = ui.newPathField(lang.L("the encrypted tally or ballots (JSON from the voting system)"), false, false)
+	s.label = widget.NewEntry()
+	s.label.SetText(lang.L("count"))
+	s.request = widget.NewButtonWithIcon(lang.L("Prepare the decryption request"), theme.DocumentCreateIcon(), s.doRequest)
+	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), s.add)
+	s.tally = widget.NewButtonWithIcon(lang.L("Combine and publish the result"), theme.ConfirmIcon(), s.doTally)
+	s.result = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.resultOut = ui.newHandOut()
+	s.reqOut = ui.newHandOut()
+	s.countState = newCheckList()
+	s.countSteps = newStepList([]string{"open the board", "request", "partial decryptions", "result"})
+	s.count = container.NewVScroll(container.NewVBox(
+		s.countSteps.box,
+		wrapped(lang.L("After the close of poll: prepare the decryption request from the voting system's encrypted tally, hand it to the members, bring in at least t partial decryptions, then combine them.")),
+		s.countDir.box, s.openCount, s.countState.box,
+		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label)),
+		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box))
+	return s
+}
+
+func (ui *UI) openBoard() {
+	if ui.board == nil {
+		ui.board = ui.newBoardScreen()
+	}
+	ui.show(lang.L("Start a ceremony"), ui.board.setup)
+}
+
+func (ui *UI) openCount() {
+	if ui.board == nil {
+		ui.board = ui.newBoardScreen()
+	}
+	ui.show(lang.L("Count"), ui.board.count)
+}
+
+func parseClose(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%s", lang.L("the close of poll must be a date and time such as 2027-03-14 18:00"))
+}
+
+func (s *boardScreen) doCreate() {
+	s.status.clear()
+	n, err1 := strconv.ParseUint(strings.TrimSpace(s.members.Text), 10, 64)
+	t, err2 := strconv.ParseUint(strings.TrimSpace(s.threshold.Text), 10, 64)
+	if err1 != nil || err2 != nil {
+		s.status.add(false, lang.L("the number of members and the threshold must be whole numbers"))
+		return
+	}
+	closeAt, err := parseClose(s.closeAt.Text)
+	if err != nil {
+		s.status.fail(err)
+		return
+	}
+	if s.dir.path() == "" {
+		s.status.add(false, lang.L("choose a folder for the board"))
+		return
+	}
+	b, err := office.CreateBoard(s.dir.path(), strings.TrimSpace(s.title.Text), n, t, s.pq.Checked, closeAt)
+	if err != nil {
+		s.status.fail(err)
+		return
+	}
+	s.b = b
+	s.showBoard()
+}
+
+func (s *boardScreen) doOpen() {
+	s.status.clear()
+	b, err := office.OpenBoard(s.dir.path())
+	if err != nil {
+		s.status.fail(err)
+		return
+	}
+	s.b = b
+	s.showBoard()
+}
+
+func (s *boardScreen) showBoard() {
+	s.refresh()
+	s.ui.show(lang.L("Ceremony board"), s.boardView)
+}
+
+// refresh shows where the ceremony stands and who sent what.
+func (s *boardScreen) refresh() {
+	st := s.b.State
+	p := s.b.Progress()
+	s.heading.SetText(lang.L("{{.Title}}: {{.N}} members, {{.T}} needed to decrypt, close of poll {{.Close}}", map[string]any{
+		"Title": st.Call.Title, "N": st.Call.Members, "T": st.Call.Threshold,
+		"Close": time.Unix(st.Call.Close, 0).Local().Format("2006-01-02 15:04")}))
+	s.steps.set(p.Step, nil)
+	if st.ID.IsZero() {
+		s.fp.set(lang.L("Call fingerprint"), st.CallID.Fingerprint())
+	} else {
+		s.fp.set(lang.L("Ceremony fingerprint"), st.ID.Fingerprint())
+	}
+	s.table.Objects = nil
+	if st.Manifest() == nil {
+		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
+	} else {
+		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")), bold(lang.L("confirm")))
+		for _, m := range st.Members {
+			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
+			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindConfirm} {
+				if st.Has(k, m.Index) {
+					l := widget.NewLabel("✓ " + lang.L("arrived"))
+					l.Importance = widget.SuccessImportance
+					grid.Add(l)
+				} else {
+					grid.Add(widget.NewLabel("— " + lang.L("missing")))
+				}
+			}
+		}
+		s.table.Add(grid)
+	}
+	s.table.Refresh()
+	switch {
+	case p.Step == ceremony.StepComplete:
+		k, _ := st.ElectionKeyFile()
+		ek, _ := ceremony.ParseElectionKey(k)
+		s.waiting.SetText(lang.L("The key ceremony is complete. Election key {{.FP}}: publish the election key file to the voting system.", map[string]any{"FP": ek.Fingerprint}))
+	case len(p.Waiting) > 0:
+		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(p.Waiting, ", ")}))
+	default:
+		s.waiting.SetText(lang.L("Everything for this step is in: prepare the next step."))
+	}
+}
+
+// add takes a member's message in.
+func (s *boardScreen) add(data []byte) (string, error) {
+	if s.b == nil {
+		return "", fmt.Errorf("%s", lang.L("open a board first"))
+	}
+	text, err := s.b.Add(data)
+	s.refresh()
+	return text, err
+}
+
+func (s *boardScreen) doNext() {
+	msg, err := s.b.Next(s.without.Checked)
+	s.without.SetChecked(false)
+	s.refresh()
+	if err != nil {
+		s.in.result.clear()
+		s.in.result.fail(err)
+		return
+	}
+	name := string(msg.Kind) + ".cbor"
+	var bundle ceremony.Bundle
+	if msg.Kind == ceremony.KindBundle && msg.DecodeBody(&bundle) == nil {
+		name = "step-" + bundle.Step + ".cbor"
+	}
+	if s.out.path.path() == "" {
+		s.out.path.entry.SetText(filepath.Join(filepath.Dir(filepath.Clean(s.b.Dir)), name))
+	}
+	s.out.set(describeKind(msg), name, msg.Bytes())
+}
+
+func describeKind(m *ceremony.Envelope) string {
+	switch m.Kind {
+	case ceremony.KindCall:
+		return lang.L("The call")
+	case ceremony.KindManifest:
+		return lang.L("The manifest")
+	case ceremony.KindBundle:
+		return lang.L("The bundle for the next step")
+	case ceremony.KindElectionKey:
+		return lang.L("The election key")
+	case ceremony.KindRequest:
+		return lang.L("The decryption request")
+	}
+	return string(m.Kind)
+}
+
+func (s *boardScreen) doOpenCount() {
+	s.countState.clear()
+	b, err := office.OpenBoard(s.countDir.path())
+	if err != nil {
+		s.countState.fail(err)
+		return
+	}
+	if !b.State.Complete() {
+		s.countState.add(false, lang.L("the key ceremony of this board is not complete"))
+		return
+	}
+	s.b = b
+	s.countSteps.set("request", nil)
+	s.countState.add(true, lang.L("board of {{.Title}} opened: ceremony {{.FP}}", map[string]any{"Title": b.State.Call.Title, "FP": b.State.ID.Fingerprint()}))
+}
+
+func (s *boardScreen) doRequest() {
+	if s.b == nil {
+		s.countState.add(false, lang.L("open the board first"))
+		return
+	}
+	data, err := os.ReadFile(s.cts.path())
+	if err != nil {
+		s.countState.fail(err)
+		return
+	}
+	batch, err := office.ParseCiphertexts(data)
+	if err != nil {
+		s.countState.fail(err)
+		return
+	}
+	req, err := s.b.Request(strings.TrimSpace(s.label.Text), batch)
+	if err != nil {
+		s.countState.fail(err)
+		return
+	}
+	sum, _ := ceremony.Summarize(req)
+	s.countState.add(true, lang.L("request {{.FP}}: {{.N}} ciphertexts, fingerprint {{.CT}}", map[string]any{"FP": sum.ID.Fingerprint(), "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}))
+	s.countSteps.set("partial decryptions", nil)
+	if s.reqOut.path.path() == "" {
+		s.reqOut.path.entry.SetText(filepath.Join(filepath.Dir(filepath.Clean(s.b.Dir)), "request.cbor"))
+	}
+	s.reqOut.set(lang.L("The decryption request"), "request.cbor", req.Bytes())
+}
+
+func (s *boardScreen) doTally() {
+	if s.b == nil {
+		s.countState.add(false, lang.L("open the board first"))
+		return
+	}
+	var res *office.TallyResult
+	s.ui.run(lang.L("Combining the partial decryptions…"), func(ctx context.Context) error {
+		var err error
+		res, err = s.b.Tally(ceremony.ID{})
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.countState.fail(err)
+			return
+		}
+		var b strings.Builder
+		for k, c := range res.Counts {
+			fmt.Fprintf(&b, "%s %d: %d\n", lang.L("Option"), k+1, c)
+		}
+		for _, sk := range res.Skipped {
+			s.countState.add(false, lang.L("the answer of member {{.N}} ({{.Name}}) was skipped: {{.Why}}", map[string]any{"N": sk.Member, "Name": sk.Name, "Why": sk.Reason}))
+		}
+		s.result.SetText(b.String())
+		s.countSteps.set("result", nil)
+		s.countState.add(true, lang.L("result combined from members {{.Used}} and added to the record", map[string]any{"Used": fmt.Sprint(res.MembersUsed)}))
+		s.resultOut.set(lang.L("The result"), "result.json", res.JSON())
+	})
+}

@@ -1,0 +1,358 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"conclave/app/office"
+	"conclave/ceremony"
+	"conclave/keystore"
+)
+
+// newTestUI starts one instance of the application, as on its own machine.
+func newTestUI(t *testing.T) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	ui := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: t.TempDir(), KDF: keystore.MinKDF})
+	ui.win.Show()
+	return ui
+}
+
+func typeInto(e *widget.Entry, s string) {
+	e.SetText("")
+	test.Type(e, s)
+}
+
+func tap(ui *UI, b *widget.Button) {
+	test.Tap(b)
+	ui.Wait()
+}
+
+// save types where the hand-out goes and taps Save.
+func save(t *testing.T, ui *UI, h *handOut, path string) {
+	t.Helper()
+	if !h.box.Visible() {
+		t.Fatalf("nothing to hand out")
+	}
+	typeInto(h.path.entry, path)
+	tap(ui, h.save)
+	if !strings.HasPrefix(h.state.Text, "✓") {
+		t.Fatalf("save %s: %s", path, h.state.Text)
+	}
+}
+
+// bring types a file or folder into a bring-in area and taps Open.
+func bring(t *testing.T, ui *UI, b *bringIn, path string) string {
+	t.Helper()
+	typeInto(b.path.entry, path)
+	tap(ui, b.open)
+	return b.result.Text()
+}
+
+type testMember struct {
+	ui       *UI
+	name     string
+	keystore string
+	pass     string
+}
+
+// coordinatorRound hands out the next step, lets every member answer it
+// and brings their answers in. It returns the step file.
+func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work string, round int) {
+	t.Helper()
+	s := coord.board
+	tap(coord, s.next)
+	handout := filepath.Join(work, fmt.Sprintf("handout-%d.cbor", round))
+	save(t, coord, s.out, handout)
+	answers := filepath.Join(work, fmt.Sprintf("answers-%d", round))
+	os.MkdirAll(answers, 0o755)
+	got := 0
+	for i, m := range members {
+		ms := m.ui.member
+		if round > 0 {
+			typeInto(ms.ks.pass, m.pass)
+		}
+		res := bring(t, m.ui, ms.in, handout)
+		if !strings.Contains(res, "✓") || strings.Contains(ms.checks.Text(), "✗") {
+			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
+		}
+		if ms.out.box.Visible() {
+			save(t, m.ui, ms.out, filepath.Join(answers, fmt.Sprintf("member-%d.cbor", i)))
+			got++
+		}
+	}
+	if got > 0 {
+		res := bring(t, coord, s.in, answers)
+		if strings.Contains(res, "✗") {
+			t.Fatalf("round %d: the board refused: %s", round, res)
+		}
+	}
+}
+
+func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
+	t.Helper()
+	test.Tap(coord.home.buttons["Start a ceremony"])
+	s := coord.board
+	typeInto(s.dir.entry, filepath.Join(work, "board"))
+	typeInto(s.title, "Conseil 2027")
+	typeInto(s.members, fmt.Sprint(n))
+	typeInto(s.threshold, fmt.Sprint(th))
+	typeInto(s.closeAt, closeAt)
+	tap(coord, s.create)
+	if coord.Title() != "Ceremony board" {
+		t.Fatalf("after create: %q, %s", coord.Title(), s.status.Text())
+	}
+	var members []*testMember
+	for i, name := range names {
+		m := &testMember{ui: newTestUI(t), name: name, keystore: filepath.Join(work, fmt.Sprintf("stick-%d", i), "conclave.key"),
+			pass: fmt.Sprintf("velvet harbor %d quartz meadow lantern", 1000+i*37)}
+		os.MkdirAll(filepath.Dir(m.keystore), 0o700)
+		test.Tap(m.ui.home.buttons["Join a ceremony"])
+		ms := m.ui.member
+		typeInto(ms.ks.path.entry, m.keystore)
+		typeInto(ms.name, name)
+		typeInto(ms.ks.pass, m.pass)
+		typeInto(ms.confirm, m.pass)
+		members = append(members, m)
+	}
+	for round := 0; round < 6 && !coord.board.b.State.Complete(); round++ {
+		coordinatorRound(t, coord, members, work, round)
+	}
+	if !coord.board.b.State.Complete() {
+		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
+	}
+	if !strings.Contains(coord.board.waiting.Text, "complete") {
+		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
+	}
+	if !strings.Contains(coord.board.steps.Text(), "▶ complete") {
+		t.Fatalf("steps: %s", coord.board.steps.Text())
+	}
+	return members
+}
+
+// TestJourney drives a 3-member, threshold-2 ceremony where every member
+// is a separate application instance exchanging files through folders,
+// then a count where 2 of the 3 decrypt and the coordinator publishes the
+// result; then the refusals.
+func TestJourney(t *testing.T) {
+	work := t.TempDir()
+	coord := newTestUI(t)
+	members := startCeremony(t, coord, work, 3, 2, "2020-01-01 10:00", []string{"Alice", "Bruno", "Chloé"})
+
+	// Every member saw the same ceremony fingerprint as the board.
+	want := coord.board.b.State.ID.Fingerprint()
+	for _, m := range members {
+		if got := m.ui.member.fp.value.Text; got != want {
+			t.Fatalf("%s read %s, the board shows %s", m.name, got, want)
+		}
+	}
+
+	// The voting system encrypts under the published key.
+	k, _ := coord.board.b.State.ElectionKeyFile()
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	votes := []uint64{1, 2, 2, 3, 2, 1, 2}
+	ballots, err := office.EncryptBallots(ek, votes, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally, _ := ballots.Sum()
+	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
+
+	// The count.
+	coord.goHome()
+	test.Tap(coord.home.buttons["Count"])
+	s := coord.board
+	typeInto(s.countDir.entry, filepath.Join(work, "board"))
+	tap(coord, s.openCount)
+	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
+	tap(coord, s.request)
+	if !strings.Contains(s.countState.Text(), "request") {
+		t.Fatalf("request: %s", s.countState.Text())
+	}
+	request := filepath.Join(work, "request.cbor")
+	save(t, coord, s.reqOut, request)
+	answers := filepath.Join(work, "count-answers")
+	os.MkdirAll(answers, 0o755)
+
+	// Refusal: a wrong passphrase decrypts nothing.
+	m3 := members[2]
+	test.Tap(m3.ui.home.buttons["Decrypt"])
+	ds := m3.ui.decrypt
+	if res := bring(t, m3.ui, ds.in, request); !strings.Contains(res, "✓") {
+		t.Fatalf("request: %s", res)
+	}
+	if ds.decrypt.Disabled() == false {
+		t.Fatal("decrypt must wait for the member's confirmation")
+	}
+	test.Tap(ds.agree)
+	typeInto(ds.ks.path.entry, m3.keystore)
+	typeInto(ds.ks.pass, "not the right passphrase at all")
+	tap(m3.ui, ds.decrypt)
+	if !strings.Contains(ds.checks.Text(), "wrong passphrase") || ds.out.box.Visible() {
+		t.Fatalf("wrong passphrase: %s", ds.checks.Text())
+	}
+
+	for i, m := range members[:2] {
+		test.Tap(m.ui.home.buttons["Decrypt"])
+		ds := m.ui.decrypt
+		bring(t, m.ui, ds.in, request)
+		if !strings.Contains(ds.summary.Text, "Ciphertexts: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
+			t.Fatalf("summary: %s", ds.summary.Text)
+		}
+		test.Tap(ds.agree)
+		typeInto(ds.ks.path.entry, m.keystore)
+		typeInto(ds.ks.pass, m.pass)
+		tap(m.ui, ds.decrypt)
+		if ds.ks.pass.Text != "" {
+			t.Fatal("the passphrase stayed in its entry")
+		}
+		save(t, m.ui, ds.out, filepath.Join(answers, fmt.Sprintf("answer-%d.cbor", i)))
+	}
+	if res := bring(t, coord, s.answersIn, answers); strings.Contains(res, "✗") {
+		t.Fatalf("answers: %s", res)
+	}
+	tap(coord, s.tally)
+	if !strings.Contains(s.result.Text, "Option 1: 2") || !strings.Contains(s.result.Text, "Option 2: 4") || !strings.Contains(s.result.Text, "Option 3: 1") {
+		t.Fatalf("result:\n%s\n%s", s.result.Text, s.countState.Text())
+	}
+	save(t, coord, s.resultOut, filepath.Join(work, "result.json"))
+
+	// Anyone verifies the record.
+	auditor := newTestUI(t)
+	test.Tap(auditor.home.buttons["Verify a record"])
+	typeInto(auditor.verifier.dir.entry, filepath.Join(work, "board"))
+	tap(auditor, auditor.verifier.verify)
+	if !strings.HasPrefix(auditor.verifier.summary.Text, "✓") {
+		t.Fatalf("verify: %s\n%s", auditor.verifier.summary.Text, auditor.verifier.checks.Text())
+	}
+
+	// A member checks that she still holds her key.
+	test.Tap(members[0].ui.home.buttons["My key"])
+	mk := members[0].ui.mykey
+	typeInto(mk.ks.path.entry, members[0].keystore)
+	typeInto(mk.ks.pass, members[0].pass)
+	typeInto(mk.record.entry, filepath.Join(work, "board"))
+	tap(members[0].ui, mk.check)
+	if !strings.Contains(mk.checks.Text(), "you hold the share of member") {
+		t.Fatalf("my key: %s", mk.checks.Text())
+	}
+
+	// Refusal: a message from another ceremony is refused by the board,
+	// and the board loses nothing.
+	other := t.TempDir()
+	coord2 := newTestUI(t)
+	startCeremony(t, coord2, other, 1, 1, "2099-01-01 10:00", []string{"Zoé"})
+	coord.goHome()
+	test.Tap(coord.home.buttons["Count"])
+	res := bring(t, coord, coord.board.answersIn, filepath.Join(other, "answers-0"))
+	if !strings.Contains(res, "✗") || !strings.Contains(res, "answers another call") {
+		t.Fatalf("a message of another ceremony: %s", res)
+	}
+	files, _, _ := office.ReadRecord(filepath.Join(work, "board"))
+	if r := ceremony.Verify(files); !r.OK() {
+		t.Fatal("the board was damaged by the refused message")
+	}
+}
+
+// TestDecryptBeforeClose: nothing decrypts before the close of poll stated
+// in the manifest; the member sees it before unlocking anything.
+func TestDecryptBeforeClose(t *testing.T) {
+	work := t.TempDir()
+	coord := newTestUI(t)
+	members := startCeremony(t, coord, work, 1, 1, time.Now().Add(48*time.Hour).Format("2006-01-02 15:04"), []string{"Alice"})
+	k, _ := coord.board.b.State.ElectionKeyFile()
+	ek, _ := ceremony.ParseElectionKey(k)
+	ballots, _ := office.EncryptBallots(ek, []uint64{1, 2}, 2)
+	tally, _ := ballots.Sum()
+	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
+	coord.goHome()
+	test.Tap(coord.home.buttons["Count"])
+	s := coord.board
+	typeInto(s.countDir.entry, filepath.Join(work, "board"))
+	tap(coord, s.openCount)
+	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
+	tap(coord, s.request)
+	save(t, coord, s.reqOut, filepath.Join(work, "request.cbor"))
+
+	m := members[0]
+	test.Tap(m.ui.home.buttons["Decrypt"])
+	ds := m.ui.decrypt
+	bring(t, m.ui, ds.in, filepath.Join(work, "request.cbor"))
+	if !strings.Contains(ds.summary.Text, "NOT closed") {
+		t.Fatalf("the summary does not warn: %s", ds.summary.Text)
+	}
+	test.Tap(ds.agree)
+	typeInto(ds.ks.path.entry, m.keystore)
+	typeInto(ds.ks.pass, m.pass)
+	tap(m.ui, ds.decrypt)
+	if !strings.Contains(ds.checks.Text(), "before the close of poll") || ds.out.box.Visible() {
+		t.Fatalf("decrypted before the close of poll: %s", ds.checks.Text())
+	}
+}
+
+func TestNetworkBanner(t *testing.T) {
+	a := test.NewTempApp(t)
+	ui := New(a, Options{Interfaces: func() []string { return []string{"eth0"} }, ConfigDir: t.TempDir()})
+	if !strings.Contains(ui.NetworkWarning(), "eth0") {
+		t.Fatalf("no banner: %q", ui.NetworkWarning())
+	}
+	quiet := New(test.NewTempApp(t), Options{Interfaces: func() []string { return nil }, ConfigDir: t.TempDir()})
+	if quiet.NetworkWarning() != "" {
+		t.Fatal("banner without a network")
+	}
+}
+
+func TestNavigation(t *testing.T) {
+	ui := newTestUI(t)
+	for key, title := range map[string]string{
+		"Start a ceremony": "Start a ceremony", "Join a ceremony": "Join a ceremony", "Count": "Count",
+		"Decrypt": "Decrypt", "Verify a record": "Verify a record", "My key": "My key", "Settings": "Settings", "About": "About",
+	} {
+		test.Tap(ui.home.buttons[key])
+		if ui.Title() != title {
+			t.Fatalf("%s opened %q", key, ui.Title())
+		}
+		test.Tap(ui.back)
+		if !strings.HasPrefix(ui.Title(), "Conclave") {
+			t.Fatalf("back from %s: %q", key, ui.Title())
+		}
+	}
+	ui.Wait()
+	// Keyboard: the main menu's shortcuts reach every role.
+	test.Tap(ui.home.buttons["About"])
+	ui.Wait()
+	if !strings.Contains(ui.about.sum.Text, " ") || len(strings.ReplaceAll(ui.about.sum.Text, " ", "")) != 64 {
+		t.Fatalf("about shows no SHA-256: %q", ui.about.sum.Text)
+	}
+	var _ fyne.Shortcut
+}
+
+func TestSettingsPersist(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	ui := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: dir})
+	test.Tap(ui.home.buttons["Settings"])
+	s := ui.prefs
+	typeInto(s.bytes, "120")
+	s.level.SetSelected("M")
+	s.language.SetSelected("Français")
+	test.Tap(s.save)
+	if !strings.HasPrefix(s.state.Text, "✓") {
+		t.Fatal(s.state.Text)
+	}
+	again := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: dir})
+	if again.settings.bytesPerFrame != 120 || again.settings.level != "M" || readLanguage(dir) != "fr" {
+		t.Fatalf("settings not kept: %+v, %q", again.settings, readLanguage(dir))
+	}
+}

@@ -1,0 +1,316 @@
+// Package app is Conclave's graphical application: one window, a home
+// screen with the roles, and a guided flow for each role. It holds no
+// cryptography: it calls package office (the board folder and the member's
+// keystore), which calls ceremony and keystore.
+//
+// Entry points: PrepareLanguage before the Fyne app starts, then
+// NewMainWindow with an injected fyne.App (tests pass test.NewTempApp).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"conclave/assets"
+	"conclave/keystore"
+)
+
+// Options are what tests inject.
+type Options struct {
+	// Interfaces lists the network interfaces that are up, other than
+	// loopback; nil means ask the system.
+	Interfaces func() []string
+	// ConfigDir holds the language choice; empty means the user's config dir.
+	ConfigDir string
+	// KDF is the key-derivation cost of new keystores; the zero value means
+	// keystore.DefaultKDF (tests lower it).
+	KDF keystore.KDFParams
+}
+
+// UI is the running application window.
+type UI struct {
+	app  fyne.App
+	win  fyne.Window
+	opts Options
+
+	banner   *fyne.Container
+	body     *fyne.Container
+	title    *widget.Label
+	back     *widget.Button
+	history  []screen
+	current  screen
+	jobs     sync.WaitGroup
+	settings settings
+
+	// the screens, kept so that tests can reach their widgets
+	home     *homeScreen
+	board    *boardScreen
+	member   *memberScreen
+	decrypt  *decryptScreen
+	verifier *verifyScreen
+	mykey    *myKeyScreen
+	prefs    *settingsScreen
+	about    *aboutScreen
+}
+
+type screen struct {
+	title   string
+	content fyne.CanvasObject
+}
+
+// PrepareLanguage loads the translations, applying the language chosen in
+// Settings (it takes effect at start-up: Fyne cannot switch at run time).
+func PrepareLanguage() { prepareLanguage("") }
+
+func prepareLanguage(configDir string) {
+	if l := readLanguage(configDir); l != "" {
+		os.Setenv("LANGUAGE", l)
+		if l == "fr" {
+			os.Setenv("LC_ALL", "fr_FR.UTF-8")
+		} else {
+			os.Setenv("LC_ALL", "en_US.UTF-8")
+		}
+	}
+	if err := lang.AddTranslationsFS(assets.Translations, "translation"); err != nil {
+		fyne.LogError("cannot load translations", err)
+	}
+}
+
+func configDir(dir string) string {
+	if dir != "" {
+		return dir
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "conclave")
+}
+
+func readLanguage(dir string) string {
+	d := configDir(dir)
+	if d == "" {
+		return ""
+	}
+	b, err := os.ReadFile(filepath.Join(d, "language"))
+	if err != nil {
+		return ""
+	}
+	l := strings.TrimSpace(string(b))
+	if l == "en" || l == "fr" {
+		return l
+	}
+	return ""
+}
+
+// bigTheme is the default theme with larger text: ceremonies are watched,
+// and fingerprints are read aloud from a distance. FYNE_SCALE and the
+// light/dark variants still apply.
+type bigTheme struct{ fyne.Theme }
+
+func (t bigTheme) Size(n fyne.ThemeSizeName) float32 {
+	s := t.Theme.Size(n)
+	switch n {
+	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText:
+		return s * 1.2
+	}
+	return s
+}
+
+// NewMainWindow builds the application's window on a (for tests, injected)
+// fyne.App.
+func NewMainWindow(a fyne.App, opts Options) fyne.Window {
+	return New(a, opts).win
+}
+
+// New builds the application and returns it.
+func New(a fyne.App, opts Options) *UI {
+	a.Settings().SetTheme(bigTheme{theme.DefaultTheme()})
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	ui := &UI{app: a, opts: opts}
+	ui.settings = loadSettings(a)
+	ui.win = a.NewWindow("Conclave")
+	ui.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ui.title.SizeName = theme.SizeNameHeadingText
+	ui.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), ui.goBack)
+	homeBtn := widget.NewButtonWithIcon(lang.L("Home"), theme.HomeIcon(), ui.goHome)
+	ui.banner = container.NewVBox()
+	ui.body = container.NewStack()
+	top := container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
+	ui.win.SetContent(container.NewBorder(top, nil, nil, nil, ui.body))
+	ui.win.Resize(fyne.NewSize(1100, 760))
+	ui.win.SetMainMenu(ui.mainMenu())
+	ui.home = ui.newHomeScreen()
+	ui.checkNetwork()
+	ui.goHome()
+	return ui
+}
+
+func (ui *UI) mainMenu() *fyne.MainMenu {
+	item := func(label string, key fyne.KeyName, f func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, f)
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierControl}
+		return it
+	}
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("Go"),
+		item(lang.L("Home"), fyne.KeyH, ui.goHome),
+		item(lang.L("Back"), fyne.KeyB, ui.goBack),
+		fyne.NewMenuItemSeparator(),
+		item(lang.L("Start a ceremony"), fyne.Key1, ui.openBoard),
+		item(lang.L("Join a ceremony"), fyne.Key2, ui.openMember),
+		item(lang.L("Count"), fyne.Key3, ui.openCount),
+		item(lang.L("Decrypt"), fyne.Key4, ui.openDecrypt),
+		item(lang.L("Verify a record"), fyne.Key5, ui.openVerify),
+		item(lang.L("My key"), fyne.Key6, ui.openMyKey),
+		item(lang.L("Settings"), fyne.KeyComma, ui.openSettings),
+		item(lang.L("About"), fyne.KeyI, ui.openAbout),
+	))
+}
+
+// show replaces the window's body, remembering the previous screen.
+func (ui *UI) show(title string, content fyne.CanvasObject) {
+	if ui.current.content != nil {
+		ui.history = append(ui.history, ui.current)
+	}
+	ui.setScreen(screen{title, content})
+}
+
+func (ui *UI) setScreen(s screen) {
+	ui.current = s
+	ui.title.SetText(s.title)
+	ui.body.Objects = []fyne.CanvasObject{s.content}
+	ui.body.Refresh()
+	if len(ui.history) == 0 {
+		ui.back.Disable()
+	} else {
+		ui.back.Enable()
+	}
+	ui.checkNetwork()
+}
+
+func (ui *UI) goBack() {
+	if len(ui.history) == 0 {
+		return
+	}
+	prev := ui.history[len(ui.history)-1]
+	ui.history = ui.history[:len(ui.history)-1]
+	ui.setScreen(prev)
+}
+
+func (ui *UI) goHome() {
+	ui.history = nil
+	ui.setScreen(screen{lang.L("Conclave: the election key ceremony"), ui.home.content})
+}
+
+// Title returns the current screen's title.
+func (ui *UI) Title() string { return ui.title.Text }
+
+// Window returns the application window.
+func (ui *UI) Window() fyne.Window { return ui.win }
+
+// upInterfaces lists network interfaces that are up, other than loopback.
+func upInterfaces() []string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, i := range ifs {
+		if i.Flags&net.FlagUp != 0 && i.Flags&net.FlagLoopback == 0 {
+			out = append(out, i.Name)
+		}
+	}
+	return out
+}
+
+// checkNetwork shows the warning banner when a network interface is up: a
+// ceremony machine should be offline.
+func (ui *UI) checkNetwork() {
+	list := ui.opts.Interfaces
+	if list == nil {
+		list = upInterfaces
+	}
+	up := list()
+	ui.banner.Objects = nil
+	if len(up) > 0 {
+		msg := widget.NewLabel(lang.L("WARNING: this computer is connected to a network ({{.Names}}). A ceremony machine should be offline: unplug the cable and turn off Wi-Fi.", map[string]any{"Names": strings.Join(up, ", ")}))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.WarningImportance
+		msg.TextStyle.Bold = true
+		ui.banner.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, msg)}
+	}
+	ui.banner.Refresh()
+}
+
+// NetworkWarning returns the banner's text, empty when none is shown.
+func (ui *UI) NetworkWarning() string {
+	for _, o := range ui.banner.Objects {
+		if b, ok := o.(*fyne.Container); ok {
+			for _, c := range b.Objects {
+				if l, ok := c.(*widget.Label); ok {
+					return l.Text
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// run does long work off the UI thread, with a progress bar and a cancel
+// button; done runs on the UI thread with the outcome, unless cancelled.
+func (ui *UI) run(what string, work func(ctx context.Context) error, done func(error)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	bar := widget.NewProgressBarInfinite()
+	label := widget.NewLabel(what)
+	var d *fyne.Container
+	cancelBtn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { cancel() })
+	d = container.NewVBox(label, bar, cancelBtn)
+	overlay := newModal(ui.win, lang.L("Working"), d)
+	overlay.Show()
+	ui.jobs.Add(1)
+	go func() {
+		defer ui.jobs.Done()
+		err := work(ctx)
+		cancelled := ctx.Err() != nil
+		cancel()
+		fyne.DoAndWait(func() {
+			overlay.Hide()
+			bar.Stop()
+			if cancelled {
+				done(errCancelled)
+				return
+			}
+			done(err)
+		})
+	}()
+}
+
+var errCancelled = errors.New(lang.L("cancelled: nothing was changed"))
+
+// Wait blocks until every long job started so far has finished (tests).
+func (ui *UI) Wait() { ui.jobs.Wait() }
+
+func bold(s string) *widget.Label {
+	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }

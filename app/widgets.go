@@ -1,0 +1,467 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"conclave/app/transfer"
+	"conclave/app/transfer/camera"
+	"conclave/app/transfer/qr"
+	"conclave/app/transfer/ur"
+)
+
+func newModal(w fyne.Window, title string, content fyne.CanvasObject) *widget.PopUp {
+	return widget.NewModalPopUp(container.NewVBox(bold(title), content), w.Canvas())
+}
+
+// stepList shows every step, the current one marked with a symbol and a
+// word, not colour alone.
+type stepList struct {
+	box   *fyne.Container
+	steps []string
+}
+
+func newStepList(steps []string) *stepList {
+	s := &stepList{box: container.NewHBox(), steps: steps}
+	s.set("", nil)
+	return s
+}
+
+// set marks current; failed lists steps that failed.
+func (s *stepList) set(current string, failed map[string]bool) {
+	s.box.Objects = nil
+	reached := current == ""
+	for i, st := range s.steps {
+		label := lang.L(st)
+		var text string
+		imp := widget.MediumImportance
+		switch {
+		case failed[st]:
+			text, imp = "✗ "+label, widget.DangerImportance
+		case st == current:
+			text, imp, reached = "▶ "+label+" "+lang.L("(now)"), widget.HighImportance, true
+		case !reached:
+			text, imp = "✓ "+label, widget.SuccessImportance
+		default:
+			text = "· " + label
+		}
+		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: st == current})
+		l.Importance = imp
+		s.box.Add(l)
+		if i < len(s.steps)-1 {
+			s.box.Add(widget.NewLabel("›"))
+		}
+	}
+	s.box.Refresh()
+}
+
+// Text returns the list as shown.
+func (s *stepList) Text() string {
+	var parts []string
+	for _, o := range s.box.Objects {
+		if l, ok := o.(*widget.Label); ok && l.Text != "›" {
+			parts = append(parts, l.Text)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// checkList shows what was checked: each line with a symbol, a word and the
+// reason, green or red.
+type checkList struct {
+	box *fyne.Container
+}
+
+func newCheckList() *checkList { return &checkList{box: container.NewVBox()} }
+
+func (c *checkList) clear() { c.box.Objects = nil; c.box.Refresh() }
+
+func (c *checkList) add(ok bool, text string) {
+	icon := theme.ConfirmIcon()
+	prefix := "✓ " + lang.L("OK") + ": "
+	imp := widget.SuccessImportance
+	if !ok {
+		icon, prefix, imp = theme.ErrorIcon(), "✗ "+lang.L("REFUSED")+": ", widget.DangerImportance
+	}
+	l := wrapped(prefix + text)
+	l.Importance = imp
+	c.box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	c.box.Refresh()
+}
+
+func (c *checkList) note(text string) {
+	l := wrapped(text)
+	l.TextStyle.Italic = true
+	c.box.Add(l)
+	c.box.Refresh()
+}
+
+func (c *checkList) fail(err error) { c.add(false, err.Error()) }
+
+// Text returns every line as shown.
+func (c *checkList) Text() string {
+	var lines []string
+	for _, o := range c.box.Objects {
+		switch v := o.(type) {
+		case *widget.Label:
+			lines = append(lines, v.Text)
+		case *fyne.Container:
+			for _, x := range v.Objects {
+				if l, ok := x.(*widget.Label); ok {
+					lines = append(lines, l.Text)
+				}
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fingerprint shows a fingerprint large, in monospace, to be read aloud.
+type fingerprint struct {
+	box   *fyne.Container
+	value *widget.Label
+	what  *widget.Label
+}
+
+func newFingerprint() *fingerprint {
+	f := &fingerprint{value: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true}), what: widget.NewLabel("")}
+	f.value.SizeName = theme.SizeNameHeadingText
+	f.box = container.NewVBox(f.what, f.value)
+	f.box.Hide()
+	return f
+}
+
+func (f *fingerprint) set(what, value string) {
+	f.what.SetText(what + " — " + lang.L("read it aloud; every screen must show the same:"))
+	f.value.SetText(value)
+	f.box.Show()
+}
+
+// pathField is a file or folder path: typed (keyboard) or chosen with a
+// dialog; removable drives are proposed first.
+type pathField struct {
+	entry *widget.Entry
+	box   fyne.CanvasObject
+}
+
+func (ui *UI) newPathField(placeholder string, folder, save bool) *pathField {
+	p := &pathField{entry: widget.NewEntry()}
+	p.entry.SetPlaceHolder(placeholder)
+	browse := widget.NewButtonWithIcon(lang.L("Browse…"), theme.FolderOpenIcon(), func() {
+		start := ui.startLocation()
+		switch {
+		case folder:
+			d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+				if err == nil && u != nil {
+					p.entry.SetText(u.Path())
+				}
+			}, ui.win)
+			if start != nil {
+				d.SetLocation(start)
+			}
+			d.Show()
+		case save:
+			d := dialog.NewFileSave(func(u fyne.URIWriteCloser, err error) {
+				if err == nil && u != nil {
+					u.Close()
+					os.Remove(u.URI().Path())
+					p.entry.SetText(u.URI().Path())
+				}
+			}, ui.win)
+			if start != nil {
+				d.SetLocation(start)
+			}
+			d.Show()
+		default:
+			d := dialog.NewFileOpen(func(u fyne.URIReadCloser, err error) {
+				if err == nil && u != nil {
+					u.Close()
+					p.entry.SetText(u.URI().Path())
+				}
+			}, ui.win)
+			if start != nil {
+				d.SetLocation(start)
+			}
+			d.Show()
+		}
+	})
+	p.box = container.NewBorder(nil, nil, nil, browse, p.entry)
+	return p
+}
+
+func (p *pathField) path() string { return strings.TrimSpace(p.entry.Text) }
+
+// startLocation proposes the first removable drive, if any.
+func (ui *UI) startLocation() fyne.ListableURI {
+	for _, d := range transfer.RemovableDrives() {
+		if l, err := storage.ListerForURI(storage.NewFileURI(d.MountPoint)); err == nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// handOut shows what to hand out: save to a file (USB) and show as QR.
+type handOut struct {
+	box   *fyne.Container
+	path  *pathField
+	save  *widget.Button
+	show  *widget.Button
+	state *widget.Label
+	data  []byte
+	kind  string
+}
+
+func (ui *UI) newHandOut() *handOut {
+	h := &handOut{path: ui.newPathField(lang.L("file to write, e.g. on a USB stick"), false, true), state: widget.NewLabel("")}
+	h.save = widget.NewButtonWithIcon(lang.L("Save to USB / file"), theme.DocumentSaveIcon(), func() {
+		p := h.path.path()
+		if p == "" {
+			h.state.SetText(lang.L("Type or choose where to save the file first."))
+			return
+		}
+		dir, name := filepath.Split(p)
+		if dir == "" {
+			dir = "."
+		}
+		out, err := transfer.Export(dir, name, h.data)
+		if err != nil {
+			h.state.SetText("✗ " + err.Error())
+			h.state.Importance = widget.DangerImportance
+		} else {
+			h.state.SetText("✓ " + lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
+			h.state.Importance = widget.SuccessImportance
+		}
+		h.state.Refresh()
+	})
+	h.show = widget.NewButtonWithIcon(lang.L("Show QR code"), theme.VisibilityIcon(), func() { ui.showQR(h.kind, h.data) })
+	h.box = container.NewVBox(bold(lang.L("Hand out")), h.path.box, container.NewHBox(h.save, h.show), h.state)
+	h.box.Hide()
+	return h
+}
+
+func (h *handOut) set(kind, suggested string, data []byte) {
+	h.data, h.kind = data, kind
+	if h.path.path() == "" || filepath.Base(h.path.path()) != suggested {
+		dir := filepath.Dir(h.path.path())
+		if h.path.path() == "" {
+			dir = ""
+		}
+		h.path.entry.SetText(filepath.Join(dir, suggested))
+	}
+	h.state.SetText(lang.L("{{.Kind}} ready ({{.Size}} bytes): save it to the stick, or show it as a QR code.", map[string]any{"Kind": kind, "Size": len(data)}))
+	h.state.Importance = widget.MediumImportance
+	h.box.Show()
+}
+
+func (h *handOut) hide() { h.box.Hide(); h.data = nil }
+
+// showQR shows a message as an animated QR code, at the density and speed
+// of the settings.
+func (ui *UI) showQR(what string, data []byte) {
+	opts := ui.settings.qrOptions()
+	enc, err := qr.NewEncoder(data, opts)
+	if err != nil {
+		dialog.ShowError(err, ui.win)
+		return
+	}
+	img := canvas.NewImageFromImage(nil)
+	img.ScaleMode = canvas.ImageScalePixels
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(460, 460))
+	status := widget.NewLabel("")
+	stop := make(chan struct{})
+	frame := 0
+	next := func() {
+		text := enc.NextPart()
+		frame++
+		m, err := qr.Render(text, opts.Level, 4)
+		if err != nil {
+			status.SetText("✗ " + err.Error())
+			return
+		}
+		img.Image = m
+		img.Refresh()
+		if enc.SinglePart() {
+			status.SetText(lang.L("One code holds the whole message ({{.Size}} bytes).", map[string]any{"Size": len(data)}))
+		} else {
+			status.SetText(lang.L("Frame {{.N}} — the message needs {{.Need}} frames; keep showing until the other screen turns green.", map[string]any{"N": frame, "Need": enc.SeqLen()}))
+		}
+	}
+	next()
+	d := dialog.NewCustom(lang.L("QR code: {{.What}}", map[string]any{"What": what}), lang.L("Close"), container.NewVBox(img, status), ui.win)
+	d.SetOnClosed(func() { close(stop) })
+	if !enc.SinglePart() {
+		go func() {
+			t := time.NewTicker(opts.Interval())
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+					fyne.Do(next)
+				}
+			}
+		}()
+	}
+	d.Show()
+}
+
+// bringIn is what to bring in: a file or folder from USB, a QR scan, or
+// pasted text. Each message found goes to accept, which checks it.
+type bringIn struct {
+	box    *fyne.Container
+	path   *pathField
+	open   *widget.Button
+	scan   *widget.Button
+	accept func(data []byte) (string, error)
+	result *checkList
+}
+
+func (ui *UI) newBringIn(title string, accept func(data []byte) (string, error)) *bringIn {
+	b := &bringIn{path: ui.newPathField(lang.L("file or folder, e.g. on a USB stick"), false, false), accept: accept, result: newCheckList()}
+	b.open = widget.NewButtonWithIcon(lang.L("Open from USB / file"), theme.FileIcon(), func() { b.importPaths(b.path.path()) })
+	b.path.entry.OnSubmitted = func(string) { b.importPaths(b.path.path()) }
+	b.scan = widget.NewButtonWithIcon(lang.L("Scan QR code"), theme.MediaVideoIcon(), func() { ui.scanQR(b) })
+	b.box = container.NewVBox(bold(title), b.path.box, container.NewHBox(b.open, b.scan), b.result.box)
+	return b
+}
+
+// importPaths reads files (or every file of folders), each checked on its
+// own; a bad file is reported and the others still come in.
+func (b *bringIn) importPaths(paths ...string) {
+	b.result.clear()
+	var list []string
+	for _, p := range paths {
+		if strings.TrimSpace(p) != "" {
+			list = append(list, p)
+		}
+	}
+	if len(list) == 0 {
+		b.result.add(false, lang.L("type or choose a file or folder first"))
+		return
+	}
+	items, problems := transfer.Import(func(data []byte) (string, error) { return "message", nil }, list...)
+	for _, it := range items {
+		b.deliver(filepath.Base(it.Path), it.Data)
+	}
+	for _, p := range problems {
+		b.result.add(false, filepath.Base(p.Path)+": "+p.Reason)
+	}
+}
+
+func (b *bringIn) deliver(source string, data []byte) {
+	text, err := b.accept(data)
+	if err != nil {
+		b.result.add(false, source+": "+err.Error())
+		return
+	}
+	b.result.add(true, source+": "+text)
+}
+
+// scanQR reads a message from QR codes: the webcam (live, with progress),
+// image files, or pasted/scanned text.
+func (ui *UI) scanQR(b *bringIn) {
+	progress := widget.NewLabel(lang.L("Waiting for the first code…"))
+	dec := ur.NewDecoder()
+	var d dialog.Dialog
+	feed := func(part string) bool {
+		if err := dec.Receive(strings.TrimSpace(part)); err != nil {
+			progress.SetText("✗ " + err.Error())
+			return false
+		}
+		have, need := dec.Progress()
+		progress.SetText(lang.L("{{.Have}} of {{.Need}} parts", map[string]any{"Have": have, "Need": need}))
+		if dec.Done() {
+			_, msg, err := dec.Result()
+			if err != nil {
+				progress.SetText("✗ " + err.Error())
+				dec.Reset()
+				return false
+			}
+			d.Hide()
+			b.result.clear()
+			b.deliver(lang.L("QR code"), msg)
+			return true
+		}
+		return false
+	}
+	paste := widget.NewMultiLineEntry()
+	paste.SetPlaceHolder(lang.L("or paste or scan the text of the codes here (one per line)"))
+	readText := widget.NewButton(lang.L("Read the text"), func() {
+		for _, line := range strings.Split(paste.Text, "\n") {
+			if strings.TrimSpace(line) != "" && feed(line) {
+				return
+			}
+		}
+	})
+	images := ui.newPathField(lang.L("image file or folder of photos of the codes"), false, false)
+	readImages := widget.NewButton(lang.L("Read the images"), func() {
+		p := images.path()
+		var files []string
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			entries, _ := os.ReadDir(p)
+			for _, e := range entries {
+				files = append(files, filepath.Join(p, e.Name()))
+			}
+		} else {
+			files = []string{p}
+		}
+		for _, f := range files {
+			text, err := qr.DecodeFile(f)
+			if err != nil {
+				continue
+			}
+			if feed(text) {
+				return
+			}
+		}
+	})
+	preview := canvas.NewImageFromImage(nil)
+	preview.FillMode = canvas.ImageFillContain
+	preview.SetMinSize(fyne.NewSize(320, 240))
+	camStatus := widget.NewLabel("")
+	ctx, cancel := context.WithCancel(context.Background())
+	if cam, err := camera.Open(camera.Config{Device: ui.settings.camera}); err != nil {
+		camStatus.SetText(lang.L("No camera: {{.Err}}. Use image files or text instead.", map[string]any{"Err": err.Error()}))
+		preview.Hide()
+	} else {
+		camStatus.SetText(lang.L("Camera: hold the code 30 to 50 cm away, filling about half of the picture."))
+		go func() {
+			defer cam.Close()
+			for ctx.Err() == nil {
+				frame, err := cam.Read()
+				if err != nil {
+					fyne.Do(func() { camStatus.SetText("✗ " + err.Error()) })
+					return
+				}
+				text, derr := qr.Decode(frame)
+				fyne.Do(func() {
+					preview.Image = frame
+					preview.Refresh()
+					if derr == nil {
+						feed(text)
+					}
+				})
+			}
+		}()
+	}
+	content := container.NewVBox(progress, camStatus, preview, images.box, readImages, paste, readText)
+	d = dialog.NewCustom(lang.L("Scan QR code"), lang.L("Close"), content, ui.win)
+	d.SetOnClosed(cancel)
+	d.Resize(fyne.NewSize(700, 600))
+	d.Show()
+}

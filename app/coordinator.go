@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +78,15 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.status = newCheckList()
 	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
 	s.open = widget.NewButtonWithIcon(lang.L("Open an existing board"), theme.FolderOpenIcon(), s.doOpen)
+	s.dir.entry.OnSubmitted = func(string) {
+		// Enter in the folder field opens the board it holds, if any;
+		// otherwise the keyboard goes on to the title.
+		if _, err := os.Stat(filepath.Join(s.dir.path(), "handout")); err == nil {
+			s.doOpen()
+			return
+		}
+		ui.win.Canvas().Focus(s.title)
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Board folder"), s.dir.box),
 		widget.NewFormItem(lang.L("Title"), s.title),
@@ -103,6 +113,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 
 	s.countDir = ui.newPathField(lang.L("the board folder of the completed ceremony"), true, false)
 	s.openCount = widget.NewButtonWithIcon(lang.L("Open the board"), theme.FolderOpenIcon(), s.doOpenCount)
+	s.countDir.entry.OnSubmitted = func(string) { s.doOpenCount() }
 	s.cts = ui.newPathField(lang.L("the encrypted tally or ballots (JSON from the voting system)"), false, false)
 	s.label = widget.NewEntry()
 	s.label.SetText(lang.L("count"))
@@ -127,14 +138,14 @@ func (ui *UI) openBoard() {
 	if ui.board == nil {
 		ui.board = ui.newBoardScreen()
 	}
-	ui.show(lang.L("Start a ceremony"), ui.board.setup)
+	ui.showFocus(lang.L("Start a ceremony"), ui.board.setup, ui.board.dir.entry)
 }
 
 func (ui *UI) openCount() {
 	if ui.board == nil {
 		ui.board = ui.newBoardScreen()
 	}
-	ui.show(lang.L("Count"), ui.board.count)
+	ui.showFocus(lang.L("Count"), ui.board.count, ui.board.countDir.entry)
 }
 
 func parseClose(s string) (time.Time, error) {
@@ -212,7 +223,12 @@ func (s *boardScreen) refresh() {
 		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")), bold(lang.L("confirm")))
 		for _, m := range st.Members {
 			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
+			accused := slices.Contains(st.Accused(), m.Index)
 			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindConfirm} {
+				if k == ceremony.KindReveal && !accused {
+					grid.Add(widget.NewLabel("· " + lang.L("not needed")))
+					continue
+				}
 				if st.Has(k, m.Index) {
 					l := widget.NewLabel("✓ " + lang.L("arrived"))
 					l.Importance = widget.SuccessImportance

@@ -97,7 +97,7 @@ func (ui *UI) openMember() {
 	if ui.member == nil {
 		ui.member = ui.newMemberScreen()
 	}
-	ui.show(lang.L("Join a ceremony"), ui.member.content)
+	ui.showFocus(lang.L("Join a ceremony"), ui.member.content, ui.member.ks.path.entry)
 }
 
 // accept answers the coordinator's message: it unlocks the keystore (or
@@ -239,7 +239,7 @@ func (ui *UI) openDecrypt() {
 	if ui.decrypt == nil {
 		ui.decrypt = ui.newDecryptScreen()
 	}
-	ui.show(lang.L("Decrypt"), ui.decrypt.content)
+	ui.showFocus(lang.L("Decrypt"), ui.decrypt.content, ui.decrypt.in.path.entry)
 }
 
 func (s *decryptScreen) accept(data []byte) (string, error) {

@@ -103,12 +103,13 @@ func (ui *UI) openVerify() {
 				s.summary.Refresh()
 			})
 		})
+		s.dir.entry.OnSubmitted = func(string) { s.verify.OnTapped() }
 		s.content = container.NewVScroll(container.NewVBox(
 			wrapped(lang.L("Anyone can verify a ceremony from its record alone: every signature, proof, share commitment, disqualification, the election key and every result.")),
 			s.dir.box, s.verify, s.summary, s.checks.box))
 		ui.verifier = s
 	}
-	ui.show(lang.L("Verify a record"), ui.verifier.content)
+	ui.showFocus(lang.L("Verify a record"), ui.verifier.content, ui.verifier.dir.entry)
 }
 
 // myKeyScreen: do I still hold my key; backup; passphrase change.
@@ -192,7 +193,7 @@ func (ui *UI) openMyKey() {
 			s.checks.box))
 		ui.mykey = s
 	}
-	ui.show(lang.L("My key"), ui.mykey.content)
+	ui.showFocus(lang.L("My key"), ui.mykey.content, ui.mykey.ks.path.entry)
 }
 
 // settings are kept in Fyne's preferences (the language in a file read

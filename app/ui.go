@@ -188,6 +188,15 @@ func (ui *UI) show(title string, content fyne.CanvasObject) {
 	ui.setScreen(screen{title, content})
 }
 
+// showFocus shows a screen with the keyboard focus on its first field, so
+// that it can be used without a mouse.
+func (ui *UI) showFocus(title string, content fyne.CanvasObject, first fyne.Focusable) {
+	ui.show(title, content)
+	if first != nil {
+		ui.win.Canvas().Focus(first)
+	}
+}
+
 func (ui *UI) setScreen(s screen) {
 	ui.current = s
 	ui.title.SetText(s.title)

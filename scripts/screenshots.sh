@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make screenshots: starts the real binary under Xvfb, walks every main
+# screen with the keyboard (the main menu's shortcuts) and saves PNG
+# screenshots in English and French into docs/screenshots/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-bin/conclave}")
+if [ -z "${SCREENSHOTS_INNER:-}" ]; then
+  exec env SCREENSHOTS_INNER=1 xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$bin"
+fi
+out=docs/screenshots
+mkdir -p "$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$bin" demo --ballots 100 --dir "$work/demo" > /dev/null
+
+shoot() { # lang name
+  sleep "${3:-0.6}"
+  import -window "$wid" "$out/$1-$2.png"
+  echo "wrote $out/$1-$2.png"
+}
+key() { xdotool key --window "$wid" "$@"; }
+typ() { xdotool type --window "$wid" --delay 5 "$1"; }
+
+for lang in en fr; do
+  export HOME="$work/home-$lang"
+  mkdir -p "$HOME"
+  case $lang in
+    en) export LANG=en_US.UTF-8 LANGUAGE=en ;;
+    fr) export LANG=fr_FR.UTF-8 LANGUAGE=fr ;;
+  esac
+  "$bin" > "$work/app-$lang.log" 2>&1 &
+  pid=$!
+  wid=$(xdotool search --sync --onlyvisible --name '^Conclave$' | head -1)
+  xdotool windowfocus "$wid" 2>/dev/null || true
+  shoot $lang home 1
+  key ctrl+1; shoot $lang start-ceremony
+  typ "$work/demo/board"; key Return; shoot $lang board 1.5
+  key ctrl+2; shoot $lang join-ceremony
+  key ctrl+3; shoot $lang count
+  key ctrl+4; shoot $lang decrypt
+  key ctrl+5; typ "$work/demo/board"; key Return; shoot $lang verify 2.5
+  key ctrl+6; shoot $lang my-key
+  key ctrl+comma; shoot $lang settings
+  key ctrl+i; shoot $lang about 2
+  kill $pid; wait $pid 2>/dev/null || true
+done

@@ -9,7 +9,7 @@ COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -X conclave/app/cli.Version=$(VERSION) -X conclave/app/cli.Commit=$(COMMIT)
 BIN := bin/conclave
 
-.PHONY: run build test test-go test-binary deps deps-run screenshots bench fuzz clean
+.PHONY: run build test test-go test-binary deps deps-run screenshots bench fuzz release reproduce clean
 
 run: deps-run build
 	./$(BIN)
@@ -28,6 +28,7 @@ test: deps test-go test-binary
 
 test-go:
 	CONCLAVE_REQUIRE_TOOLS=1 CGO_ENABLED=0 $(GO) test -tags ci ./...
+	@for os in windows darwin; do CGO_ENABLED=0 GOOS=$$os $(GO) vet ./ceremony/... ./keystore/... ./app/office ./app/transfer/... ./app/cli || exit 1; done; echo "ok   go vet for windows and darwin (non-GUI packages)"
 
 test-binary: build
 	scripts/e2e.sh $(BIN)
@@ -41,6 +42,14 @@ bench:
 
 fuzz:
 	scripts/fuzz.sh 15s
+
+# Reproducible release artifacts into dist/ (docs/release.md).
+release: deps-run
+	packaging/release.sh dist
+
+# Two builds in two folders must be byte-identical; the package installs.
+reproduce: deps-run
+	packaging/reproduce.sh
 
 clean:
 	rm -rf bin dist

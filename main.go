@@ -11,6 +11,7 @@ import (
 
 	"conclave/app"
 	"conclave/app/cli"
+	_ "conclave/app/locale" // before Fyne reads the locale
 )
 
 func main() {

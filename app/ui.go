@@ -299,7 +299,7 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 			overlay.Hide()
 			bar.Stop()
 			if cancelled {
-				done(errCancelled)
+				done(errCancelled())
 				return
 			}
 			done(err)
@@ -307,7 +307,9 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	}()
 }
 
-var errCancelled = errors.New(lang.L("cancelled: nothing was changed"))
+// errCancelled is made when needed: lang.L must not run before the
+// translations are loaded.
+func errCancelled() error { return errors.New(lang.L("cancelled: nothing was changed")) }
 
 // Wait blocks until every long job started so far has finished (tests).
 func (ui *UI) Wait() { ui.jobs.Wait() }

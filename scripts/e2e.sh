@@ -10,7 +10,8 @@ pass=0
 ok() { echo "ok   $*"; pass=$((pass+1)); }
 fail() { echo "FAIL $*"; echo "$pass passed, 1 failed"; exit 1; }
 
-"$bin" version | grep -q '^binary sha256 [0-9a-f]\{64\}$' && ok "version prints the binary's SHA-256" || fail "version"
+v=$("$bin" version)
+grep -q '^binary sha256 [0-9a-f]\{64\}$' <<<"$v" && ok "version prints the binary's SHA-256" || fail "version"
 
 "$bin" demo --ballots 300 --dir "$work/demo" > "$work/demo.log" || { cat "$work/demo.log"; fail "demo"; }
 grep -q "verifies" "$work/demo.log" && ok "demo: a whole election in one process, result equals the votes" || fail "demo output"
@@ -24,7 +25,8 @@ printf '\x42' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
 if "$bin" verify "$work/tampered" > "$work/tampered.log"; then fail "verify accepted a changed byte"; fi
 grep -q "^FAIL" "$work/tampered.log" && ok "verify refuses the record after one byte changed: $(grep -m1 '^FAIL' "$work/tampered.log" | cut -c1-120)" || fail "no FAIL line"
 
-"$bin" board status "$work/demo/board" | grep -q "\[complete\]" && ok "board status shows the completed ceremony" || fail "status"
+st=$("$bin" board status "$work/demo/board")
+grep -q "\[complete\]" <<<"$st" && ok "board status shows the completed ceremony" || fail "status"
 
 if "$bin" qr encode "$f" --out-dir "$work/qr" > "$work/qr.log" 2>&1; then
   n=0

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"conclave/app/office"
+	"conclave/app/transfer/qr"
 	"conclave/ceremony"
 	"conclave/keystore"
 )
@@ -354,5 +355,65 @@ func TestSettingsPersist(t *testing.T) {
 	again := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: dir})
 	if again.settings.bytesPerFrame != 120 || again.settings.level != "M" || readLanguage(dir) != "fr" {
 		t.Fatalf("settings not kept: %+v, %q", again.settings, readLanguage(dir))
+	}
+}
+
+// TestScanQR: a message crosses as QR codes read from pictures (as a phone
+// photo would be) and as the codes' text, pasted or typed by a
+// keyboard-wedge scanner; a code of another message is refused.
+func TestScanQR(t *testing.T) {
+	work := t.TempDir()
+	coord := newTestUI(t)
+	test.Tap(coord.home.buttons["Start a ceremony"])
+	s := coord.board
+	typeInto(s.dir.entry, filepath.Join(work, "board"))
+	typeInto(s.title, "QR")
+	typeInto(s.members, "1")
+	typeInto(s.threshold, "1")
+	typeInto(s.closeAt, "2020-01-01 10:00")
+	tap(coord, s.create)
+	tap(coord, s.next)
+	call := s.out.data
+	frames, err := qr.Frames(call, qr.Options{BytesPerFrame: 20})
+	if err != nil || len(frames) < 2 {
+		t.Fatalf("frames: %v %d", err, len(frames))
+	}
+	m := newTestUI(t)
+	test.Tap(m.home.buttons["Join a ceremony"])
+	ms := m.member
+	typeInto(ms.ks.path.entry, filepath.Join(work, "stick", "conclave.key"))
+	os.MkdirAll(filepath.Join(work, "stick"), 0o700)
+	typeInto(ms.name, "Alice")
+	typeInto(ms.ks.pass, "velvet harbor 1937 quartz meadow")
+	typeInto(ms.confirm, "velvet harbor 1937 quartz meadow")
+
+	// A code of another message first: refused, and it spoils nothing.
+	other, _ := qr.Frames([]byte("some other message entirely, long enough for parts"), qr.Options{BytesPerFrame: 20})
+	test.Tap(ms.in.scan)
+	sc := m.scan
+	typeInto(sc.paste, other[0]+"\n"+strings.Join(frames[:len(frames)-1], "\n"))
+	test.Tap(sc.readText)
+	if ms.out.box.Visible() {
+		t.Fatal("incomplete sequence accepted")
+	}
+	// The pictures of the remaining frames complete it.
+	pics := filepath.Join(work, "pics")
+	os.MkdirAll(pics, 0o755)
+	for i, f := range frames {
+		img, err := qr.Render(f, qr.L, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := qr.PNG(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(pics, fmt.Sprintf("photo-%d.png", i)), data, 0o644)
+	}
+	typeInto(sc.images.entry, pics)
+	test.Tap(sc.readImages)
+	m.Wait()
+	if !strings.Contains(ms.in.result.Text(), "✓") || !ms.out.box.Visible() {
+		t.Fatalf("the call did not come through the QR codes: %s / %s / %s", sc.progress.Text, ms.in.result.Text(), ms.checks.Text())
 	}
 }

@@ -64,6 +64,7 @@ type UI struct {
 	mykey    *myKeyScreen
 	prefs    *settingsScreen
 	about    *aboutScreen
+	scan     *scanDialog
 }
 
 type screen struct {

@@ -20,6 +20,7 @@ import (
 	"conclave/app/transfer/camera"
 	"conclave/app/transfer/qr"
 	"conclave/app/transfer/ur"
+	"conclave/ceremony"
 )
 
 func newModal(w fyne.Window, title string, content fyne.CanvasObject) *widget.PopUp {
@@ -372,32 +373,48 @@ func (b *bringIn) deliver(source string, data []byte) {
 	b.result.add(true, source+": "+text)
 }
 
+// scanDialog holds the open scan dialog's widgets (for tests).
+type scanDialog struct {
+	progress, camera     *widget.Label
+	paste                *widget.Entry
+	readText, readImages *widget.Button
+	images               *pathField
+}
+
 // scanQR reads a message from QR codes: the webcam (live, with progress),
 // image files, or pasted/scanned text.
 func (ui *UI) scanQR(b *bringIn) {
 	progress := widget.NewLabel(lang.L("Waiting for the first code…"))
-	dec := ur.NewDecoder()
+	// Parts are sorted by message, so that a stray code of another message
+	// neither locks the scan nor spoils it.
+	var multi ur.MultiDecoder
+	done := map[*ur.Decoder]bool{}
 	var d dialog.Dialog
 	feed := func(part string) bool {
-		if err := dec.Receive(strings.TrimSpace(part)); err != nil {
+		dec, err := multi.Receive(strings.TrimSpace(part))
+		if err != nil {
 			progress.SetText("✗ " + err.Error())
 			return false
 		}
 		have, need := dec.Progress()
 		progress.SetText(lang.L("{{.Have}} of {{.Need}} parts", map[string]any{"Have": have, "Need": need}))
-		if dec.Done() {
-			_, msg, err := dec.Result()
-			if err != nil {
-				progress.SetText("✗ " + err.Error())
-				dec.Reset()
-				return false
-			}
-			d.Hide()
-			b.result.clear()
-			b.deliver(lang.L("QR code"), msg)
-			return true
+		if !dec.Done() || done[dec] {
+			return false
 		}
-		return false
+		done[dec] = true
+		_, msg, err := dec.Result()
+		if err != nil {
+			progress.SetText("✗ " + err.Error())
+			return false
+		}
+		if _, err := ceremony.ParseEnvelope(msg); err != nil {
+			progress.SetText("✗ " + lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes"))
+			return false
+		}
+		d.Hide()
+		b.result.clear()
+		b.deliver(lang.L("QR code"), msg)
+		return true
 	}
 	paste := widget.NewMultiLineEntry()
 	paste.SetPlaceHolder(lang.L("or paste or scan the text of the codes here (one per line)"))
@@ -459,6 +476,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			}
 		}()
 	}
+	ui.scan = &scanDialog{progress: progress, paste: paste, readText: readText, images: images, readImages: readImages, camera: camStatus}
 	content := container.NewVBox(progress, camStatus, preview, images.box, readImages, paste, readText)
 	d = dialog.NewCustom(lang.L("Scan QR code"), lang.L("Close"), content, ui.win)
 	d.SetOnClosed(cancel)

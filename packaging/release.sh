@@ -41,6 +41,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # fyne package builds with -trimpath -ldflags "-s -w" plus ours (from GOFLAGS).
+# It also bumps the build number in FyneApp.toml: put the file back after.
+cp FyneApp.toml "$work/FyneApp.toml"
+trap 'cp "$work/FyneApp.toml" "$root/FyneApp.toml"; rm -rf "$work"' EXIT
 "$tools/fyne" package --target linux --release --src "$root" --icon "$root/assets/icon.png" \
   --app-version "$(echo "$version" | sed -E 's/^v//; s/-.*//; s/^[^0-9].*$/0.0.0/')" --name Conclave >"$work/package.log" 2>&1 || {
   cat "$work/package.log" >&2; exit 1; }

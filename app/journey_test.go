@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -416,4 +417,56 @@ func TestScanQR(t *testing.T) {
 	if !strings.Contains(ms.in.result.Text(), "✓") || !ms.out.box.Visible() {
 		t.Fatalf("the call did not come through the QR codes: %s / %s / %s", sc.progress.Text, ms.in.result.Text(), ms.checks.Text())
 	}
+}
+
+// TestCancel: a long job runs off the UI thread, the window keeps
+// answering, and Cancel gives "nothing was changed".
+func TestCancel(t *testing.T) {
+	ui := newTestUI(t)
+	release := make(chan struct{})
+	var got error
+	ui.run("slow", func(ctx context.Context) error {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-release:
+			return nil
+		}
+	}, func(err error) { got = err })
+	// The UI answers while the job runs.
+	test.Tap(ui.home.buttons["Settings"])
+	if ui.Title() != "Settings" {
+		t.Fatal("the window did not answer during the job")
+	}
+	var cancel *widget.Button
+	for _, o := range ui.win.Canvas().Overlays().List() {
+		cancel = findButtonIn(o, "Cancel")
+	}
+	if cancel == nil {
+		t.Fatal("no Cancel button while working")
+	}
+	test.Tap(cancel)
+	ui.Wait()
+	close(release)
+	if got == nil || !strings.Contains(got.Error(), "nothing was changed") {
+		t.Fatalf("cancel gave %v", got)
+	}
+}
+
+func findButtonIn(o fyne.CanvasObject, text string) *widget.Button {
+	switch v := o.(type) {
+	case *widget.Button:
+		if v.Text == text {
+			return v
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if b := findButtonIn(c, text); b != nil {
+				return b
+			}
+		}
+	case *widget.PopUp:
+		return findButtonIn(v.Content, text)
+	}
+	return nil
 }

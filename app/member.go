@@ -137,6 +137,9 @@ func (s *memberScreen) accept(data []byte) (string, error) {
 	var out *ceremony.Outcome
 	s.ui.run(lang.L("Unlocking your keystore and checking…"), func(ctx context.Context) error {
 		defer pass.Destroy()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if creating {
 			m, card, err := office.Enrol(path, pass, name, msg, s.ui.opts.KDF)
 			if err != nil {
@@ -152,6 +155,9 @@ func (s *memberScreen) accept(data []byte) (string, error) {
 			return err
 		}
 		defer m.Close()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		out, err = m.Step(msg)
 		return err
 	}, func(err error) {
@@ -293,6 +299,9 @@ func (s *decryptScreen) doDecrypt() {
 			return err
 		}
 		defer m.Close()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		ans, err = m.Decrypt(req, time.Now())
 		return err
 	}, func(err error) {

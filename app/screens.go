@@ -142,6 +142,9 @@ func (ui *UI) openMyKey() {
 					return err
 				}
 				defer m.Close()
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				text, err = f(m)
 				return err
 			}, func(err error) {

@@ -293,13 +293,15 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	ui.jobs.Add(1)
 	go func() {
 		defer ui.jobs.Done()
+		// The work checks ctx before each step that would change a file;
+		// once it is past that point it finishes, and its real outcome is
+		// shown even if Cancel was pressed late.
 		err := work(ctx)
-		cancelled := ctx.Err() != nil
 		cancel()
 		fyne.DoAndWait(func() {
 			overlay.Hide()
 			bar.Stop()
-			if cancelled {
+			if errors.Is(err, context.Canceled) {
 				done(errCancelled())
 				return
 			}

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # make screenshots: starts the real binary under Xvfb, walks every main
 # screen with the keyboard (the main menu's shortcuts) and saves PNG
-# screenshots in English and French into docs/screenshots/.
+# screenshots in English and French into docs/screenshots/ (or
+# $SCREENSHOTS_OUT). It prints the start-up time to a mapped window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-bin/conclave}")
 if [ -z "${SCREENSHOTS_INNER:-}" ]; then
   exec env SCREENSHOTS_INNER=1 xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$bin"
 fi
-out=docs/screenshots
+out=${SCREENSHOTS_OUT:-docs/screenshots}
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -29,9 +30,11 @@ for lang in en fr; do
     en) export LANG=en_US.UTF-8 LANGUAGE=en ;;
     fr) export LANG=fr_FR.UTF-8 LANGUAGE=fr ;;
   esac
+  start=$(date +%s%N)
   "$bin" > "$work/app-$lang.log" 2>&1 &
   pid=$!
   wid=$(xdotool search --sync --onlyvisible --name '^Conclave$' | head -1)
+  echo "$lang: window mapped $(( ($(date +%s%N) - start) / 1000000 )) ms after launch"
   xdotool windowfocus "$wid" 2>/dev/null || true
   shoot $lang home 1
   key ctrl+1; shoot $lang start-ceremony

@@ -32,6 +32,7 @@ type Board struct {
 	State   *ceremony.State
 	Issued  string    // the last bundle step handed out, "" if none
 	Skipped []Problem // files in the folder that are not valid messages
+	have    map[ceremony.ID]bool
 }
 
 // Problem is a file that was skipped, and why, in plain words.
@@ -53,7 +54,7 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Dir: dir, State: ceremony.NewState()}
+	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	if _, err := b.Add(call.Bytes()); err != nil {
 		return nil, err
 	}
@@ -67,7 +68,7 @@ func OpenBoard(dir string) (*Board, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Dir: dir, State: ceremony.NewState(), Skipped: problems}
+	b := &Board{Dir: dir, State: ceremony.NewState(), Skipped: problems, have: map[ceremony.ID]bool{}}
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {
@@ -83,7 +84,9 @@ func OpenBoard(dir string) (*Board, error) {
 	for _, e := range envs {
 		if _, err := b.State.Add(e); err != nil && !errors.Is(err, ceremony.ErrDuplicate) {
 			b.Skipped = append(b.Skipped, Problem{names[e], err.Error()})
+			continue
 		}
+		b.have[e.ID()] = true
 	}
 	if b.State.CallID.IsZero() {
 		return nil, fmt.Errorf("office: %s is not a ceremony board (it holds no call): create one with 'conclave board new'", dir)
@@ -112,6 +115,10 @@ func (b *Board) Add(data []byte) (string, error) {
 	e, err := ceremony.ParseEnvelope(data)
 	if err != nil {
 		return "", err
+	}
+	id := e.ID()
+	if b.have[id] {
+		return "already on the board: " + fileName(e), nil
 	}
 	switch e.Kind {
 	case ceremony.KindBundle, ceremony.KindElectionKey:
@@ -143,6 +150,7 @@ func (b *Board) Add(data []byte) (string, error) {
 	if err := WriteFileAtomic(filepath.Join(b.Dir, fileName(e)), e.Bytes()); err != nil {
 		return "", err
 	}
+	b.have[id] = true
 	return text, nil
 }
 

@@ -44,8 +44,10 @@ trap 'rm -rf "$work"' EXIT
 # It also bumps the build number in FyneApp.toml: put the file back after.
 cp FyneApp.toml "$work/FyneApp.toml"
 trap 'cp "$work/FyneApp.toml" "$root/FyneApp.toml"; rm -rf "$work"' EXIT
+# The package's own version number comes from FyneApp.toml; the git version
+# and commit are in the binary (conclave version, About).
 "$tools/fyne" package --target linux --release --src "$root" --icon "$root/assets/icon.png" \
-  --app-version "$(echo "$version" | sed -E 's/^v//; s/-.*//; s/^[^0-9].*$/0.0.0/')" --name Conclave >"$work/package.log" 2>&1 || {
+  --name Conclave >"$work/package.log" 2>&1 || {
   cat "$work/package.log" >&2; exit 1; }
 pkg=$(ls "$root"/Conclave.tar.xz)
 

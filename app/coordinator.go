@@ -125,6 +125,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.reqOut = ui.newHandOut()
 	s.countState = newCheckList()
 	s.countSteps = newStepList([]string{"open the board", "request", "partial decryptions", "result"})
+	s.countSteps.set("open the board", nil)
 	s.count = container.NewVScroll(container.NewVBox(
 		s.countSteps.box,
 		wrapped(lang.L("After the close of poll: prepare the decryption request from the voting system's encrypted tally, hand it to the members, bring in at least t partial decryptions, then combine them.")),
@@ -230,7 +231,7 @@ func (s *boardScreen) refresh() {
 					continue
 				}
 				if st.Has(k, m.Index) {
-					l := widget.NewLabel("✓ " + lang.L("arrived"))
+					l := widget.NewLabel(lang.L("arrived"))
 					l.Importance = widget.SuccessImportance
 					grid.Add(l)
 				} else {

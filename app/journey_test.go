@@ -46,7 +46,7 @@ func save(t *testing.T, ui *UI, h *handOut, path string) {
 	}
 	typeInto(h.path.entry, path)
 	tap(ui, h.save)
-	if !strings.HasPrefix(h.state.Text, "✓") {
+	if !strings.HasPrefix(h.state.Text, "Saved to") {
 		t.Fatalf("save %s: %s", path, h.state.Text)
 	}
 }
@@ -83,7 +83,7 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 			typeInto(ms.ks.pass, m.pass)
 		}
 		res := bring(t, m.ui, ms.in, handout)
-		if !strings.Contains(res, "✓") || strings.Contains(ms.checks.Text(), "✗") {
+		if !strings.Contains(res, "OK:") || strings.Contains(ms.checks.Text(), "REFUSED:") {
 			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
 		}
 		if ms.out.box.Visible() {
@@ -93,7 +93,7 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 	}
 	if got > 0 {
 		res := bring(t, coord, s.in, answers)
-		if strings.Contains(res, "✗") {
+		if strings.Contains(res, "REFUSED:") {
 			t.Fatalf("round %d: the board refused: %s", round, res)
 		}
 	}
@@ -134,7 +134,7 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	if !strings.Contains(coord.board.waiting.Text, "complete") {
 		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
 	}
-	if !strings.Contains(coord.board.steps.Text(), "▶ complete") {
+	if !strings.Contains(coord.board.steps.Text(), "complete (now)") {
 		t.Fatalf("steps: %s", coord.board.steps.Text())
 	}
 	return members
@@ -191,7 +191,7 @@ func TestJourney(t *testing.T) {
 	m3 := members[2]
 	test.Tap(m3.ui.home.buttons["Decrypt"])
 	ds := m3.ui.decrypt
-	if res := bring(t, m3.ui, ds.in, request); !strings.Contains(res, "✓") {
+	if res := bring(t, m3.ui, ds.in, request); !strings.Contains(res, "OK:") {
 		t.Fatalf("request: %s", res)
 	}
 	if ds.decrypt.Disabled() == false {
@@ -221,7 +221,7 @@ func TestJourney(t *testing.T) {
 		}
 		save(t, m.ui, ds.out, filepath.Join(answers, fmt.Sprintf("answer-%d.cbor", i)))
 	}
-	if res := bring(t, coord, s.answersIn, answers); strings.Contains(res, "✗") {
+	if res := bring(t, coord, s.answersIn, answers); strings.Contains(res, "REFUSED:") {
 		t.Fatalf("answers: %s", res)
 	}
 	tap(coord, s.tally)
@@ -235,7 +235,7 @@ func TestJourney(t *testing.T) {
 	test.Tap(auditor.home.buttons["Verify a record"])
 	typeInto(auditor.verifier.dir.entry, filepath.Join(work, "board"))
 	tap(auditor, auditor.verifier.verify)
-	if !strings.HasPrefix(auditor.verifier.summary.Text, "✓") {
+	if !strings.HasPrefix(auditor.verifier.summary.Text, "The record verifies") {
 		t.Fatalf("verify: %s\n%s", auditor.verifier.summary.Text, auditor.verifier.checks.Text())
 	}
 
@@ -258,7 +258,7 @@ func TestJourney(t *testing.T) {
 	coord.goHome()
 	test.Tap(coord.home.buttons["Count"])
 	res := bring(t, coord, coord.board.answersIn, filepath.Join(other, "answers-0"))
-	if !strings.Contains(res, "✗") || !strings.Contains(res, "answers another call") {
+	if !strings.Contains(res, "REFUSED:") || !strings.Contains(res, "answers another call") {
 		t.Fatalf("a message of another ceremony: %s", res)
 	}
 	files, _, _ := office.ReadRecord(filepath.Join(work, "board"))
@@ -350,7 +350,7 @@ func TestSettingsPersist(t *testing.T) {
 	s.level.SetSelected("M")
 	s.language.SetSelected("Français")
 	test.Tap(s.save)
-	if !strings.HasPrefix(s.state.Text, "✓") {
+	if !strings.HasPrefix(s.state.Text, "Settings saved") {
 		t.Fatal(s.state.Text)
 	}
 	again := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: dir})
@@ -414,7 +414,7 @@ func TestScanQR(t *testing.T) {
 	typeInto(sc.images.entry, pics)
 	test.Tap(sc.readImages)
 	m.Wait()
-	if !strings.Contains(ms.in.result.Text(), "✓") || !ms.out.box.Visible() {
+	if !strings.Contains(ms.in.result.Text(), "OK:") || !ms.out.box.Visible() {
 		t.Fatalf("the call did not come through the QR codes: %s / %s / %s", sc.progress.Text, ms.in.result.Text(), ms.checks.Text())
 	}
 }

@@ -81,6 +81,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.name.SetPlaceHolder(lang.L("your name, as the other members know you"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.steps = newStepList(ceremony.Steps)
+	s.steps.set(ceremony.StepEnrol, nil)
 	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), s.accept)
 	s.out = ui.newHandOut()
 	s.newKey = container.NewVBox(
@@ -219,6 +220,7 @@ type decryptScreen struct {
 func (ui *UI) newDecryptScreen() *decryptScreen {
 	s := &decryptScreen{ui: ui, summary: wrapped(""), fp: newFingerprint(), ks: ui.newKeystoreFields(), checks: newCheckList()}
 	s.steps = newStepList([]string{"request", "confirm", "decrypt", "hand out"})
+	s.steps.set("request", nil)
 	s.in = ui.newBringIn(lang.L("Bring in the decryption request"), s.accept)
 	s.agree = widget.NewCheck(lang.L("I compared the fingerprints with the published ones, and the poll is closed"), func(on bool) {
 		if on {

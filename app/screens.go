@@ -94,10 +94,10 @@ func (ui *UI) openVerify() {
 					failed++
 				}
 				if failed == 0 && rep.OK() {
-					s.summary.SetText("✓ " + lang.L("The record verifies: {{.N}} checks passed.", map[string]any{"N": len(rep.Checks)}))
+					s.summary.SetText(lang.L("The record verifies: {{.N}} checks passed.", map[string]any{"N": len(rep.Checks)}))
 					s.summary.Importance = widget.SuccessImportance
 				} else {
-					s.summary.SetText("✗ " + lang.L("The record does NOT verify: {{.F}} of {{.N}} checks failed.", map[string]any{"F": failed, "N": len(rep.Checks) + len(problems)}))
+					s.summary.SetText(lang.L("The record does NOT verify: {{.F}} of {{.N}} checks failed.", map[string]any{"F": failed, "N": len(rep.Checks) + len(problems)}))
 					s.summary.Importance = widget.DangerImportance
 				}
 				s.summary.Refresh()
@@ -270,7 +270,7 @@ func (ui *UI) openSettings() {
 			n, err1 := strconv.Atoi(strings.TrimSpace(s.bytes.Text))
 			f, err2 := strconv.ParseFloat(strings.TrimSpace(s.fps.Text), 64)
 			if err1 != nil || err2 != nil || n < 20 || n > 1500 || f <= 0 || f > 30 {
-				s.state.SetText("✗ " + lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30"))
+				s.state.SetText(lang.L("REFUSED") + ": " + lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30"))
 				return
 			}
 			p := ui.app.Preferences()
@@ -290,7 +290,7 @@ func (ui *UI) openSettings() {
 					msg += " " + lang.L("The language applies at the next start.")
 				}
 			}
-			s.state.SetText("✓ " + msg)
+			s.state.SetText(msg)
 		})
 		s.content = container.NewVScroll(container.NewVBox(widget.NewForm(
 			widget.NewFormItem(lang.L("Language"), s.language),
@@ -326,17 +326,17 @@ func (ui *UI) openAbout() {
 			wrapped(lang.L("An independent expert rebuilds the audited source with 'make release' and compares this fingerprint: see docs/release.md.")),
 		))
 		ui.about = s
+		var sum string
 		ui.run(lang.L("Computing the fingerprint of this program…"), func(ctx context.Context) error {
-			sum, err := cli.BinaryFingerprint()
-			if err != nil {
-				return err
-			}
-			fyne.Do(func() { s.sum.SetText(groupHex(sum)) })
-			return nil
+			var err error
+			sum, err = cli.BinaryFingerprint()
+			return err
 		}, func(err error) {
 			if err != nil {
 				s.sum.SetText(fmt.Sprint(err))
+				return
 			}
+			s.sum.SetText(groupHex(sum))
 		})
 	}
 	ui.show(lang.L("About"), ui.about.content)

@@ -45,21 +45,24 @@ func (s *stepList) set(current string, failed map[string]bool) {
 	s.box.Objects = nil
 	reached := current == ""
 	for i, st := range s.steps {
-		label := lang.L(st)
-		var text string
+		// A symbol from the theme's icons and a word, not colour alone (and
+		// no ✓ or ▶ characters: Fyne's bundled font does not have them).
+		text := lang.L(st)
+		var icon fyne.Resource
 		imp := widget.MediumImportance
 		switch {
 		case failed[st]:
-			text, imp = "✗ "+label, widget.DangerImportance
+			text, icon, imp = text+" "+lang.L("(failed)"), theme.ErrorIcon(), widget.DangerImportance
 		case st == current:
-			text, imp, reached = "▶ "+label+" "+lang.L("(now)"), widget.HighImportance, true
+			text, icon, imp, reached = text+" "+lang.L("(now)"), theme.MediaPlayIcon(), widget.HighImportance, true
 		case !reached:
-			text, imp = "✓ "+label, widget.SuccessImportance
-		default:
-			text = "· " + label
+			icon, imp = theme.ConfirmIcon(), widget.SuccessImportance
 		}
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: st == current})
 		l.Importance = imp
+		if icon != nil {
+			s.box.Add(widget.NewIcon(icon))
+		}
 		s.box.Add(l)
 		if i < len(s.steps)-1 {
 			s.box.Add(widget.NewLabel("›"))
@@ -91,10 +94,10 @@ func (c *checkList) clear() { c.box.Objects = nil; c.box.Refresh() }
 
 func (c *checkList) add(ok bool, text string) {
 	icon := theme.ConfirmIcon()
-	prefix := "✓ " + lang.L("OK") + ": "
+	prefix := lang.L("OK") + ": "
 	imp := widget.SuccessImportance
 	if !ok {
-		icon, prefix, imp = theme.ErrorIcon(), "✗ "+lang.L("REFUSED")+": ", widget.DangerImportance
+		icon, prefix, imp = theme.ErrorIcon(), lang.L("REFUSED")+": ", widget.DangerImportance
 	}
 	l := wrapped(prefix + text)
 	l.Importance = imp
@@ -239,10 +242,10 @@ func (ui *UI) newHandOut() *handOut {
 		}
 		out, err := transfer.Export(dir, name, h.data)
 		if err != nil {
-			h.state.SetText("✗ " + err.Error())
+			h.state.SetText(lang.L("REFUSED") + ": " + err.Error())
 			h.state.Importance = widget.DangerImportance
 		} else {
-			h.state.SetText("✓ " + lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
+			h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
 			h.state.Importance = widget.SuccessImportance
 		}
 		h.state.Refresh()
@@ -290,7 +293,7 @@ func (ui *UI) showQR(what string, data []byte) {
 		frame++
 		m, err := qr.Render(text, opts.Level, 4)
 		if err != nil {
-			status.SetText("✗ " + err.Error())
+			status.SetText(lang.L("REFUSED") + ": " + err.Error())
 			return
 		}
 		img.Image = m
@@ -393,7 +396,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	feed := func(part string) bool {
 		dec, err := multi.Receive(strings.TrimSpace(part))
 		if err != nil {
-			progress.SetText("✗ " + err.Error())
+			progress.SetText(lang.L("REFUSED") + ": " + err.Error())
 			return false
 		}
 		have, need := dec.Progress()
@@ -404,11 +407,11 @@ func (ui *UI) scanQR(b *bringIn) {
 		done[dec] = true
 		_, msg, err := dec.Result()
 		if err != nil {
-			progress.SetText("✗ " + err.Error())
+			progress.SetText(lang.L("REFUSED") + ": " + err.Error())
 			return false
 		}
 		if _, err := ceremony.ParseEnvelope(msg); err != nil {
-			progress.SetText("✗ " + lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes"))
+			progress.SetText(lang.L("REFUSED") + ": " + lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes"))
 			return false
 		}
 		d.Hide()
@@ -462,7 +465,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			for ctx.Err() == nil {
 				frame, err := cam.Read()
 				if err != nil {
-					fyne.Do(func() { camStatus.SetText("✗ " + err.Error()) })
+					fyne.Do(func() { camStatus.SetText(lang.L("REFUSED") + ": " + err.Error()) })
 					return
 				}
 				text, derr := qr.Decode(frame)

@@ -73,11 +73,12 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	if (*votesFile == "") == (*simulate == 0) {
 		return usagef("give either --votes FILE or --simulate B")
 	}
-	if *options == 0 {
+	optionsGiven := *options != 0
+	if !optionsGiven {
 		if *votesFile == "" {
 			return usagef("--options is required")
 		}
-		*options = 1 << 16
+		*options = ceremony.MaxOptions
 	}
 	ek, err := readElectionKey(*key)
 	if err != nil {
@@ -88,7 +89,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		if votes, err = readVotes(*votesFile, *options); err != nil {
 			return err
 		}
-		if *options == 1<<16 {
+		if !optionsGiven {
 			*options = 0
 			for _, v := range votes {
 				*options = max(*options, v)

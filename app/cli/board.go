@@ -190,6 +190,8 @@ func cmdBoardStatus(e *env, args []string) error {
 		case s == p.Step:
 			steps = append(steps, "["+s+"]")
 			reached = true
+		case !reached && s == ceremony.StepReveal && len(st.Accused()) == 0 && st.Manifest() != nil:
+			steps = append(steps, s+" (not needed)")
 		case !reached:
 			steps = append(steps, s+" (done)")
 		default:
@@ -306,7 +308,7 @@ func cmdBoardRequest(e *env, args []string) error {
 func cmdBoardTally(e *env, args []string) error {
 	fs := flag.NewFlagSet("board tally", flag.ContinueOnError)
 	out := fs.String("out", "", "result file to write (JSON)")
-	which := fs.String("request", "", "fingerprint of the request (default: the latest)")
+	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err

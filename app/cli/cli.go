@@ -42,25 +42,25 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"version":           {"conclave version", cmdVersion},
-		"demo":              {"conclave demo [--members N] [--threshold T] [--ballots B] [--options K] [--dir D]", cmdDemo},
-		"board new":         {"conclave board new DIR --title TITLE --members N --threshold T [--pq] [--close RFC3339]", cmdBoardNew},
+		"demo":              {"conclave demo [--members N] [--threshold T] [--ballots B] [--options K] [--dir D] [--pq]", cmdDemo},
+		"board new":         {"conclave board new DIR --title TITLE --members N --threshold T --close RFC3339 [--pq]", cmdBoardNew},
 		"board next":        {"conclave board next DIR --out FILE [--without-missing]", cmdBoardNext},
 		"board add":         {"conclave board add DIR FILE...", cmdBoardAdd},
 		"board status":      {"conclave board status DIR", cmdBoardStatus},
 		"board key":         {"conclave board key DIR --out FILE", cmdBoardKey},
 		"board request":     {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL]", cmdBoardRequest},
 		"board tally":       {"conclave board tally DIR --out FILE [--request FINGERPRINT]", cmdBoardTally},
-		"member step":       {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--passphrase-file F]", cmdMemberStep},
+		"member step":       {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
 		"member decrypt":    {"conclave member decrypt --keystore K --in REQUEST --out FILE [--yes] [--passphrase-file F]", cmdMemberDecrypt},
 		"member check":      {"conclave member check --keystore K [--record DIR] [--passphrase-file F]", cmdMemberCheck},
 		"member backup":     {"conclave member backup --keystore K --to DIR [--passphrase-file F]", cmdMemberBackup},
-		"member passphrase": {"conclave member passphrase --keystore K [--passphrase-file F --new-passphrase-file F2]", cmdMemberPassphrase},
-		"ballots encrypt":   {"conclave ballots encrypt --key KEYFILE (--votes FILE | --simulate B --options K) [--single] --out FILE", cmdBallotsEncrypt},
+		"member passphrase": {"conclave member passphrase --keystore K [--passphrase-file F --new-passphrase-file F2] [--kdf-memory MIB --kdf-time N]", cmdMemberPassphrase},
+		"ballots encrypt":   {"conclave ballots encrypt --key KEYFILE (--votes FILE | --simulate B --options K [--seed S]) [--single] --out FILE", cmdBallotsEncrypt},
 		"ballots sum":       {"conclave ballots sum IN --out OUT", cmdBallotsSum},
 		"verify":            {"conclave verify DIR", cmdVerify},
 		"record export":     {"conclave record export DIR --json FILE", cmdRecordExport},
-		"qr encode":         {"conclave qr encode FILE --out-dir DIR [--bytes-per-frame N] [--level L|M|Q|H]", cmdQREncode},
-		"qr decode":         {"conclave qr decode IMAGE... --out FILE", cmdQRDecode},
+		"qr encode":         {"conclave qr encode FILE --out-dir DIR [--bytes-per-frame N] [--level L|M|Q|H] [--parts N] [--module-px N]", cmdQREncode},
+		"qr decode":         {"conclave qr decode IMAGE_OR_DIR... --out FILE [--force]", cmdQRDecode},
 	}
 }
 

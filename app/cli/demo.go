@@ -95,7 +95,7 @@ func cmdDemo(e *env, args []string) error {
 			step = bundle.Step
 		}
 		if msg.Kind == ceremony.KindManifest {
-			e.printf("3. The manifest is fixed. Ceremony fingerprint %s (every member reads it aloud)\n", msg.ID().Fingerprint())
+			e.printf("3. The manifest is fixed. Ceremony fingerprint %s (every member reads it aloud)\n", b.State.ID.Fingerprint())
 		}
 		for _, m := range ms {
 			mk, err := open(m)

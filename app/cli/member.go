@@ -221,8 +221,13 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.printf("Decryption request %q (%s)\n  ceremony:    %s\n  ciphertexts: %d, fingerprint %s\n  request:     %s\n",
-		sum.Label, sum.Kind, sum.Ceremony.Fingerprint(), sum.Ciphertexts, ceremony.CiphertextsHash(ciphertextsOf(req)).Fingerprint(), sum.ID.Fingerprint())
+	closeAt := time.Unix(sum.Close, 0).UTC()
+	state := "the poll is closed"
+	if time.Now().Before(closeAt) {
+		state = "the poll is NOT closed yet: nothing can be decrypted before the close of poll"
+	}
+	e.printf("Decryption request %q (%s)\n  ceremony:      %s\n  close of poll: %s (%s)\n  ciphertexts:   %d, fingerprint %s\n  request:       %s\n",
+		sum.Label, sum.Kind, sum.Ceremony.Fingerprint(), closeAt.Format(time.RFC3339), state, sum.Ciphertexts, sum.Hash.Fingerprint(), sum.ID.Fingerprint())
 	if err := h.CheckCeremony(sum.Ceremony[:]); err != nil {
 		return fmt.Errorf("this request is for ceremony %s: %v", sum.Ceremony.Fingerprint(), err)
 	}
@@ -254,13 +259,6 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	return nil
 }
 
-func ciphertextsOf(req *ceremony.Envelope) []byte {
-	var r ceremony.Request
-	if err := req.DecodeBody(&r); err != nil {
-		return nil
-	}
-	return r.Ciphertexts
-}
 
 func cmdMemberCheck(e *env, args []string) error {
 	fs := flag.NewFlagSet("member check", flag.ContinueOnError)

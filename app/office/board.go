@@ -47,12 +47,12 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("office: the folder %s is not empty: choose a new folder for a new ceremony", dir)
 	}
-	if err := os.MkdirAll(filepath.Join(dir, handoutDir), 0o755); err != nil {
-		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
-	}
 	call, err := ceremony.NewCall(title, members, threshold, postQuantum, closeOfPoll, rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, err // checked before anything is written, so the folder stays usable
+	}
+	if err := os.MkdirAll(filepath.Join(dir, handoutDir), 0o755); err != nil {
+		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	if _, err := b.Add(call.Bytes()); err != nil {
@@ -295,6 +295,9 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	}
 	if id.IsZero() {
 		pending := b.State.PendingRequests()
+		if len(pending) == 0 {
+			return nil, errors.New("office: every request on this board already has a result: name one with --request FINGERPRINT to write its result again (see 'board status')")
+		}
 		if len(pending) != 1 {
 			return nil, fmt.Errorf("office: %d requests have no result yet: name the one to count with --request FINGERPRINT (see 'board status')", len(pending))
 		}

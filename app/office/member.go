@@ -113,8 +113,8 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 }
 
 // Describe summarizes a request for the member to confirm before anything
-// is unlocked, and refuses a request of another ceremony or one made before
-// the close of poll.
+// is unlocked, and refuses a request of another ceremony (Decrypt refuses,
+// after unlocking, one whose close of poll has not passed).
 func (m *Member) Describe(req *ceremony.Envelope) (ceremony.RequestSummary, error) {
 	sum, err := ceremony.Summarize(req)
 	if err != nil {

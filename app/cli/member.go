@@ -259,7 +259,6 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	return nil
 }
 
-
 func cmdMemberCheck(e *env, args []string) error {
 	fs := flag.NewFlagSet("member check", flag.ContinueOnError)
 	ks := fs.String("keystore", "", "the member's keystore file")

@@ -2,7 +2,9 @@ package ceremony
 
 import (
 	"bytes"
+	"crypto/sha512"
 	"encoding/binary"
+	"hash"
 	"errors"
 	"fmt"
 	"io"
@@ -232,39 +234,90 @@ func weightSeed(ceremony, request ID, j uint64, yj *group.Element, shares []byte
 // weight returns d_k: the first 16 bytes of H("conclave/v1/decryption-weight",
 // seed, k) read as a little-endian 128-bit integer (docs/protocol.md §7.3).
 func weight(seed []byte, k int) *group.Scalar {
-	h := newTranscript(tagWeight).bytes(seed).uint(uint64(k)).sum()
-	var b [32]byte
-	copy(b[:16], h[:16])
-	s, _ := group.NewScalar().SetCanonicalBytes(b[:])
+	return newWeigher(seed).weight(k, group.NewScalar())
+}
+
+// weigher computes weights without allocating: one hash, reset for each k,
+// fed the same length-prefixed framing as a transcript.
+type weigher struct {
+	h      hash.Hash
+	prefix []byte // the framed tag and seed
+	sum    [sha512.Size]byte
+	buf    [32]byte
+}
+
+func newWeigher(seed []byte) *weigher {
+	var prefix []byte
+	for _, part := range [][]byte{[]byte(tagWeight), seed} {
+		prefix = binary.BigEndian.AppendUint64(prefix, uint64(len(part)))
+		prefix = append(prefix, part...)
+	}
+	return &weigher{h: sha512.New(), prefix: prefix}
+}
+
+func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
+	w.h.Reset()
+	w.h.Write(w.prefix)
+	var n [16]byte
+	binary.BigEndian.PutUint64(n[:8], 8)
+	binary.BigEndian.PutUint64(n[8:], uint64(k))
+	w.h.Write(n[:])
+	sum := w.h.Sum(w.sum[:0])
+	clear(w.buf[:])
+	copy(w.buf[:16], sum[:16])
+	s, _ := out.SetCanonicalBytes(w.buf[:])
 	return s
 }
 
-// composite returns Σ d_k·P_k over the elements encoded at stride in data
-// (offset off), using every core. It also returns the decoded count check.
-func composite(seed []byte, data []byte, stride, off, n int, what string) (*group.Element, error) {
-	partial := make([]*group.Element, (n+chunkSize-1)/chunkSize)
-	err := parallel(n, func(c, lo, hi int) error {
-		ws := make([]*group.Scalar, 0, hi-lo)
-		ps := make([]*group.Element, 0, hi-lo)
+// composite returns M = Σ d_k·A_k over the ciphertexts and, when shares is
+// not nil, Z = Σ d_k·D_k over the decryption shares, in one pass on every
+// core that computes each weight once and allocates per chunk, not per
+// element (docs/protocol.md §7.3).
+func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, err error) {
+	chunks := (n + chunkSize - 1) / chunkSize
+	partM := make([]*group.Element, chunks)
+	partZ := make([]*group.Element, chunks)
+	err = parallel(n, func(c, lo, hi int) error {
+		w := newWeigher(seed)
+		size := hi - lo
+		elems := make([]group.Element, 2*size)
+		scalars := make([]group.Scalar, size)
+		ws := make([]*group.Scalar, size)
+		as := make([]*group.Element, size)
+		ds := make([]*group.Element, size)
 		for k := lo; k < hi; k++ {
-			p, err := decodeElement(data[k*stride+off : k*stride+off+group.ElementSize])
+			i := k - lo
+			a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
 			if err != nil {
-				return fmt.Errorf("%s %d is not a valid group element", what, k+1)
+				return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
 			}
-			ws = append(ws, weight(seed, k))
-			ps = append(ps, p)
+			as[i] = a
+			if shares != nil {
+				d, err := elems[size+i].SetCanonicalBytes(shares[k*group.ElementSize : (k+1)*group.ElementSize])
+				if err != nil {
+					return fmt.Errorf("decryption share %d is not a valid group element", k+1)
+				}
+				ds[i] = d
+			}
+			ws[i] = w.weight(k, &scalars[i])
 		}
-		partial[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, ps)
+		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, as)
+		if shares != nil {
+			partZ[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, ds)
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	sum := group.NewIdentityElement()
-	for _, p := range partial {
-		sum.Add(sum, p)
+	m, z = group.NewIdentityElement(), group.NewIdentityElement()
+	for c := range partM {
+		m.Add(m, partM[c])
+		if shares != nil {
+			z.Add(z, partZ[c])
+		}
 	}
-	return sum, nil
+	return m, z, nil
 }
 
 func decryptionContext(ceremony, request ID, j uint64) [][]byte {
@@ -277,12 +330,12 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	n := len(ciphertexts) / CiphertextSize
 	shares = make([]byte, n*group.ElementSize)
 	err = parallel(n, func(_, lo, hi int) error {
+		var a, d group.Element
 		for k := lo; k < hi; k++ {
-			a, err := decodeElement(ciphertexts[k*CiphertextSize : k*CiphertextSize+32])
-			if err != nil {
+			if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
 				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid", k+1)
 			}
-			copy(shares[k*group.ElementSize:], a.ScalarMult(x, a).Bytes())
+			copy(shares[k*group.ElementSize:], d.ScalarMult(x, &a).Bytes())
 		}
 		return nil
 	})
@@ -291,7 +344,7 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	}
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, err := composite(seed, ciphertexts, CiphertextSize, 0, n, "ciphertext")
+	m, _, err := composite(seed, ciphertexts, nil, n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -315,11 +368,7 @@ func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertext
 		return err
 	}
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, err := composite(seed, ciphertexts, CiphertextSize, 0, n, "ciphertext")
-	if err != nil {
-		return err
-	}
-	z, err := composite(seed, shares, group.ElementSize, 0, n, "decryption share")
+	m, z, err := composite(seed, ciphertexts, shares, n)
 	if err != nil {
 		return err
 	}

@@ -729,8 +729,7 @@ func generateVectors(t *testing.T) []*vector {
 		for k := 0; k < n; k++ {
 			v.hex("weight", weight(seed, k).Bytes())
 		}
-		m, _ := composite(seed, req.Ciphertexts, CiphertextSize, 0, n, "")
-		z, _ := composite(seed, shares, 32, 0, n, "")
+		m, z, _ := composite(seed, req.Ciphertexts, shares, n)
 		v.hex("composite-a", m.Bytes())
 		v.hex("composite-d", z.Bytes())
 		v.hex("proof", proofB)
@@ -1283,8 +1282,7 @@ func checkPartialVector(t *testing.T, v *vector) {
 			eqHex(t, "weight", weight(seed, k).Bytes(), ws[k])
 		}
 		n := len(ws)
-		m, _ := composite(seed, cts, CiphertextSize, 0, n, "")
-		z, _ := composite(seed, shares, 32, 0, n, "")
+		m, z, _ := composite(seed, cts, shares, n)
 		eqHex(t, "composite A", m.Bytes(), v.one(t, "composite-a"))
 		eqHex(t, "composite D", z.Bytes(), v.one(t, "composite-d"))
 	}

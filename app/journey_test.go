@@ -440,7 +440,7 @@ func TestCancel(t *testing.T) {
 	}
 	var cancel *widget.Button
 	for _, o := range ui.win.Canvas().Overlays().List() {
-		cancel = findButtonIn(o, "Cancel")
+		cancel = findButton(o, "Cancel")
 	}
 	if cancel == nil {
 		t.Fatal("no Cancel button while working")
@@ -451,22 +451,4 @@ func TestCancel(t *testing.T) {
 	if got == nil || !strings.Contains(got.Error(), "nothing was changed") {
 		t.Fatalf("cancel gave %v", got)
 	}
-}
-
-func findButtonIn(o fyne.CanvasObject, text string) *widget.Button {
-	switch v := o.(type) {
-	case *widget.Button:
-		if v.Text == text {
-			return v
-		}
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			if b := findButtonIn(c, text); b != nil {
-				return b
-			}
-		}
-	case *widget.PopUp:
-		return findButtonIn(v.Content, text)
-	}
-	return nil
 }

@@ -61,7 +61,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	seed := fs.Uint64("seed", 0, "seed for simulated votes (0: random)")
 	single := fs.Bool("single", false, "one ciphertext of the option number per ballot (as a mix-net outputs), instead of one per option")
 	out := fs.String("out", "", "file to write")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := required("key", *key); err != nil {

@@ -12,6 +12,25 @@ import (
 	"conclave/ceremony"
 )
 
+// openBoardArgs parses a board verb's flags, takes its one board folder,
+// checks that --out (when out is not nil) is given, and opens the board.
+func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board, error) {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return nil, err
+	}
+	if out != nil {
+		if err := required("out", *out); err != nil {
+			return nil, err
+		}
+	}
+	return office.OpenBoard(dir)
+}
+
 func oneDir(pos []string) (string, error) {
 	if len(pos) != 1 {
 		return "", usagef("give exactly one board folder")
@@ -61,18 +80,7 @@ func cmdBoardNext(e *env, args []string) error {
 	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
 	force := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := oneDir(pos)
-	if err != nil {
-		return err
-	}
-	if err := required("out", *out); err != nil {
-		return err
-	}
-	b, err := office.OpenBoard(dir)
+	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
 		return err
 	}
@@ -162,15 +170,7 @@ func cmdBoardAdd(e *env, args []string) error {
 }
 
 func cmdBoardStatus(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("board status", flag.ContinueOnError), args)
-	if err != nil {
-		return err
-	}
-	dir, err := oneDir(pos)
-	if err != nil {
-		return err
-	}
-	b, err := office.OpenBoard(dir)
+	b, err := openBoardArgs(flag.NewFlagSet("board status", flag.ContinueOnError), args, nil)
 	if err != nil {
 		return err
 	}
@@ -232,18 +232,7 @@ func cmdBoardStatus(e *env, args []string) error {
 func cmdBoardKey(e *env, args []string) error {
 	fs := flag.NewFlagSet("board key", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := oneDir(pos)
-	if err != nil {
-		return err
-	}
-	if err := required("out", *out); err != nil {
-		return err
-	}
-	b, err := office.OpenBoard(dir)
+	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
 		return err
 	}
@@ -309,18 +298,7 @@ func cmdBoardTally(e *env, args []string) error {
 	fs := flag.NewFlagSet("board tally", flag.ContinueOnError)
 	out := fs.String("out", "", "result file to write (JSON)")
 	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	dir, err := oneDir(pos)
-	if err != nil {
-		return err
-	}
-	if err := required("out", *out); err != nil {
-		return err
-	}
-	b, err := office.OpenBoard(dir)
+	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
 		return err
 	}

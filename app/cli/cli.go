@@ -139,6 +139,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseNoArgs parses flags and refuses positional arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	return nil
+}
+
 func required(name, value string) error {
 	if value == "" {
 		return usagef("--%s is required", name)
@@ -147,7 +159,7 @@ func required(name, value string) error {
 }
 
 func cmdVersion(e *env, args []string) error {
-	if _, err := parse(flag.NewFlagSet("version", flag.ContinueOnError), args); err != nil {
+	if err := parseNoArgs(flag.NewFlagSet("version", flag.ContinueOnError), args); err != nil {
 		return err
 	}
 	commit := Commit

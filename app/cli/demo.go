@@ -26,7 +26,7 @@ func cmdDemo(e *env, args []string) error {
 	options := fs.Uint64("options", 4, "number of options")
 	dir := fs.String("dir", "", "folder to keep everything in (default: a new temporary folder)")
 	pq := fs.Bool("pq", false, "post-quantum hybrid sealing of shares")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if *ballots < 1 {

@@ -74,6 +74,17 @@ func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 	return b, err
 }
 
+// unlock asks for the passphrase and opens the keystore at path; the
+// passphrase is wiped at once. The caller closes the member.
+func (p passphraseFlags) unlock(e *env, path string) (*office.Member, error) {
+	pass, err := p.open(e)
+	if err != nil {
+		return nil, err
+	}
+	defer pass.Destroy()
+	return office.OpenMember(path, pass)
+}
+
 func (p passphraseFlags) open(e *env) (keystore.Passphrase, error) {
 	b, err := readSecretLine(e, *p.file, "Passphrase: ")
 	if err != nil {
@@ -154,12 +165,7 @@ func cmdMemberStep(e *env, args []string) error {
 		outcome = &ceremony.Outcome{Step: "enrol", Out: card, Fingerprint: ceremony.Fingerprint(m.Header().Ceremony),
 			Checks: []string{"new keys made and sealed in " + *ks}, Note: "hand your card to the coordinator, and read the call fingerprint aloud"}
 	} else {
-		pass, err := pf.open(e)
-		if err != nil {
-			return err
-		}
-		defer pass.Destroy()
-		m, err := office.OpenMember(*ks, pass)
+		m, err := pf.unlock(e, *ks)
 		if err != nil {
 			return err
 		}
@@ -238,12 +244,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 			return errors.New("not confirmed: nothing was decrypted")
 		}
 	}
-	pass, err := pf.open(e)
-	if err != nil {
-		return err
-	}
-	defer pass.Destroy()
-	m, err := office.OpenMember(*ks, pass)
+	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
 	}
@@ -264,18 +265,13 @@ func cmdMemberCheck(e *env, args []string) error {
 	ks := fs.String("keystore", "", "the member's keystore file")
 	record := fs.String("record", "", "the public record folder to compare with (default: the keystore's header)")
 	pf := addPassphraseFlags(fs)
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := required("keystore", *ks); err != nil {
 		return err
 	}
-	pass, err := pf.open(e)
-	if err != nil {
-		return err
-	}
-	defer pass.Destroy()
-	m, err := office.OpenMember(*ks, pass)
+	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
 	}
@@ -293,7 +289,7 @@ func cmdMemberBackup(e *env, args []string) error {
 	ks := fs.String("keystore", "", "the member's keystore file")
 	to := fs.String("to", "", "folder on a second stick")
 	pf := addPassphraseFlags(fs)
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := required("keystore", *ks); err != nil {
@@ -302,12 +298,7 @@ func cmdMemberBackup(e *env, args []string) error {
 	if err := required("to", *to); err != nil {
 		return err
 	}
-	pass, err := pf.open(e)
-	if err != nil {
-		return err
-	}
-	defer pass.Destroy()
-	m, err := office.OpenMember(*ks, pass)
+	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
 	}
@@ -326,18 +317,13 @@ func cmdMemberPassphrase(e *env, args []string) error {
 	newFile := fs.String("new-passphrase-file", "", "read the new passphrase from this file")
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
 	if err := required("keystore", *ks); err != nil {
 		return err
 	}
-	pass, err := pf.open(e)
-	if err != nil {
-		return err
-	}
-	defer pass.Destroy()
-	m, err := office.OpenMember(*ks, pass)
+	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
 	}

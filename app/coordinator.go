@@ -48,6 +48,10 @@ type boardScreen struct {
 	out     *handOut
 	status  *checkList
 
+	recordDir    *pathField
+	exportRecord *widget.Button
+	recordState  *checkList
+
 	// count
 	countDir   *pathField
 	openCount  *widget.Button
@@ -108,8 +112,20 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.without = widget.NewCheck(lang.L("Go on without the missing members (they are disqualified)"), nil)
 	s.next = widget.NewButtonWithIcon(lang.L("Prepare what the members need next"), theme.MailForwardIcon(), s.doNext)
 	s.out = ui.newHandOut()
+	s.recordDir = ui.newPathField(lang.L("a folder on a USB stick, for the auditors"), true, false)
+	s.recordState = newCheckList()
+	s.exportRecord = widget.NewButtonWithIcon(lang.L("Copy the record"), theme.DocumentSaveIcon(), func() {
+		s.recordState.clear()
+		n, err := s.b.ExportRecord(s.recordDir.path())
+		if err != nil {
+			s.recordState.fail(err)
+			return
+		}
+		s.recordState.add(true, lang.L("{{.N}} messages copied to {{.Dir}}: anyone can verify them with Conclave", map[string]any{"N": n, "Dir": s.recordDir.path()}))
+	})
 	s.boardView = container.NewVScroll(container.NewVBox(s.heading, s.steps.box, s.fp.box, s.table, s.waiting,
-		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), s.without, s.next, s.out.box))
+		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), s.without, s.next, s.out.box,
+		widget.NewSeparator(), bold(lang.L("The public record")), s.recordDir.box, s.exportRecord, s.recordState.box))
 
 	s.countDir = ui.newPathField(lang.L("the board folder of the completed ceremony"), true, false)
 	s.openCount = widget.NewButtonWithIcon(lang.L("Open the board"), theme.FolderOpenIcon(), s.doOpenCount)

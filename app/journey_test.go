@@ -230,10 +230,15 @@ func TestJourney(t *testing.T) {
 	}
 	save(t, coord, s.resultOut, filepath.Join(work, "result.json"))
 
-	// Anyone verifies the record.
+	// The coordinator copies the record to a stick; anyone verifies the copy.
+	typeInto(s.recordDir.entry, filepath.Join(work, "usb-record"))
+	tap(coord, s.exportRecord)
+	if !strings.Contains(s.recordState.Text(), "messages copied") {
+		t.Fatalf("record copy: %s", s.recordState.Text())
+	}
 	auditor := newTestUI(t)
 	test.Tap(auditor.home.buttons["Verify a record"])
-	typeInto(auditor.verifier.dir.entry, filepath.Join(work, "board"))
+	typeInto(auditor.verifier.dir.entry, filepath.Join(work, "usb-record"))
 	tap(auditor, auditor.verifier.verify)
 	if !strings.HasPrefix(auditor.verifier.summary.Text, "The record verifies") {
 		t.Fatalf("verify: %s\n%s", auditor.verifier.summary.Text, auditor.verifier.checks.Text())

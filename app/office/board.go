@@ -326,3 +326,27 @@ func (b *Board) FindRequest(prefix string) (ceremony.ID, error) {
 	}
 	return ceremony.ID{}, fmt.Errorf("office: no request on this board has the fingerprint %q", prefix)
 }
+
+// ExportRecord copies the record (every message file of the board, not
+// the coordinator's handout folder) into dir, for an auditor or a backup:
+// each file is written atomically. It returns how many files were copied.
+func (b *Board) ExportRecord(dir string) (int, error) {
+	files, _, err := ReadRecord(b.Dir)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, fmt.Errorf("office: cannot create %s: %v (is the stick plugged in and writable?)", dir, err)
+	}
+	n := 0
+	for _, f := range files {
+		if _, err := ceremony.ParseEnvelope(f.Data); err != nil {
+			continue // not a message: not part of the record
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, f.Name), f.Data); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

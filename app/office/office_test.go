@@ -217,3 +217,25 @@ func TestTallyChoosesThePendingRequest(t *testing.T) {
 func fmtCounts(c []uint64) string {
 	return strings.Trim(strings.ReplaceAll(fmt.Sprint(c), " ", ","), "[]")
 }
+
+// TestExportRecord: the exported copy holds the messages only and verifies
+// on its own.
+func TestExportRecord(t *testing.T) {
+	dir := t.TempDir()
+	b, ms := smallCeremony(t, dir)
+	defer ms[0].Close()
+	defer ms[1].Close()
+	os.WriteFile(filepath.Join(b.Dir, "stray.cbor"), []byte("x"), 0o644)
+	out := filepath.Join(dir, "usb", "record")
+	n, err := b.ExportRecord(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, problems, _ := ReadRecord(out)
+	if n != len(files) || len(problems) != 0 || n < 8 {
+		t.Fatalf("copied %d, found %d, problems %v", n, len(files), problems)
+	}
+	if rep := ceremony.Verify(files); !rep.OK() {
+		t.Fatal("the copy does not verify")
+	}
+}

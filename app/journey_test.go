@@ -457,3 +457,32 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("cancel gave %v", got)
 	}
 }
+
+// TestExistingKeystoreHidesEnrolment: a member who comes back with a
+// keystore is not asked for a name and a new passphrase again.
+func TestExistingKeystoreHidesEnrolment(t *testing.T) {
+	work := t.TempDir()
+	b, err := office.CreateBoard(filepath.Join(work, "board"), "Back", 1, 1, false, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, _ := b.Next(false)
+	path := filepath.Join(work, "conclave.key")
+	m, _, err := office.Enrol(path, keystore.NewPassphrase([]byte("amber violin 5521 harbor quartz")), "Alice", call, keystore.MinKDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	ui := newTestUI(t)
+	test.Tap(ui.home.buttons["Join a ceremony"])
+	if !ui.member.newKey.Visible() {
+		t.Fatal("a new member should see the enrolment fields")
+	}
+	typeInto(ui.member.ks.path.entry, path)
+	if ui.member.newKey.Visible() {
+		t.Fatal("the enrolment fields stay for an existing keystore")
+	}
+	if !strings.Contains(ui.member.ks.header.Text, "Alice") {
+		t.Fatalf("the stick's owner is not shown: %q", ui.member.ks.header.Text)
+	}
+}

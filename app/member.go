@@ -33,6 +33,9 @@ type keystoreFields struct {
 	path   *pathField
 	pass   *widget.Entry
 	header *widget.Label
+	// onInspect is told whether the path holds a keystore (the member
+	// screen hides the new-keystore fields when it does).
+	onInspect func(exists bool)
 }
 
 func (ui *UI) newKeystoreFields() *keystoreFields {
@@ -49,6 +52,9 @@ func (ui *UI) newKeystoreFields() *keystoreFields {
 // inspect shows whose key the file holds, without the passphrase.
 func (k *keystoreFields) inspect() {
 	h, err := office.InspectMember(k.path.path())
+	if k.onInspect != nil {
+		k.onInspect(err == nil)
+	}
 	if err != nil {
 		k.header.SetText("")
 		return
@@ -87,6 +93,13 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your name"), s.name), widget.NewFormItem(lang.L("Passphrase again"), s.confirm)))
+	s.ks.onInspect = func(exists bool) {
+		if exists {
+			s.newKey.Hide()
+		} else {
+			s.newKey.Show()
+		}
+	}
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),

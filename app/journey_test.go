@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -380,6 +381,16 @@ func TestScanQR(t *testing.T) {
 	tap(coord, s.create)
 	tap(coord, s.next)
 	call := s.out.data
+	// Show QR code opens an animated code of the call.
+	test.Tap(s.out.show)
+	top := coord.win.Canvas().Overlays().Top()
+	if top == nil || findImage(top) == nil || findImage(top).Image == nil {
+		t.Fatal("Show QR code shows no code")
+	}
+	text, err := qr.Decode(findImage(top).Image)
+	if err != nil || !strings.HasPrefix(text, "UR:CONCLAVE") {
+		t.Fatalf("the code on screen reads %q, %v", text, err)
+	}
 	frames, err := qr.Frames(call, qr.Options{BytesPerFrame: 20})
 	if err != nil || len(frames) < 2 {
 		t.Fatalf("frames: %v %d", err, len(frames))
@@ -485,4 +496,27 @@ func TestExistingKeystoreHidesEnrolment(t *testing.T) {
 	if !strings.Contains(ui.member.ks.header.Text, "Alice") {
 		t.Fatalf("the stick's owner is not shown: %q", ui.member.ks.header.Text)
 	}
+}
+
+func findImage(o fyne.CanvasObject) *canvas.Image {
+	switch v := o.(type) {
+	case *canvas.Image:
+		return v
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if i := findImage(c); i != nil {
+				return i
+			}
+		}
+	case *widget.PopUp:
+		return findImage(v.Content)
+	case fyne.Widget:
+		r := test.WidgetRenderer(v)
+		for _, c := range r.Objects() {
+			if i := findImage(c); i != nil {
+				return i
+			}
+		}
+	}
+	return nil
 }

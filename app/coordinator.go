@@ -108,7 +108,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.fp = newFingerprint()
 	s.table = container.NewVBox()
 	s.waiting = wrapped("")
-	s.in = ui.newBringIn(lang.L("Bring in the members' messages"), s.add)
+	s.in = ui.newBringIn(lang.L("Bring in the members' messages"), intake{check: s.add, after: s.refresh})
 	s.without = widget.NewCheck(lang.L("Go on without the missing members (they are disqualified)"), nil)
 	s.next = widget.NewButtonWithIcon(lang.L("Prepare what the members need next"), theme.MailForwardIcon(), s.doNext)
 	s.out = ui.newHandOut()
@@ -134,7 +134,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.label = widget.NewEntry()
 	s.label.SetText(lang.L("count"))
 	s.request = widget.NewButtonWithIcon(lang.L("Prepare the decryption request"), theme.DocumentCreateIcon(), s.doRequest)
-	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), s.add)
+	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), intake{check: s.add, after: s.refresh})
 	s.tally = widget.NewButtonWithIcon(lang.L("Combine and publish the result"), theme.ConfirmIcon(), s.doTally)
 	s.result = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.resultOut = ui.newHandOut()
@@ -222,6 +222,9 @@ func (s *boardScreen) showBoard() {
 
 // refresh shows where the ceremony stands and who sent what.
 func (s *boardScreen) refresh() {
+	if s.b == nil {
+		return
+	}
 	st := s.b.State
 	p := s.b.Progress()
 	s.heading.SetText(lang.L("{{.Title}}: {{.N}} members, {{.T}} needed to decrypt, close of poll {{.Close}}", map[string]any{
@@ -270,14 +273,14 @@ func (s *boardScreen) refresh() {
 	}
 }
 
-// add takes a member's message in.
-func (s *boardScreen) add(data []byte) (string, error) {
+// add takes a member's message in (off the UI thread: checking an answer
+// verifies its proof over every ciphertext).
+func (s *boardScreen) add(data []byte) (any, string, error) {
 	if s.b == nil {
-		return "", fmt.Errorf("%s", lang.L("open a board first"))
+		return nil, "", fmt.Errorf("%s", lang.L("open a board first"))
 	}
 	text, err := s.b.Add(data)
-	s.refresh()
-	return text, err
+	return nil, text, err
 }
 
 func (s *boardScreen) doNext() {

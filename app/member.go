@@ -88,7 +88,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.steps = newStepList(ceremony.Steps)
 	s.steps.set(ceremony.StepEnrol, nil)
-	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), s.accept)
+	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), intake{check: parseMessage, then: s.answer})
 	s.out = ui.newHandOut()
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
@@ -114,34 +114,46 @@ func (ui *UI) openMember() {
 	ui.showFocus(lang.L("Join a ceremony"), ui.member.content, ui.member.ks.path.entry)
 }
 
-// accept answers the coordinator's message: it unlocks the keystore (or
-// makes it, for a call), checks everything and prepares the answer.
-func (s *memberScreen) accept(data []byte) (string, error) {
+// parseMessage reads a message brought in (off the UI thread).
+func parseMessage(data []byte) (any, string, error) {
 	msg, err := ceremony.ParseEnvelope(data)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
+	return msg, lang.L("received: {{.Kind}}", map[string]any{"Kind": describeKind(msg)}), nil
+}
+
+// answer answers the coordinator's message: it unlocks the keystore (or
+// makes it, for a call), checks everything and prepares the answer.
+func (s *memberScreen) answer(v any) {
+	s.checks.clear()
+	if err := s.begin(v.(*ceremony.Envelope)); err != nil {
+		s.checks.fail(err)
+	}
+}
+
+func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 	path := s.ks.path.path()
 	if path == "" {
-		return "", errors.New(lang.L("type or choose your keystore file first"))
+		return errors.New(lang.L("type or choose your keystore file first"))
 	}
 	_, statErr := os.Stat(path)
 	creating := errors.Is(statErr, os.ErrNotExist)
 	if creating && msg.Kind != ceremony.KindCall {
-		return "", errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
+		return errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
 	}
 	name := strings.TrimSpace(s.name.Text)
 	if creating {
 		if name == "" {
-			return "", errors.New(lang.L("type your name first"))
+			return errors.New(lang.L("type your name first"))
 		}
 		if s.ks.pass.Text != s.confirm.Text {
 			s.ks.pass.SetText("")
 			s.confirm.SetText("")
-			return "", errors.New(lang.L("the two passphrases differ: type them again"))
+			return errors.New(lang.L("the two passphrases differ: type them again"))
 		}
 		if err := keystore.CheckPassphrase([]byte(s.ks.pass.Text), name); err != nil {
-			return "", err
+			return err
 		}
 		s.confirm.SetText("")
 	}
@@ -182,7 +194,7 @@ func (s *memberScreen) accept(data []byte) (string, error) {
 		}
 		s.show(out)
 	})
-	return lang.L("received: {{.Kind}}", map[string]any{"Kind": describeKind(msg)}), nil
+	return nil
 }
 
 func mustCallID(call *ceremony.Envelope) []byte {
@@ -234,7 +246,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s := &decryptScreen{ui: ui, summary: wrapped(""), fp: newFingerprint(), ks: ui.newKeystoreFields(), checks: newCheckList()}
 	s.steps = newStepList([]string{"request", "confirm", "decrypt", "hand out"})
 	s.steps.set("request", nil)
-	s.in = ui.newBringIn(lang.L("Bring in the decryption request"), s.accept)
+	s.in = ui.newBringIn(lang.L("Bring in the decryption request"), intake{check: summarizeRequest, then: s.review})
 	s.agree = widget.NewCheck(lang.L("I compared the fingerprints with the published ones, and the poll is closed"), func(on bool) {
 		if on {
 			s.decrypt.Enable()
@@ -263,15 +275,28 @@ func (ui *UI) openDecrypt() {
 	ui.showFocus(lang.L("Decrypt"), ui.decrypt.content, ui.decrypt.in.path.entry)
 }
 
-func (s *decryptScreen) accept(data []byte) (string, error) {
+type summarized struct {
+	msg *ceremony.Envelope
+	sum ceremony.RequestSummary
+}
+
+// summarizeRequest checks a request brought in (off the UI thread: every
+// ciphertext is decoded).
+func summarizeRequest(data []byte) (any, string, error) {
 	msg, err := ceremony.ParseEnvelope(data)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	sum, err := ceremony.Summarize(msg)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
+	return summarized{msg, sum}, lang.L("a decryption request: read it below before unlocking anything"), nil
+}
+
+// review shows the request before anything is unlocked.
+func (s *decryptScreen) review(v any) {
+	msg, sum := v.(summarized).msg, v.(summarized).sum
 	s.request = msg
 	closeAt := time.Unix(sum.Close, 0)
 	state := lang.L("the poll is closed")
@@ -287,7 +312,6 @@ func (s *decryptScreen) accept(data []byte) (string, error) {
 	s.steps.set("confirm", nil)
 	s.checks.clear()
 	s.out.hide()
-	return lang.L("a decryption request: read it below before unlocking anything"), nil
 }
 
 func (s *decryptScreen) doDecrypt() {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -324,19 +325,31 @@ func (ui *UI) showQR(what string, data []byte) {
 	d.Show()
 }
 
+// intake is how a screen takes a message in: check runs off the UI thread
+// (it may verify proofs over a large batch, and must not touch widgets);
+// then runs on the UI thread with what check returned, for each message
+// that passed; after runs on the UI thread once all are in.
+type intake struct {
+	check func(data []byte) (v any, text string, err error)
+	then  func(v any)
+	after func()
+}
+
 // bringIn is what to bring in: a file or folder from USB, a QR scan, or
-// pasted text. Each message found goes to accept, which checks it.
+// pasted text. Each message found is checked on its own; a bad one is
+// reported and the others still come in.
 type bringIn struct {
+	ui     *UI
 	box    *fyne.Container
 	path   *pathField
 	open   *widget.Button
 	scan   *widget.Button
-	accept func(data []byte) (string, error)
+	in     intake
 	result *checkList
 }
 
-func (ui *UI) newBringIn(title string, accept func(data []byte) (string, error)) *bringIn {
-	b := &bringIn{path: ui.newPathField(lang.L("file or folder, e.g. on a USB stick"), false, false), accept: accept, result: newCheckList()}
+func (ui *UI) newBringIn(title string, in intake) *bringIn {
+	b := &bringIn{ui: ui, path: ui.newPathField(lang.L("file or folder, e.g. on a USB stick"), false, false), in: in, result: newCheckList()}
 	b.open = widget.NewButtonWithIcon(lang.L("Open from USB / file"), theme.FileIcon(), func() { b.importPaths(b.path.path()) })
 	b.path.entry.OnSubmitted = func(string) { b.importPaths(b.path.path()) }
 	b.scan = widget.NewButtonWithIcon(lang.L("Scan QR code"), theme.MediaVideoIcon(), func() { ui.scanQR(b) })
@@ -344,8 +357,15 @@ func (ui *UI) newBringIn(title string, accept func(data []byte) (string, error))
 	return b
 }
 
-// importPaths reads files (or every file of folders), each checked on its
-// own; a bad file is reported and the others still come in.
+type arrival struct {
+	source string
+	v      any
+	text   string
+	err    error
+}
+
+// importPaths reads files (or every file of folders) and checks each,
+// off the UI thread.
 func (b *bringIn) importPaths(paths ...string) {
 	b.result.clear()
 	var list []string
@@ -358,22 +378,48 @@ func (b *bringIn) importPaths(paths ...string) {
 		b.result.add(false, lang.L("type or choose a file or folder first"))
 		return
 	}
-	items, problems := transfer.Import(func(data []byte) (string, error) { return "message", nil }, list...)
-	for _, it := range items {
-		b.deliver(filepath.Base(it.Path), it.Data)
-	}
-	for _, p := range problems {
-		b.result.add(false, filepath.Base(p.Path)+": "+p.Reason)
-	}
+	var got []arrival
+	b.ui.run(lang.L("Reading and checking…"), func(ctx context.Context) error {
+		items, problems := transfer.Import(func(data []byte) (string, error) { return "message", nil }, list...)
+		for _, it := range items {
+			if ctx.Err() != nil {
+				break
+			}
+			v, text, err := b.in.check(it.Data)
+			got = append(got, arrival{filepath.Base(it.Path), v, text, err})
+		}
+		for _, p := range problems {
+			got = append(got, arrival{source: filepath.Base(p.Path), err: errors.New(p.Reason)})
+		}
+		return nil
+	}, func(error) { b.show(got) })
 }
 
+// deliver checks one message (from a QR scan), off the UI thread.
 func (b *bringIn) deliver(source string, data []byte) {
-	text, err := b.accept(data)
-	if err != nil {
-		b.result.add(false, source+": "+err.Error())
-		return
+	b.result.clear()
+	var got []arrival
+	b.ui.run(lang.L("Checking…"), func(ctx context.Context) error {
+		v, text, err := b.in.check(data)
+		got = append(got, arrival{source, v, text, err})
+		return nil
+	}, func(error) { b.show(got) })
+}
+
+func (b *bringIn) show(got []arrival) {
+	for _, a := range got {
+		if a.err != nil {
+			b.result.add(false, a.source+": "+a.err.Error())
+			continue
+		}
+		b.result.add(true, a.source+": "+a.text)
+		if b.in.then != nil {
+			b.in.then(a.v)
+		}
 	}
-	b.result.add(true, source+": "+text)
+	if b.in.after != nil {
+		b.in.after()
+	}
 }
 
 // scanDialog holds the open scan dialog's widgets (for tests).

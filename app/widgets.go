@@ -100,20 +100,20 @@ func (c *checkList) add(ok bool, text string) {
 	if !ok {
 		icon, prefix, imp = theme.ErrorIcon(), lang.L("REFUSED")+": ", widget.DangerImportance
 	}
-	l := wrapped(prefix + text)
+	l := wrapped(prefix + localize(text))
 	l.Importance = imp
 	c.box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	c.box.Refresh()
 }
 
 func (c *checkList) note(text string) {
-	l := wrapped(text)
+	l := wrapped(localize(text))
 	l.TextStyle.Italic = true
 	c.box.Add(l)
 	c.box.Refresh()
 }
 
-func (c *checkList) fail(err error) { c.add(false, err.Error()) }
+func (c *checkList) fail(err error) { c.add(false, explain(err)) }
 
 // Text returns every line as shown.
 func (c *checkList) Text() string {

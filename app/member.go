@@ -171,8 +171,9 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 			if err != nil {
 				return err
 			}
+			callID := m.Header().Ceremony // the call ID, until the manifest
 			m.Close()
-			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(mustCallID(msg)),
+			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(callID),
 				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your card to the coordinator")}
 			return nil
 		}
@@ -195,12 +196,6 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 		s.show(out)
 	})
 	return nil
-}
-
-func mustCallID(call *ceremony.Envelope) []byte {
-	st := ceremony.NewState()
-	st.Add(call)
-	return st.CallID[:]
 }
 
 func (s *memberScreen) show(out *ceremony.Outcome) {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"conclave/app/transfer"
 	"conclave/ceremony"
 )
 
@@ -238,37 +239,11 @@ func ReadMessage(path string) (*ceremony.Envelope, error) {
 }
 
 // WriteFileAtomic writes data to path so that at every instant the file is
-// either absent, the old one, or the new one: a temporary file beside it,
-// fsync, rename, fsync of the folder.
+// either absent, the old one, or the new one (transfer.Export: a temporary
+// file beside it, fsync, rename, fsync of the folder).
 func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("office: cannot write in %s: %v (is the stick plugged in and writable?)", dir, err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("office: cannot write %s: %v", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("office: cannot write %s to the disk: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("office: cannot write %s: %v", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("office: cannot put %s in place: %v", path, err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+	if _, err := transfer.Export(filepath.Dir(path), filepath.Base(path), data); err != nil {
+		return fmt.Errorf("office: %w", err)
 	}
 	return nil
 }
@@ -303,14 +278,15 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 		}
 		id = pending[0]
 	}
+	if _, _, done := b.State.Result(id); done {
+		return b.TallyResult(id) // checked when it was taken in: no need to combine again
+	}
 	res, _, err := b.State.Combine(id)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, done := b.State.Result(id); !done {
-		if _, err := b.Add(res.Bytes()); err != nil {
-			return nil, err
-		}
+	if _, err := b.Add(res.Bytes()); err != nil {
+		return nil, err
 	}
 	return b.TallyResult(id)
 }

@@ -112,25 +112,15 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 	return out, err
 }
 
-// Describe summarizes a request for the member to confirm before anything
-// is unlocked, and refuses a request of another ceremony (Decrypt refuses,
-// after unlocking, one whose close of poll has not passed).
-func (m *Member) Describe(req *ceremony.Envelope) (ceremony.RequestSummary, error) {
-	sum, err := ceremony.Summarize(req)
-	if err != nil {
-		return sum, err
-	}
-	if err := m.store.Header().CheckCeremony(sum.Ceremony[:]); err != nil {
-		return sum, fmt.Errorf("office: this request is for ceremony %s, not the one of this key: %v", sum.Ceremony.Fingerprint(), err)
-	}
-	return sum, nil
-}
-
 // Decrypt answers a decryption request at time now (checked against the
 // close of poll of the manifest).
+//
+// The request's ciphertexts are checked once, by the answer itself; here
+// only its ceremony is compared with the keystore's, for the keystore's
+// own refusal.
 func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envelope, error) {
-	if _, err := m.Describe(req); err != nil {
-		return nil, err
+	if err := m.store.Header().CheckCeremony(req.Ceremony); err != nil {
+		return nil, fmt.Errorf("office: this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(req.Ceremony), err)
 	}
 	var out *ceremony.Envelope
 	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
@@ -139,16 +129,6 @@ func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envel
 		return false, err
 	})
 	return out, err
-}
-
-// ClosesAt returns the close of poll of the member's ceremony.
-func (m *Member) ClosesAt() (time.Time, error) {
-	var t time.Time
-	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
-		t = time.Unix(sec.Close, 0).UTC()
-		return false, nil
-	})
-	return t, err
 }
 
 // Check answers "do I still hold my key": it recomputes the verification

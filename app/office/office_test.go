@@ -161,7 +161,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if strings.Contains(e.Name(), ".tmp-") {
+		if strings.HasPrefix(e.Name(), ".") {
 			t.Fatalf("temporary file left behind: %s", e.Name())
 		}
 	}

@@ -18,7 +18,7 @@ func Export(dir, name string, data []byte) (path string, err error) {
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		return "", fmt.Errorf("transfer: cannot write to %s: %v", dir, plainErr(err))
+		return "", fmt.Errorf("transfer: cannot write to %s: %v (is the stick plugged in?)", dir, plainErr(err))
 	}
 	if !st.IsDir() {
 		return "", fmt.Errorf("transfer: %s is not a folder", dir)

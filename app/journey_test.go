@@ -158,33 +158,9 @@ func TestJourney(t *testing.T) {
 		}
 	}
 
-	// The voting system encrypts under the published key.
-	k, _ := coord.board.b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	votes := []uint64{1, 2, 2, 3, 2, 1, 2}
-	ballots, err := office.EncryptBallots(ek, votes, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tally, _ := ballots.Sum()
-	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
-
-	// The count.
-	coord.goHome()
-	test.Tap(coord.home.buttons["Count"])
+	// The voting system encrypts under the published key; the count begins.
+	request := prepareRequest(t, coord, work, []uint64{1, 2, 2, 3, 2, 1, 2}, 3)
 	s := coord.board
-	typeInto(s.countDir.entry, filepath.Join(work, "board"))
-	tap(coord, s.openCount)
-	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
-	tap(coord, s.request)
-	if !strings.Contains(s.countState.Text(), "request") {
-		t.Fatalf("request: %s", s.countState.Text())
-	}
-	request := filepath.Join(work, "request.cbor")
-	save(t, coord, s.reqOut, request)
 	answers := filepath.Join(work, "count-answers")
 	os.MkdirAll(answers, 0o755)
 
@@ -279,24 +255,12 @@ func TestDecryptBeforeClose(t *testing.T) {
 	work := t.TempDir()
 	coord := newTestUI(t)
 	members := startCeremony(t, coord, work, 1, 1, time.Now().Add(48*time.Hour).Format("2006-01-02 15:04"), []string{"Alice"})
-	k, _ := coord.board.b.State.ElectionKeyFile()
-	ek, _ := ceremony.ParseElectionKey(k)
-	ballots, _ := office.EncryptBallots(ek, []uint64{1, 2}, 2)
-	tally, _ := ballots.Sum()
-	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
-	coord.goHome()
-	test.Tap(coord.home.buttons["Count"])
-	s := coord.board
-	typeInto(s.countDir.entry, filepath.Join(work, "board"))
-	tap(coord, s.openCount)
-	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
-	tap(coord, s.request)
-	save(t, coord, s.reqOut, filepath.Join(work, "request.cbor"))
+	request := prepareRequest(t, coord, work, []uint64{1, 2}, 2)
 
 	m := members[0]
 	test.Tap(m.ui.home.buttons["Decrypt"])
 	ds := m.ui.decrypt
-	bring(t, m.ui, ds.in, filepath.Join(work, "request.cbor"))
+	bring(t, m.ui, ds.in, request)
 	if !strings.Contains(ds.summary.Text, "NOT closed") {
 		t.Fatalf("the summary does not warn: %s", ds.summary.Text)
 	}
@@ -519,4 +483,35 @@ func findImage(o fyne.CanvasObject) *canvas.Image {
 		}
 	}
 	return nil
+}
+
+// prepareRequest plays the voting system (ballots encrypted under the
+// published key, summed) and the coordinator's count screen up to the
+// decryption request, saved to a file whose path it returns.
+func prepareRequest(t *testing.T, coord *UI, work string, votes []uint64, options uint64) string {
+	t.Helper()
+	k, _ := coord.board.b.State.ElectionKeyFile()
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ballots, err := office.EncryptBallots(ek, votes, options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tally, _ := ballots.Sum()
+	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
+	coord.goHome()
+	test.Tap(coord.home.buttons["Count"])
+	s := coord.board
+	typeInto(s.countDir.entry, filepath.Join(work, "board"))
+	tap(coord, s.openCount)
+	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
+	tap(coord, s.request)
+	if !strings.Contains(s.countState.Text(), "request") {
+		t.Fatalf("request: %s", s.countState.Text())
+	}
+	request := filepath.Join(work, "request.cbor")
+	save(t, coord, s.reqOut, request)
+	return request
 }

@@ -12,22 +12,6 @@ import (
 	"conclave/ceremony/group"
 )
 
-// scalarMultCost measures one variable-base scalar multiplication in the
-// current run, so that every benchmark can report its cost as a ratio to
-// the primitive (docs/performance.md).
-func scalarMultCost() time.Duration {
-	x := group.NewScalar().SetUint64(0x1234567)
-	x.Multiply(x, x)
-	x.Multiply(x, x)
-	p := group.NewGeneratorElement()
-	const n = 300
-	start := time.Now()
-	for i := 0; i < n; i++ {
-		p.ScalarMult(x, p)
-	}
-	return time.Since(start) / n
-}
-
 // fakeCiphertexts returns n valid ciphertexts with distinct elements, made
 // by additions (much faster than encrypting).
 func fakeCiphertexts(n int) []byte {
@@ -42,13 +26,6 @@ func fakeCiphertexts(n int) []byte {
 		out = append(out, b.Bytes()...)
 	}
 	return out
-}
-
-func reportPerCiphertext(b *testing.B, n int, base time.Duration) {
-	per := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / float64(n)
-	b.ReportMetric(per, "ns/ciphertext")
-	b.ReportMetric(per/float64(base.Nanoseconds()), "scalarmults/ciphertext")
-	b.ReportMetric(float64(base.Nanoseconds()), "ns/scalarmult")
 }
 
 // interleaved runs op b.N times and, after each run, times 50 scalar
@@ -201,10 +178,8 @@ func BenchmarkMillion(b *testing.B) {
 	x := group.NewScalar().SetUint64(987654321)
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
 	runtime.GC()
-	base := scalarMultCost()
-	b.ResetTimer()
 	var peak uint64
-	for b.Loop() {
+	interleaved(b, n, func() {
 		peak = peakHeap(func() {
 			shares, p, err := partialDecrypt(x, benchID, benchID, 1, cts, rand.Reader)
 			if err != nil {
@@ -214,7 +189,6 @@ func BenchmarkMillion(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
-	}
-	reportPerCiphertext(b, n, base)
+	})
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }

@@ -196,6 +196,10 @@ type ElectionKey struct {
 	Threshold   uint64
 	Qualified   []uint64
 	Fingerprint string
+	// Members are the qualified members, from the manifest, with their card
+	// fingerprints, for the voting system's operators to compare with the
+	// minutes.
+	Members []MemberInfo
 }
 
 // ParseElectionKey checks an election key file: the manifest, and that the
@@ -266,8 +270,12 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 	if uint64(len(qual)) < call.Threshold {
 		return nil, errors.New("ceremony: fewer members qualified than the threshold")
 	}
-	return &ElectionKey{Key: y, Ceremony: id, Title: call.Title, Close: call.Close, Threshold: call.Threshold,
-		Qualified: qual, Fingerprint: Fingerprint(k.ElectionKey)}, nil
+	ek := &ElectionKey{Key: y, Ceremony: id, Title: call.Title, Close: call.Close, Threshold: call.Threshold,
+		Qualified: qual, Fingerprint: Fingerprint(k.ElectionKey)}
+	for _, j := range qual {
+		ek.Members = append(ek.Members, members[j-1])
+	}
+	return ek, nil
 }
 
 // Summary lists the members and what each has sent, for the coordinator's

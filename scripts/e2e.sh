@@ -25,6 +25,15 @@ printf '\x42' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc status=none
 if "$bin" verify "$work/tampered" > "$work/tampered.log"; then fail "verify accepted a changed byte"; fi
 grep -q "^FAIL" "$work/tampered.log" && ok "verify refuses the record after one byte changed: $(grep -m1 '^FAIL' "$work/tampered.log" | cut -c1-120)" || fail "no FAIL line"
 
+fp=$(sed -n 's/.*Ceremony fingerprint \([0-9A-Z-]\{19\}\).*/\1/p' "$work/demo.log" | head -1)
+"$bin" board key "$work/demo/board" --out "$work/key.cbor" > /dev/null
+"$bin" key check "$work/key.cbor" --expect "$fp" > "$work/keycheck.log" && ok "key check accepts the demo's key file against its ceremony fingerprint $fp" || { cat "$work/keycheck.log"; fail "key check"; }
+"$bin" ballots encrypt --key "$work/key.cbor" --expect "$(tr 'A-Z-' 'a-z ' <<<"$fp")" --simulate 5 --options 2 --out "$work/b.json" > /dev/null && ok "ballots encrypt takes the fingerprint as people type it" || fail "ballots encrypt --expect"
+if "$bin" ballots encrypt --key "$work/key.cbor" --simulate 5 --options 2 --out "$work/b.json" 2> "$work/noexpect.log"; then fail "ballots encrypt without --expect"; fi
+grep -q "minutes" "$work/noexpect.log" && ok "ballots encrypt refuses a key file without --expect" || fail "no --expect message"
+if "$bin" key check "$work/key.cbor" --expect 0000-0000-0000-0000 > "$work/wrongfp.log" 2>&1; then fail "key check accepted another fingerprint"; fi
+grep -q "NOT the ceremony of the minutes" "$work/wrongfp.log" && ok "key check refuses a key file of another ceremony" || fail "key check message"
+
 st=$("$bin" board status "$work/demo/board")
 grep -q "\[complete\]" <<<"$st" && ok "board status shows the completed ceremony" || fail "status"
 

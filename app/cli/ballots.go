@@ -15,12 +15,24 @@ import (
 	"conclave/ceremony"
 )
 
-func readElectionKey(path string) (*ceremony.ElectionKey, error) {
+// expectUsage is what a missing --expect is told.
+const expectUsage = "--expect FINGERPRINT is required: the ceremony fingerprint the members read aloud and wrote in the minutes of the key ceremony; a key file is used only if its ceremony fingerprint is that one"
+
+// readElectionKey reads an election key file and checks it against the
+// ceremony fingerprint of the minutes (docs/protocol.md §5.9).
+func readElectionKey(path, expect string) (*ceremony.ElectionKey, error) {
+	if strings.TrimSpace(expect) == "" {
+		return nil, usagef(expectUsage)
+	}
 	m, err := office.ReadMessage(path)
 	if err != nil {
 		return nil, err
 	}
-	return ceremony.ParseElectionKey(m)
+	ek, err := ceremony.ParseElectionKey(m)
+	if err != nil {
+		return nil, err
+	}
+	return ek, ek.Expect(expect)
 }
 
 // readVotes reads a votes file: one option number per line; blank lines and
@@ -55,6 +67,7 @@ func readVotes(path string, options uint64) ([]uint64, error) {
 func cmdBallotsEncrypt(e *env, args []string) error {
 	fs := flag.NewFlagSet("ballots encrypt", flag.ContinueOnError)
 	key := fs.String("key", "", "the election key file (from 'board key')")
+	expect := fs.String("expect", "", "the ceremony fingerprint written in the minutes of the key ceremony (required)")
 	votesFile := fs.String("votes", "", "votes file: one option number (1..K) per line")
 	simulate := fs.Int("simulate", 0, "simulate this many ballots with random votes")
 	options := fs.Uint64("options", 0, "number of options K")
@@ -70,6 +83,9 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	if err := required("out", *out); err != nil {
 		return err
 	}
+	if strings.TrimSpace(*expect) == "" {
+		return usagef(expectUsage)
+	}
 	if (*votesFile == "") == (*simulate == 0) {
 		return usagef("give either --votes FILE or --simulate B")
 	}
@@ -80,7 +96,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		}
 		*options = ceremony.MaxOptions
 	}
-	ek, err := readElectionKey(*key)
+	ek, err := readElectionKey(*key, *expect)
 	if err != nil {
 		return err
 	}

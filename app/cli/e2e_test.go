@@ -206,7 +206,7 @@ func endToEnd(t *testing.T, fault, pq bool) {
 	}
 	run(t, 0, "board", "key", board, "--out", f("key.cbor"))
 
-	out = run(t, 0, "ballots", "encrypt", "--key", f("key.cbor"), "--simulate", "1000", "--options", "4", "--seed", "7", "--out", f("ballots.json"))
+	out = run(t, 0, "ballots", "encrypt", "--key", f("key.cbor"), "--expect", ceremonyOf(t, f("key.cbor")), "--simulate", "1000", "--options", "4", "--seed", "7", "--out", f("ballots.json"))
 	want := simulatedCounts.FindStringSubmatch(out)
 	if want == nil {
 		t.Fatalf("no simulated counts in: %s", out)

@@ -38,7 +38,7 @@ func TestRefusals(t *testing.T) {
 	boardA, alice, keyA := oneMember(t, a, "Future election", "2099-01-01T00:00:00Z")
 	boardB, bob, _ := oneMember(t, b, "Other election", "2020-01-01T00:00:00Z")
 
-	run(t, 0, "ballots", "encrypt", "--key", keyA, "--simulate", "10", "--options", "2", "--out", filepath.Join(work, "ballots.json"))
+	run(t, 0, "ballots", "encrypt", "--key", keyA, "--expect", ceremonyOf(t, keyA), "--simulate", "10", "--options", "2", "--out", filepath.Join(work, "ballots.json"))
 	run(t, 0, "ballots", "sum", filepath.Join(work, "ballots.json"), "--out", filepath.Join(work, "tally.json"))
 	req := filepath.Join(work, "request.cbor")
 	run(t, 0, "board", "request", boardA, "--ciphertexts", filepath.Join(work, "tally.json"), "--out", req)

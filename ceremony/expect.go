@@ -1,0 +1,62 @@
+package ceremony
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrBadFingerprint is returned by ParseFingerprint for text that is not a
+// fingerprint (docs/protocol.md §2.4).
+var ErrBadFingerprint = errors.New("ceremony: this is not a fingerprint")
+
+// ErrUnexpectedCeremony is returned by ElectionKey.Expect when the key file
+// is of another ceremony than the one written in the minutes
+// (docs/protocol.md §5.9).
+var ErrUnexpectedCeremony = errors.New("ceremony: this election key is not of the ceremony written in the minutes")
+
+// ParseFingerprint reads a fingerprint as people type it and returns its
+// canonical form (docs/protocol.md §2.4): case, spaces and dashes are
+// ignored, and Crockford's look-alikes are read as the digits they resemble
+// (O as 0; I and L as 1). Exactly 16 characters must remain.
+func ParseFingerprint(s string) (string, error) {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r == ' ' || r == '-' || r == '\t' || r == '_' || r == '.' || r == '\u00a0':
+			continue
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		}
+		if r > 127 || !strings.ContainsRune(crockford, r) {
+			return "", fmt.Errorf("%w: %q holds %q, which is not one of the characters of a fingerprint (0-9 and A-Z without I, L, O, U)", ErrBadFingerprint, s, r)
+		}
+		b.WriteRune(r)
+	}
+	c := b.String()
+	if len(c) != 16 {
+		return "", fmt.Errorf("%w: %q has %d characters, a fingerprint has 16 (four groups of four, e.g. 7KQ2-M9XD-4RTA-W0BZ)", ErrBadFingerprint, s, len(c))
+	}
+	return c[0:4] + "-" + c[4:8] + "-" + c[8:12] + "-" + c[12:16], nil
+}
+
+// Expect checks that the election key file k is the one of the ceremony
+// whose fingerprint the members read aloud and wrote in the minutes
+// (expected, as typed: see ParseFingerprint). A key file is checkable on its
+// own (ParseElectionKey), but so is one a coordinator made alone with
+// puppet members under the same title and names: only this comparison with
+// what the real members saw tells them apart (docs/protocol.md §5.9,
+// docs/threat-model.md).
+func (k *ElectionKey) Expect(expected string) error {
+	want, err := ParseFingerprint(expected)
+	if err != nil {
+		return err
+	}
+	got := k.Ceremony.Fingerprint()
+	if got != want {
+		return fmt.Errorf("%w: the file is of ceremony %s, the minutes say %s; compare the ceremony fingerprint the members read aloud and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedCeremony, got, want)
+	}
+	return nil
+}

@@ -37,6 +37,12 @@ type Secrets struct {
 	Share           []byte // x_j, once the ceremony completes
 	VerificationKey []byte // Y_j
 	ElectionKey     []byte // Y
+	// Confirmed is the ID of the manifest whose terms and member list the
+	// member confirmed (docs/protocol.md §9); the deal step refuses any other.
+	Confirmed []byte
+	// Answered is the log of every decryption request this keystore
+	// answered, oldest first (docs/protocol.md §9).
+	Answered []AnsweredRequest
 }
 
 // Marshal encodes the secrets for sealing in a keystore.

@@ -51,7 +51,7 @@ func init() {
 		"board request":     {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL]", cmdBoardRequest},
 		"board tally":       {"conclave board tally DIR --out FILE [--request FINGERPRINT]", cmdBoardTally},
 		"member step":       {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
-		"member decrypt":    {"conclave member decrypt --keystore K --in REQUEST --out FILE [--yes] [--passphrase-file F]", cmdMemberDecrypt},
+		"member decrypt":    {"conclave member decrypt --keystore K --in REQUEST --out FILE [--ballots FILE] [--yes] [--passphrase-file F]", cmdMemberDecrypt},
 		"member check":      {"conclave member check --keystore K [--record DIR] [--passphrase-file F]", cmdMemberCheck},
 		"member backup":     {"conclave member backup --keystore K --to DIR [--passphrase-file F]", cmdMemberBackup},
 		"member passphrase": {"conclave member passphrase --keystore K [--passphrase-file F --new-passphrase-file F2] [--kdf-memory MIB --kdf-time N]", cmdMemberPassphrase},

@@ -201,6 +201,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	ks := fs.String("keystore", "", "the member's keystore file")
 	in := fs.String("in", "", "the decryption request")
 	out := fs.String("out", "", "file to write your answer to")
+	ballotsFile := fs.String("ballots", "", "the published ballots file: decrypt only if the request is the tally of all of them")
 	yes := fs.Bool("yes", false, "do not ask for confirmation (for scripts)")
 	pf := addPassphraseFlags(fs)
 	pos, err := parse(fs, args)
@@ -234,9 +235,40 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	}
 	e.printf("Decryption request %q (%s)\n  ceremony:      %s\n  close of poll: %s (%s)\n  ciphertexts:   %d, fingerprint %s\n  request:       %s\n",
 		sum.Label, sum.Kind, sum.Ceremony.Fingerprint(), closeAt.Format(time.RFC3339), state, sum.Ciphertexts, sum.Hash.Fingerprint(), sum.ID.Fingerprint())
+	if sum.Kind == ceremony.RequestTally {
+		e.printf("  ballots:       the request states that it sums %d ballots\n", sum.Bound)
+	} else {
+		e.printf("  ballots:       each ciphertext is decrypted on its own (shuffled ballots)\n")
+	}
 	if err := h.CheckCeremony(sum.Ceremony[:]); err != nil {
 		return fmt.Errorf("this request is for ceremony %s: %v", sum.Ceremony.Fingerprint(), err)
 	}
+	if *ballotsFile != "" {
+		data, err := os.ReadFile(*ballotsFile)
+		if err != nil {
+			return err
+		}
+		b, err := office.ParseBallots(data)
+		if err != nil {
+			return err
+		}
+		if err := office.CheckTally(req, b); err != nil {
+			return err
+		}
+		e.printf("ok  the request is the sum of all %d published ballots in %s\n", len(b.Ballots), *ballotsFile)
+	} else if sum.Kind == ceremony.RequestTally {
+		e.printf("Without the published ballots file (--ballots FILE), Conclave cannot check that this tally sums every ballot.\n")
+	}
+	m, err := pf.unlock(e, *ks)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	log, err := m.Answered()
+	if err != nil {
+		return err
+	}
+	e.printf("%s", describeAnswered(log))
 	if !*yes {
 		fmt.Fprint(e.stderr, "Compare these fingerprints with the published ones. Type yes to decrypt: ")
 		line, _ := bufio.NewReader(e.stdin).ReadString('\n')
@@ -244,11 +276,6 @@ func cmdMemberDecrypt(e *env, args []string) error {
 			return errors.New("not confirmed: nothing was decrypted")
 		}
 	}
-	m, err := pf.unlock(e, *ks)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
 	ans, err := m.Decrypt(req, time.Now())
 	if err != nil {
 		return err
@@ -258,6 +285,28 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	}
 	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, ans.ID().Fingerprint())
 	return nil
+}
+
+// describeAnswered tells a member what its keystore already decrypted.
+func describeAnswered(log []ceremony.AnsweredRequest) string {
+	if len(log) == 0 {
+		return "This keystore has answered no request yet.\n"
+	}
+	var b strings.Builder
+	noun := "requests"
+	if len(log) == 1 {
+		noun = "request"
+	}
+	fmt.Fprintf(&b, "You already answered %d %s for this ceremony:\n", len(log), noun)
+	for _, a := range log {
+		what := fmt.Sprintf("%d ciphertexts", a.Count)
+		if a.Kind == ceremony.RequestTally {
+			what = fmt.Sprintf("a tally of %d ballots", a.Ballots)
+		}
+		fmt.Fprintf(&b, "  %s  %q (%s), request %s, ciphertexts %s\n", time.Unix(a.At, 0).UTC().Format(time.RFC3339), a.Label, what,
+			a.RequestID().Fingerprint(), a.CiphertextsID().Fingerprint())
+	}
+	return b.String()
 }
 
 func cmdMemberCheck(e *env, args []string) error {

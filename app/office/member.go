@@ -113,7 +113,8 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 }
 
 // Decrypt answers a decryption request at time now (checked against the
-// close of poll of the manifest).
+// close of poll of the manifest), and adds it to the keystore's log of
+// answered requests (see Answered) before returning the answer.
 //
 // The request's ciphertexts are checked once, by the answer itself; here
 // only its ceremony is compared with the keystore's, for the keystore's
@@ -122,13 +123,24 @@ func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envel
 	if err := m.store.Header().CheckCeremony(req.Ceremony); err != nil {
 		return nil, fmt.Errorf("office: this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(req.Ceremony), err)
 	}
+	sum, err := ceremony.Summarize(req)
+	if err != nil {
+		return nil, err
+	}
 	var out *ceremony.Envelope
-	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+	err = m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
 		var err error
-		out, err = sec.Answer(req, now.Unix(), rand.Reader)
-		return false, err
+		if out, err = sec.Answer(req, now.Unix(), rand.Reader); err != nil {
+			return false, err
+		}
+		// The answer leaves only once the log that records it is sealed.
+		sec.LogAnswer(sum, now.Unix())
+		return true, nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Check answers "do I still hold my key": it recomputes the verification

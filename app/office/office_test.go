@@ -12,6 +12,11 @@ import (
 	"conclave/keystore"
 )
 
+// passOf is the passphrase of member i of smallCeremony.
+func passOf(i int) keystore.Passphrase {
+	return keystore.NewPassphrase([]byte(fmt.Sprintf("copper lantern meadow %d harbor", 71+i)))
+}
+
 // smallCeremony runs a 2-member, threshold-2 ceremony on a board in dir and
 // returns the board and the members' keystores.
 func smallCeremony(t *testing.T, dir string) (*Board, []*Member) {
@@ -26,7 +31,7 @@ func smallCeremony(t *testing.T, dir string) (*Board, []*Member) {
 	}
 	var ms []*Member
 	for i, name := range []string{"Alice", "Bruno"} {
-		pass := keystore.NewPassphrase([]byte(fmt.Sprintf("copper lantern meadow %d harbor", 71+i)))
+		pass := passOf(i)
 		m, card, err := Enrol(filepath.Join(dir, name+".key"), pass, name, call, keystore.MinKDF)
 		if err != nil {
 			t.Fatal(i, err)

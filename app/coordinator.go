@@ -34,6 +34,7 @@ type boardScreen struct {
 	dir                                *pathField
 	title, members, threshold, closeAt *widget.Entry
 	pq                                 *widget.Check
+	understand                         *widget.Check
 	create, open                       *widget.Button
 
 	// the board
@@ -79,6 +80,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.closeAt = widget.NewEntry()
 	s.closeAt.SetPlaceHolder("2027-03-14 18:00")
 	s.pq = widget.NewCheck(lang.L("Post-quantum protection of the shares (MLKEM768X25519)"), nil)
+	s.understand = widget.NewCheck(lang.L("I understand the dangers of these settings, if any, and the office decided them knowingly"), nil)
 	s.status = newCheckList()
 	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
 	s.open = widget.NewButtonWithIcon(lang.L("Open an existing board"), theme.FolderOpenIcon(), s.doOpen)
@@ -98,6 +100,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		widget.NewFormItem(lang.L("Needed to decrypt (t)"), s.threshold),
 		widget.NewFormItem(lang.L("Close of poll"), s.closeAt),
 		widget.NewFormItem("", s.pq),
+		widget.NewFormItem("", s.understand),
 	)
 	s.setup = container.NewVScroll(container.NewVBox(
 		wrapped(lang.L("The coordinator runs the ceremony's public board: it gathers the members' messages and hands out what each step needs. It handles nothing secret; every member checks what it hands out.")),
@@ -194,6 +197,15 @@ func (s *boardScreen) doCreate() {
 	if s.dir.path() == "" {
 		s.status.add(false, lang.L("choose a folder for the board"))
 		return
+	}
+	if dangers := office.Dangers(n, t, closeAt, time.Now()); len(dangers) > 0 {
+		for _, d := range dangers {
+			s.status.add(false, lang.L("DANGER:")+" "+dangerText(d))
+		}
+		if !s.understand.Checked {
+			s.status.add(false, lang.L("these settings are dangerous, and every member will be asked to acknowledge them too: tick the box above only if the office decided them knowingly"))
+			return
+		}
 	}
 	b, err := office.CreateBoard(s.dir.path(), strings.TrimSpace(s.title.Text), n, t, s.pq.Checked, closeAt)
 	if err != nil {

@@ -84,6 +84,17 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 			typeInto(ms.ks.pass, m.pass)
 		}
 		res := bring(t, m.ui, ms.in, handout)
+		shown := acceptTerms(t, m.ui, ms)
+		if round == 0 && (!strings.Contains(shown, "Threshold: ") || !strings.Contains(shown, "UTC") || ms.card.value.Text == "") {
+			t.Fatalf("enrolment of %s: terms %q, card fingerprint %q", m.name, shown, ms.card.value.Text)
+		}
+		if strings.Contains(shown, "manifest") {
+			for _, o := range members {
+				if !strings.Contains(shown, o.name) {
+					t.Fatalf("the manifest's terms shown to %s lack %s:\n%s", m.name, o.name, shown)
+				}
+			}
+		}
 		if !strings.Contains(res, "OK:") || strings.Contains(ms.checks.Text(), "REFUSED:") {
 			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
 		}
@@ -100,6 +111,27 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 	}
 }
 
+// acceptTerms confirms the terms of a call or manifest shown on a member's
+// screen, dangers included.
+func acceptTerms(t *testing.T, ui *UI, ms *memberScreen) string {
+	t.Helper()
+	if !ms.terms.box.Visible() {
+		return ""
+	}
+	shown := ms.terms.heading.Text + "\n" + ms.terms.text.Text + "\n" + ms.terms.dangers.Text
+	if ms.out.box.Visible() {
+		t.Fatal("an answer was made before the member confirmed the terms")
+	}
+	if ms.terms.understand.Visible() {
+		if !ms.terms.accept.Disabled() {
+			t.Fatal("dangerous terms can be confirmed without acknowledging the dangers")
+		}
+		test.Tap(ms.terms.understand)
+	}
+	tap(ui, ms.terms.accept)
+	return shown
+}
+
 func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
 	t.Helper()
 	test.Tap(coord.home.buttons["Start a ceremony"])
@@ -109,6 +141,13 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	typeInto(s.members, fmt.Sprint(n))
 	typeInto(s.threshold, fmt.Sprint(th))
 	typeInto(s.closeAt, closeAt)
+	// Every ceremony of these tests has a dangerous setting (a past close
+	// of poll, or t = n): the coordinator must acknowledge it.
+	tap(coord, s.create)
+	if coord.Title() == "Ceremony board" || !strings.Contains(s.status.Text(), "DANGER") {
+		t.Fatalf("a dangerous ceremony was created without acknowledgement: %s", s.status.Text())
+	}
+	test.Tap(s.understand)
 	tap(coord, s.create)
 	if coord.Title() != "Ceremony board" {
 		t.Fatalf("after create: %q, %s", coord.Title(), s.status.Text())
@@ -158,6 +197,16 @@ func TestJourney(t *testing.T) {
 		}
 	}
 
+	// Each member's screen ends with the fingerprints for the minutes.
+	k, _ := coord.board.b.State.ElectionKeyFile()
+	ek, _ := ceremony.ParseElectionKey(k)
+	for _, m := range members {
+		ms := m.ui.member
+		if !ms.minutes.Visible() || ms.minCeremony.value.Text != want || ms.minKey.value.Text != ek.Fingerprint {
+			t.Fatalf("%s's minutes: %q %q, want %s %s", m.name, ms.minCeremony.value.Text, ms.minKey.value.Text, want, ek.Fingerprint)
+		}
+	}
+
 	// The voting system encrypts under the published key; the count begins.
 	request := prepareRequest(t, coord, work, []uint64{1, 2, 2, 3, 2, 1, 2}, 3)
 	s := coord.board
@@ -198,6 +247,31 @@ func TestJourney(t *testing.T) {
 		}
 		save(t, m.ui, ds.out, filepath.Join(answers, fmt.Sprintf("answer-%d.cbor", i)))
 	}
+	// A member asked again sees what she already answered before her share
+	// is used; with the published ballots file, a request that is not their
+	// whole tally is refused.
+	m1 := members[0]
+	ds = m1.ui.decrypt
+	bring(t, m1.ui, ds.in, request)
+	test.Tap(ds.agree)
+	typeInto(ds.ballots.entry, filepath.Join(work, "ballots-but-one.json"))
+	typeInto(ds.ks.pass, m1.pass)
+	tap(m1.ui, ds.decrypt)
+	if !strings.Contains(ds.checks.Text(), "sums 7 ballots, but the published file holds 6") || ds.out.box.Visible() || ds.history.Visible() {
+		t.Fatalf("a request that is not the tally of the ballots brought in: %s", ds.checks.Text())
+	}
+	typeInto(ds.ballots.entry, filepath.Join(work, "ballots.json"))
+	typeInto(ds.ks.pass, m1.pass)
+	tap(m1.ui, ds.decrypt)
+	if !strings.Contains(ds.history.Text, "You already answered 1 request(s) for this ceremony") || !strings.Contains(ds.history.Text, "a tally of 7 ballots") ||
+		!ds.again.Visible() || ds.out.box.Visible() || !strings.Contains(ds.checks.Text(), "sum of all 7 published ballots") {
+		t.Fatalf("the second decryption does not show the first before decrypting: %s\n%s", ds.history.Text, ds.checks.Text())
+	}
+	tap(m1.ui, ds.again)
+	if !ds.out.box.Visible() {
+		t.Fatalf("no answer after confirming again: %s", ds.checks.Text())
+	}
+
 	if res := bring(t, coord, s.answersIn, answers); strings.Contains(res, "REFUSED:") {
 		t.Fatalf("answers: %s", res)
 	}
@@ -342,6 +416,7 @@ func TestScanQR(t *testing.T) {
 	typeInto(s.members, "1")
 	typeInto(s.threshold, "1")
 	typeInto(s.closeAt, "2020-01-01 10:00")
+	test.Tap(s.understand)
 	tap(coord, s.create)
 	tap(coord, s.next)
 	call := s.out.data
@@ -394,6 +469,7 @@ func TestScanQR(t *testing.T) {
 	typeInto(sc.images.entry, pics)
 	test.Tap(sc.readImages)
 	m.Wait()
+	acceptTerms(t, m, ms)
 	if !strings.Contains(ms.in.result.Text(), "OK:") || !ms.out.box.Visible() {
 		t.Fatalf("the call did not come through the QR codes: %s / %s / %s", sc.progress.Text, ms.in.result.Text(), ms.checks.Text())
 	}
@@ -443,7 +519,15 @@ func TestExistingKeystoreHidesEnrolment(t *testing.T) {
 	}
 	call, _ := b.Next(false)
 	path := filepath.Join(work, "conclave.key")
-	m, _, err := office.Enrol(path, keystore.NewPassphrase([]byte("amber violin 5521 harbor quartz")), "Alice", call, keystore.MinKDF)
+	terms, err := office.ReadTerms(call, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := terms.Accept(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := office.Enrol(path, keystore.NewPassphrase([]byte("amber violin 5521 harbor quartz")), "Alice", call, acc, keystore.MinKDF)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,6 +585,10 @@ func prepareRequest(t *testing.T, coord *UI, work string, votes []uint64, option
 	}
 	tally, _ := ballots.Sum()
 	os.WriteFile(filepath.Join(work, "tally.json"), tally.JSON(), 0o644)
+	os.WriteFile(filepath.Join(work, "ballots.json"), ballots.JSON(), 0o644)
+	butOne := *ballots
+	butOne.Ballots = butOne.Ballots[1:]
+	os.WriteFile(filepath.Join(work, "ballots-but-one.json"), butOne.JSON(), 0o644)
 	coord.goHome()
 	test.Tap(coord.home.buttons["Count"])
 	s := coord.board

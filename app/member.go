@@ -80,10 +80,33 @@ type memberScreen struct {
 	checks  *checkList
 	fp      *fingerprint
 	out     *handOut
+
+	// terms shows what a call or manifest binds the member to; pending is
+	// that message, answered once the member confirmed it.
+	terms   *termsPanel
+	pending *ceremony.Envelope
+	// card is the member's own card fingerprint, shown large at enrolment;
+	// minutes are the fingerprints to write in the minutes at the end.
+	card                *fingerprint
+	minutes             *fyne.Container
+	minCeremony, minKey *fingerprint
+	cardFP              string
+	minutesFP           [2]string
 }
 
 func (ui *UI) newMemberScreen() *memberScreen {
-	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newCheckList(), fp: newFingerprint()}
+	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newCheckList(), fp: newFingerprint(),
+		card: newFingerprint(), minCeremony: newFingerprint(), minKey: newFingerprint()}
+	s.terms = newTermsPanel(func(acc office.Acceptance) {
+		if msg := s.pending; msg != nil {
+			s.pending = nil
+			if err := s.begin(msg, acc); err != nil {
+				s.checks.fail(err)
+			}
+		}
+	})
+	s.minutes = container.NewVBox(widget.NewSeparator(), bold(lang.L("For the minutes: write these two fingerprints down, and check them with the other members")), s.minCeremony.box, s.minKey.box)
+	s.minutes.Hide()
 	s.name.SetPlaceHolder(lang.L("your name, as the other members know you"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.steps = newStepList(ceremony.Steps)
@@ -103,7 +126,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
-		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box))
+		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, s.terms.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.card.box, s.out.box, s.minutes))
 	return s
 }
 
@@ -127,12 +150,30 @@ func parseMessage(data []byte) (any, string, error) {
 // makes it, for a call), checks everything and prepares the answer.
 func (s *memberScreen) answer(v any) {
 	s.checks.clear()
-	if err := s.begin(v.(*ceremony.Envelope)); err != nil {
+	s.terms.hide()
+	msg := v.(*ceremony.Envelope)
+	_, statErr := os.Stat(s.ks.path.path())
+	creating := s.ks.path.path() != "" && errors.Is(statErr, os.ErrNotExist)
+	if (creating && msg.Kind == ceremony.KindCall) || msg.Kind == ceremony.KindManifest {
+		// Nothing is made before the member has read and confirmed the terms.
+		terms, err := office.ReadTerms(msg, time.Now())
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		s.pending = msg
+		s.out.hide()
+		s.terms.show(terms)
+		return
+	}
+	if err := s.begin(msg, office.Acceptance{}); err != nil {
 		s.checks.fail(err)
 	}
 }
 
-func (s *memberScreen) begin(msg *ceremony.Envelope) error {
+// begin answers msg; acc is the member's confirmation of its terms (for a
+// call or a manifest).
+func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) error {
 	path := s.ks.path.path()
 	if path == "" {
 		return errors.New(lang.L("type or choose your keystore file first"))
@@ -160,6 +201,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 	pass := takePassphrase(s.ks.pass)
 	s.checks.clear()
 	s.out.hide()
+	s.cardFP, s.minutesFP = "", [2]string{}
 	var out *ceremony.Outcome
 	s.ui.run(lang.L("Unlocking your keystore and checking…"), func(ctx context.Context) error {
 		defer pass.Destroy()
@@ -167,11 +209,12 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 			return err
 		}
 		if creating {
-			m, card, err := office.Enrol(path, pass, name, msg, s.ui.opts.KDF)
+			m, card, err := office.Enrol(path, pass, name, msg, acc, s.ui.opts.KDF)
 			if err != nil {
 				return err
 			}
 			callID := m.Header().Ceremony // the call ID, until the manifest
+			s.cardFP = card.ID().Fingerprint()
 			m.Close()
 			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(callID),
 				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your card to the coordinator")}
@@ -185,8 +228,18 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		out, err = m.Step(msg)
-		return err
+		if msg.Kind == ceremony.KindManifest {
+			if err := m.Confirm(acc); err != nil {
+				return err
+			}
+		}
+		if out, err = m.Step(msg); err != nil {
+			return err
+		}
+		if c, k, ok, err := m.Minutes(); err == nil && ok {
+			s.minutesFP = [2]string{c, k}
+		}
+		return nil
 	}, func(err error) {
 		s.ks.inspect()
 		if err != nil {
@@ -208,6 +261,21 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 		what = lang.L("Call fingerprint")
 	}
 	s.fp.set(what, out.Fingerprint)
+	if s.cardFP != "" {
+		s.card.set("", s.cardFP)
+		s.card.what.SetText(lang.L("Your card fingerprint: read it aloud, and write it in the minutes beside your name"))
+	} else {
+		s.card.box.Hide()
+	}
+	if s.minutesFP[0] != "" {
+		s.minCeremony.set("", s.minutesFP[0])
+		s.minCeremony.what.SetText(lang.L("Ceremony fingerprint"))
+		s.minKey.set("", s.minutesFP[1])
+		s.minKey.what.SetText(lang.L("Election key fingerprint"))
+		s.minutes.Show()
+	} else {
+		s.minutes.Hide()
+	}
 	s.steps.set(out.Step, nil)
 	s.newKey.Hide()
 	if out.Out != nil {
@@ -235,6 +303,16 @@ type decryptScreen struct {
 	request  *ceremony.Envelope
 	steps    *stepList
 	unlocked fyne.CanvasObject
+
+	// ballots is the published ballots file (optional): a tally is then
+	// recomputed and any other request refused.
+	ballots *pathField
+	// history shows the keystore's log of answered requests once it is
+	// open; again decrypts after the member saw it; opened is the keystore
+	// held open between the two.
+	history *widget.Label
+	again   *widget.Button
+	opened  *office.Member
 }
 
 func (ui *UI) newDecryptScreen() *decryptScreen {
@@ -253,9 +331,21 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s.decrypt = widget.NewButtonWithIcon(lang.L("Unlock my key and decrypt"), theme.ConfirmIcon(), s.doDecrypt)
 	s.decrypt.Disable()
 	s.out = ui.newHandOut()
+	s.ballots = ui.newPathField(lang.L("the published ballots file (optional): then only their whole tally is decrypted"), false, false)
+	s.history = wrapped("")
+	s.history.Hide()
+	s.again = widget.NewButtonWithIcon(lang.L("I have read what I already answered: decrypt this request too"), theme.ConfirmIcon(), func() {
+		if m := s.opened; m != nil {
+			s.opened = nil
+			s.again.Hide()
+			s.finish(m)
+		}
+	})
+	s.again.Hide()
 	s.unlocked = container.NewVBox(s.agree,
-		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
-		s.ks.header, s.decrypt)
+		widget.NewForm(widget.NewFormItem(lang.L("Published ballots"), s.ballots.box),
+			widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
+		s.ks.header, s.decrypt, s.history, s.again)
 	s.unlocked.Hide()
 	s.content = container.NewVScroll(container.NewVBox(s.steps.box,
 		wrapped(lang.L("Nothing is unlocked until you have seen the request and confirmed it.")),
@@ -293,14 +383,19 @@ func summarizeRequest(data []byte) (any, string, error) {
 func (s *decryptScreen) review(v any) {
 	msg, sum := v.(summarized).msg, v.(summarized).sum
 	s.request = msg
+	s.closeOpened()
 	closeAt := time.Unix(sum.Close, 0)
 	state := lang.L("the poll is closed")
 	if time.Now().Before(closeAt) {
 		state = lang.L("the poll is NOT closed yet: nothing can be decrypted before the close of poll")
 	}
+	ballots := lang.L("each ciphertext is decrypted on its own (shuffled ballots)")
+	if sum.Kind == ceremony.RequestTally {
+		ballots = lang.L("the request states that it sums {{.N}} ballots", map[string]any{"N": sum.Bound})
+	}
 	s.summary.SetText(lang.L("Request {{.Label}} ({{.Kind}})\nCeremony: {{.Ceremony}}\nClose of poll: {{.Close}} — {{.State}}\nCiphertexts: {{.N}}, fingerprint {{.CT}}", map[string]any{
-		"Label": sum.Label, "Kind": sum.Kind, "Ceremony": sum.Ceremony.Fingerprint(), "Close": closeAt.Local().Format("2006-01-02 15:04"),
-		"State": state, "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}))
+		"Label": sum.Label, "Kind": sum.Kind, "Ceremony": sum.Ceremony.Fingerprint(), "Close": closeText(closeAt),
+		"State": state, "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}) + "\n" + ballots)
 	s.fp.set(lang.L("Request fingerprint"), sum.ID.Fingerprint())
 	s.agree.SetChecked(false)
 	s.unlocked.Show()
@@ -309,17 +404,50 @@ func (s *decryptScreen) review(v any) {
 	s.out.hide()
 }
 
+// closeOpened wipes a keystore left open between showing its log and
+// decrypting.
+func (s *decryptScreen) closeOpened() {
+	if s.opened != nil {
+		s.opened.Close()
+		s.opened = nil
+	}
+	s.again.Hide()
+	s.history.Hide()
+}
+
+// doDecrypt checks the request against the published ballots (if given),
+// opens the keystore and shows what it already answered; the share is
+// used only after that (at once when the log is empty, else once the
+// member confirmed again).
 func (s *decryptScreen) doDecrypt() {
 	if s.request == nil || !s.agree.Checked {
 		return
 	}
+	s.closeOpened()
 	path := s.ks.path.path()
 	pass := takePassphrase(s.ks.pass)
 	req := s.request
-	var ans *ceremony.Envelope
+	ballotsPath := s.ballots.path()
+	var m *office.Member
+	var log []ceremony.AnsweredRequest
+	var nBallots int
 	s.checks.clear()
-	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(ctx context.Context) error {
+	s.ui.run(lang.L("Unlocking your key…"), func(ctx context.Context) error {
 		defer pass.Destroy()
+		if ballotsPath != "" {
+			data, err := os.ReadFile(ballotsPath)
+			if err != nil {
+				return err
+			}
+			b, err := office.ParseBallots(data)
+			if err != nil {
+				return err
+			}
+			if err := office.CheckTally(req, b); err != nil {
+				return err
+			}
+			nBallots = len(b.Ballots)
+		}
 		h, err := office.InspectMember(path)
 		if err != nil {
 			return err
@@ -328,14 +456,48 @@ func (s *decryptScreen) doDecrypt() {
 		if err := h.CheckCeremony(sum.Ceremony[:]); err != nil {
 			return err
 		}
-		m, err := office.OpenMember(path, pass)
-		if err != nil {
+		if m, err = office.OpenMember(path, pass); err != nil {
 			return err
 		}
+		if err := ctx.Err(); err != nil {
+			m.Close()
+			return err
+		}
+		if log, err = m.Answered(); err != nil {
+			m.Close()
+			return err
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		if nBallots > 0 {
+			s.checks.add(true, lang.L("the request is the sum of all {{.N}} published ballots", map[string]any{"N": nBallots}))
+		}
+		s.history.SetText(historyText(log))
+		s.history.Show()
+		if len(log) > 0 {
+			s.opened = m
+			s.again.Show()
+			return
+		}
+		s.finish(m)
+	})
+}
+
+// finish makes the partial decryption with the open keystore m, and closes it.
+func (s *decryptScreen) finish(m *office.Member) {
+	req := s.request
+	path := s.ks.path.path()
+	var ans *ceremony.Envelope
+	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(ctx context.Context) error {
 		defer m.Close()
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		var err error
 		ans, err = m.Decrypt(req, time.Now())
 		return err
 	}, func(err error) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -45,6 +46,7 @@ func cmdBoardNew(e *env, args []string) error {
 	threshold := fs.Uint64("threshold", 0, "members needed to decrypt t (1..n)")
 	pq := fs.Bool("pq", false, "seal shares with post-quantum hybrid HPKE (MLKEM768X25519)")
 	closeAt := fs.String("close", "", "close of poll, RFC 3339 (nothing decrypts before it)")
+	understood := fs.Bool("i-understand", false, "acknowledge dangerous settings (threshold 1 or n, close of poll past or within the hour)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -65,6 +67,14 @@ func cmdBoardNew(e *env, args []string) error {
 	closeTime, err := time.Parse(time.RFC3339, *closeAt)
 	if err != nil {
 		return usagef("--close %q is not an RFC 3339 time such as 2027-03-14T18:00:00+01:00", *closeAt)
+	}
+	if dangers := office.Dangers(*members, *threshold, closeTime, time.Now()); len(dangers) > 0 {
+		for _, d := range dangers {
+			e.printf("DANGER: %s.\n", d.Explain())
+		}
+		if !*understood {
+			return errors.New("these settings are dangerous (see DANGER above), and every member will be asked to acknowledge them too: go on only if the office decided them knowingly, with --i-understand")
+		}
 	}
 	b, err := office.CreateBoard(dir, *title, *members, *threshold, *pq, closeTime)
 	if err != nil {

@@ -59,6 +59,19 @@ func cmdDemo(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Every demo member reads the call's terms and confirms them; the
+	// demo's close of poll is already past, a danger they acknowledge.
+	callTerms, err := office.ReadTerms(call, time.Now())
+	if err != nil {
+		return err
+	}
+	for _, d := range callTerms.Dangers {
+		e.printf("   (demo) acknowledged danger: %s\n", d.Explain())
+	}
+	acc, err := callTerms.Accept(true)
+	if err != nil {
+		return err
+	}
 	for i := uint64(0); i < *n; i++ {
 		name := fmt.Sprintf("Member %d", i+1)
 		if i < uint64(len(names)) {
@@ -70,7 +83,7 @@ func cmdDemo(e *env, args []string) error {
 		if err := os.MkdirAll(filepath.Dir(m.path), 0o700); err != nil {
 			return err
 		}
-		mk, card, err := office.Enrol(m.path, keystore.NewPassphrase(append([]byte(nil), m.pass...)), name, call, keystore.MinKDF)
+		mk, card, err := office.Enrol(m.path, keystore.NewPassphrase(append([]byte(nil), m.pass...)), name, call, acc, keystore.MinKDF)
 		if err != nil {
 			return err
 		}
@@ -94,13 +107,27 @@ func cmdDemo(e *env, args []string) error {
 		if msg.DecodeBody(&bundle) == nil && bundle.Step != "" {
 			step = bundle.Step
 		}
+		var confirmed office.Acceptance
 		if msg.Kind == ceremony.KindManifest {
 			e.printf("3. The manifest is fixed. Ceremony fingerprint %s (every member reads it aloud)\n", b.State.ID.Fingerprint())
+			terms, err := office.ReadTerms(msg, time.Now())
+			if err != nil {
+				return err
+			}
+			if confirmed, err = terms.Accept(true); err != nil {
+				return err
+			}
 		}
 		for _, m := range ms {
 			mk, err := open(m)
 			if err != nil {
 				return err
+			}
+			if msg.Kind == ceremony.KindManifest {
+				if err := mk.Confirm(confirmed); err != nil {
+					mk.Close()
+					return err
+				}
 			}
 			out, err := mk.Step(msg)
 			mk.Close()

@@ -37,7 +37,7 @@ type cliMember struct {
 func (m *cliMember) step(t *testing.T, in, out string) string {
 	t.Helper()
 	return run(t, 0, "member", "step", "--keystore", m.keystore, "--name", m.name, "--in", in, "--out", out,
-		"--passphrase-file", m.pass, "--kdf-memory", "8", "--kdf-time", "1")
+		"--passphrase-file", m.pass, "--kdf-memory", "8", "--kdf-time", "1", "--yes", "--i-understand")
 }
 
 // cheat rewrites dealer's deal (and its keystore, so that its own software
@@ -124,7 +124,7 @@ func endToEnd(t *testing.T, fault, pq bool) {
 	work := t.TempDir()
 	board := filepath.Join(work, "board")
 	f := func(name string) string { return filepath.Join(work, name) }
-	args := []string{"board", "new", board, "--title", "Conseil 2027", "--members", "5", "--threshold", "3", "--close", "2026-01-01T18:00:00Z"}
+	args := []string{"board", "new", board, "--title", "Conseil 2027", "--members", "5", "--threshold", "3", "--close", "2026-01-01T18:00:00Z", "--i-understand"}
 	if pq {
 		args = append(args, "--pq")
 	}
@@ -145,6 +145,15 @@ func endToEnd(t *testing.T, fault, pq bool) {
 	}
 	run(t, 0, "board", "next", board, "--out", f("manifest.cbor"))
 
+	// A member who does not confirm what the manifest shows does not deal.
+	m0 := ms[0]
+	out = run(t, 1, "member", "step", "--keystore", m0.keystore, "--in", f("manifest.cbor"), "--out", f("deal0.cbor"), "--passphrase-file", m0.pass, "--i-understand")
+	if !strings.Contains(out, "not confirmed: nothing was done") || !strings.Contains(out, "Threshold:      3 of 5") || !strings.Contains(out, "Chloé") {
+		t.Fatalf("the manifest's terms were not shown, or not confirmed: %s", out)
+	}
+	if _, err := os.Stat(f("deal0.cbor")); err == nil {
+		t.Fatal("a deal was written without confirmation")
+	}
 	// Members are numbered in the manifest's order; find who is who.
 	byIndex := map[uint64]*cliMember{}
 	for i, m := range ms {
@@ -194,7 +203,9 @@ func endToEnd(t *testing.T, fault, pq bool) {
 			}
 			continue
 		}
-		m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i)))
+		if out := m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i))); !strings.Contains(out, "For the minutes: the election key fingerprint") {
+			t.Fatalf("the confirm step does not end with the fingerprints for the minutes: %s", out)
+		}
 		run(t, 0, "board", "add", board, f(fmt.Sprintf("confirm%d.cbor", i)))
 	}
 	status := run(t, 0, "board", "status", board)

@@ -126,6 +126,8 @@ func cmdMemberStep(e *env, args []string) error {
 	name := fs.String("name", "", "your name, when enrolling")
 	in := fs.String("in", "", "the coordinator's file for this step")
 	out := fs.String("out", "", "file to write your answer to")
+	yes := fs.Bool("yes", false, "confirm the call's or manifest's terms without asking (for scripts)")
+	understood := fs.Bool("i-understand", false, "acknowledge the dangerous settings shown (threshold 1 or n, close of poll past or within the hour)")
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
 	pos, err := parse(fs, args)
@@ -144,40 +146,67 @@ func cmdMemberStep(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	_, statErr := os.Stat(*ks)
+	creating := errors.Is(statErr, os.ErrNotExist)
+	if creating && msg.Kind != ceremony.KindCall {
+		return fmt.Errorf("the keystore %s does not exist; a new one is made only when answering the coordinator's call, and this is a %s", *ks, msg.Kind)
+	}
+	if creating && *name == "" {
+		return usagef("--name is required to enrol: the name the other members know you by")
+	}
+	var acc office.Acceptance
+	if creating || msg.Kind == ceremony.KindManifest {
+		terms, err := office.ReadTerms(msg, time.Now())
+		if err != nil {
+			return err
+		}
+		printTerms(e, terms)
+		if acc, err = acceptTerms(e, terms, *yes, *understood); err != nil {
+			return err
+		}
+	}
 	var outcome *ceremony.Outcome
-	if _, statErr := os.Stat(*ks); errors.Is(statErr, os.ErrNotExist) {
-		if msg.Kind != ceremony.KindCall {
-			return fmt.Errorf("the keystore %s does not exist; a new one is made only when answering the coordinator's call, and this is a %s", *ks, msg.Kind)
-		}
-		if *name == "" {
-			return usagef("--name is required to enrol: the name the other members know you by")
-		}
+	var minutes [2]string
+	if creating {
 		pass, err := pf.create(e, *pf.file, *name)
 		if err != nil {
 			return err
 		}
 		defer pass.Destroy()
-		m, card, err := office.Enrol(*ks, pass, *name, msg, pf.kdf())
+		m, card, err := office.Enrol(*ks, pass, *name, msg, acc, pf.kdf())
 		if err != nil {
 			return err
 		}
 		defer m.Close()
 		outcome = &ceremony.Outcome{Step: "enrol", Out: card, Fingerprint: ceremony.Fingerprint(m.Header().Ceremony),
-			Checks: []string{"new keys made and sealed in " + *ks}, Note: "hand your card to the coordinator, and read the call fingerprint aloud"}
+			Checks: []string{"new keys made and sealed in " + *ks}, Note: "hand your card to the coordinator, and read the call fingerprint and your card fingerprint aloud"}
+		printLarge(e, "Your card fingerprint (read it aloud; it is written in the minutes beside your name)", card.ID().Fingerprint())
 	} else {
 		m, err := pf.unlock(e, *ks)
 		if err != nil {
 			return err
 		}
 		defer m.Close()
+		if msg.Kind == ceremony.KindManifest {
+			if err := m.Confirm(acc); err != nil {
+				return err
+			}
+		}
 		if outcome, err = m.Step(msg); err != nil {
 			return err
+		}
+		if c, k, ok, err := m.Minutes(); err == nil && ok {
+			minutes = [2]string{c, k}
 		}
 	}
 	for _, c := range outcome.Checks {
 		e.printf("ok  %s\n", c)
 	}
 	e.printf("Step: %s. Fingerprint to read aloud: %s\n", outcome.Step, outcome.Fingerprint)
+	if minutes[0] != "" {
+		printLarge(e, "For the minutes: the ceremony fingerprint", minutes[0])
+		printLarge(e, "For the minutes: the election key fingerprint", minutes[1])
+	}
 	if outcome.Out == nil {
 		e.printf("%s.\n", capitalize(outcome.Note))
 		return nil

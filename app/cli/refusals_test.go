@@ -13,7 +13,7 @@ func oneMember(t *testing.T, work, title, closeAt string) (string, *cliMember, s
 	t.Helper()
 	f := func(n string) string { return filepath.Join(work, n) }
 	board := f("board")
-	run(t, 0, "board", "new", board, "--title", title, "--members", "1", "--threshold", "1", "--close", closeAt)
+	run(t, 0, "board", "new", board, "--title", title, "--members", "1", "--threshold", "1", "--close", closeAt, "--i-understand")
 	run(t, 0, "board", "next", board, "--out", f("call.cbor"))
 	m := &cliMember{name: "Alice", keystore: f("stick/conclave.key"), pass: f("pass")}
 	os.MkdirAll(filepath.Dir(m.keystore), 0o700)
@@ -61,8 +61,14 @@ func TestRefusals(t *testing.T) {
 			"not a Conclave message"},
 		{"unknown command", 2, []string{"board", "frobnicate"}, "unknown command"},
 		{"missing flag", 2, []string{"board", "next", boardA}, "--out is required"},
-		{"weak passphrase", 1, []string{"member", "step", "--keystore", filepath.Join(work, "new.key"), "--name", "Zoé", "--in", filepath.Join(a, "call.cbor"), "--out", filepath.Join(work, "card.cbor"), "--passphrase-file", filepath.Join(work, "weak")},
+		{"weak passphrase", 1, []string{"member", "step", "--keystore", filepath.Join(work, "new.key"), "--name", "Zoé", "--in", filepath.Join(a, "call.cbor"), "--out", filepath.Join(work, "card.cbor"), "--passphrase-file", filepath.Join(work, "weak"), "--yes", "--i-understand"},
 			"too short"},
+		{"a dangerous ceremony without --i-understand", 1, []string{"board", "new", filepath.Join(work, "danger"), "--title", "T", "--members", "3", "--threshold", "1", "--close", "2099-01-01T00:00:00Z"},
+			"any one member can decrypt every ballot alone"},
+		{"enrolment in a dangerous ceremony without --i-understand", 1, []string{"member", "step", "--keystore", filepath.Join(work, "new2.key"), "--name", "Zoé", "--in", filepath.Join(a, "call.cbor"), "--out", filepath.Join(work, "card.cbor"), "--passphrase-file", alice.pass, "--yes"},
+			"with --i-understand"},
+		{"enrolment not confirmed", 1, []string{"member", "step", "--keystore", filepath.Join(work, "new3.key"), "--name", "Zoé", "--in", filepath.Join(a, "call.cbor"), "--out", filepath.Join(work, "card.cbor"), "--passphrase-file", alice.pass, "--i-understand"},
+			"not confirmed: nothing was done"},
 		{"verify a folder that is not a record", 1, []string{"verify", work}, "no valid manifest"},
 		{"the election key of an incomplete ceremony", 1, []string{"board", "key", filepath.Join(work, "empty-board"), "--out", filepath.Join(work, "x")}, "not a ceremony board"},
 	}

@@ -19,9 +19,16 @@ type Member struct {
 
 // Enrol answers a call: it makes the member's keys, seals them in a new
 // keystore at path (which must not exist) and returns the card to hand in.
-func Enrol(path string, pass keystore.Passphrase, name string, call *ceremony.Envelope, kdf keystore.KDFParams) (*Member, *ceremony.Envelope, error) {
+// acc is the member's confirmation of the call's terms (ReadTerms, then
+// Terms.Accept); an acceptance of another call is refused.
+func Enrol(path string, pass keystore.Passphrase, name string, call *ceremony.Envelope, acc Acceptance, kdf keystore.KDFParams) (*Member, *ceremony.Envelope, error) {
 	if call.Kind != ceremony.KindCall {
 		return nil, nil, fmt.Errorf("office: to join a ceremony, start from the coordinator's call; this is a %s message", call.Kind)
+	}
+	if t, err := ReadTerms(call, time.Now()); err != nil {
+		return nil, nil, err
+	} else if acc.kind != ceremony.KindCall || acc.id != t.ID {
+		return nil, nil, fmt.Errorf("%w: the call's title, threshold and close of poll must be shown to you and confirmed before you enrol", ErrNotConfirmed)
 	}
 	if _, err := os.Stat(path); err == nil {
 		return nil, nil, fmt.Errorf("office: %s already exists: a keystore is never overwritten; choose another file name", path)
@@ -94,10 +101,14 @@ func (m *Member) withSecrets(fn func(sec *ceremony.Secrets) (changed bool, err e
 }
 
 // Step answers the coordinator's message for the current step (a call,
-// the manifest or a bundle) and seals the member's new state.
+// the manifest or a bundle) and seals the member's new state. A manifest
+// is answered (dealt) only if it is the one the member confirmed (Confirm).
 func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 	var out *ceremony.Outcome
 	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		if err := checkConfirmed(sec, in); err != nil {
+			return false, err
+		}
 		before := sec.Marshal()
 		defer clear(before)
 		var err error

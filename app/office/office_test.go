@@ -12,6 +12,21 @@ import (
 	"conclave/keystore"
 )
 
+// accept is a member who read the terms of a call or manifest and
+// confirmed them, dangers included.
+func accept(t *testing.T, msg *ceremony.Envelope) Acceptance {
+	t.Helper()
+	terms, err := ReadTerms(msg, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := terms.Accept(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc
+}
+
 // passOf is the passphrase of member i of smallCeremony.
 func passOf(i int) keystore.Passphrase {
 	return keystore.NewPassphrase([]byte(fmt.Sprintf("copper lantern meadow %d harbor", 71+i)))
@@ -32,7 +47,7 @@ func smallCeremony(t *testing.T, dir string) (*Board, []*Member) {
 	var ms []*Member
 	for i, name := range []string{"Alice", "Bruno"} {
 		pass := passOf(i)
-		m, card, err := Enrol(filepath.Join(dir, name+".key"), pass, name, call, keystore.MinKDF)
+		m, card, err := Enrol(filepath.Join(dir, name+".key"), pass, name, call, accept(t, call), keystore.MinKDF)
 		if err != nil {
 			t.Fatal(i, err)
 		}
@@ -47,6 +62,11 @@ func smallCeremony(t *testing.T, dir string) (*Board, []*Member) {
 			t.Fatal(err)
 		}
 		for _, m := range ms {
+			if msg.Kind == ceremony.KindManifest {
+				if err := m.Confirm(accept(t, msg)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			out, err := m.Step(msg)
 			if err != nil {
 				t.Fatal(err)
@@ -122,7 +142,7 @@ func TestAddLateAndRepeated(t *testing.T) {
 	var man ceremony.Manifest
 	call.DecodeBody(&man)
 	callEnv, _ := ceremony.ParseEnvelope(man.Call)
-	late, card, err := Enrol(filepath.Join(dir, "late.key"), keystore.NewPassphrase([]byte("orchid canyon 4411 ember violin")), "Late", callEnv, keystore.MinKDF)
+	late, card, err := Enrol(filepath.Join(dir, "late.key"), keystore.NewPassphrase([]byte("orchid canyon 4411 ember violin")), "Late", callEnv, accept(t, callEnv), keystore.MinKDF)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,42 @@
+package ceremony
+
+import (
+	"crypto/rand"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestParseFingerprint(t *testing.T) {
+	for _, in := range []string{"EN1G-04FH-EA30-GHV0", "en1g04fhea30ghv0", " en1g 04fh ea30 ghv0 ", "EN1G–04FH–EA30–GHV0", "ENlG-o4FH-EA3O-GHV0", "EN1G-04FH-EA30-GHV0\n"} {
+		got, err := ParseFingerprint(in)
+		if err != nil || got != "EN1G-04FH-EA30-GHV0" {
+			t.Errorf("ParseFingerprint(%q) = %q, %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"", "EN1G-04FH-EA30", "EN1G-04FH-EA30-GHV0-0", "EN1G-04FH-EA30-GHVU", "EN1G-04FH-EA30-GHV!", "ÉN1G-04FH-EA30-GHV0"} {
+		if _, err := ParseFingerprint(in); !errors.Is(err, ErrFingerprintSyntax) {
+			t.Errorf("ParseFingerprint(%q) accepted, want ErrFingerprintSyntax", in)
+		}
+	}
+}
+
+func TestRecordIDIgnoresNamesOrderAndDuplicates(t *testing.T) {
+	call := func(title string) []byte {
+		e, err := NewCall(title, 3, 2, false, time.Unix(1800000000, 0), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.Bytes()
+	}
+	a, b := call("a"), call("b")
+	id1, n1 := RecordID([]RecordFile{{"x", a}, {"y", b}})
+	id2, n2 := RecordID([]RecordFile{{"other", b}, {"name", a}, {"again", a}, {"junk", []byte("not a message")}})
+	if id1 != id2 || n1 != 2 || n2 != 2 {
+		t.Fatalf("record IDs differ: %x (%d) and %x (%d)", id1, n1, id2, n2)
+	}
+	id3, _ := RecordID([]RecordFile{{"x", a}})
+	if id3 == id1 {
+		t.Fatal("a record without one of its messages has the same record ID")
+	}
+}

@@ -106,3 +106,13 @@ func zone(at time.Time, loc *time.Location) string {
 	}
 	return z
 }
+
+// Table returns a copy of the words of a language, for tests and for
+// whoever checks a translation.
+func Table(lang string) map[string]string {
+	out := map[string]string{}
+	for k, v := range words[lang] {
+		out[k] = v
+	}
+	return out
+}

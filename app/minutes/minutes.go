@@ -39,6 +39,7 @@ const (
 	margin       = 18.0
 	bottom       = 20.0
 	textW        = pageW - 2*margin
+	labelW       = 74.0 // the labels of the field rows
 )
 
 // Render prints the minutes of the board's ceremony and, when the board
@@ -151,7 +152,7 @@ func (d *doc) para(s string, size float64) {
 // field prints a label and its value on one row; the value wraps.
 func (d *doc) field(label, value string) {
 	p := d.pdf
-	const lw = 68.0
+	const lw = labelW
 	p.SetFont(sans, "", 10.5)
 	lines := p.SplitText(value, textW-lw)
 	h := 5.5 * float64(max(1, len(lines)))
@@ -165,6 +166,22 @@ func (d *doc) field(label, value string) {
 	p.SetXY(margin+lw, y)
 	p.MultiCell(textW-lw, 5.5, value, "", "L", false)
 	p.SetY(y + h + 0.8)
+}
+
+// fpField prints a fingerprint in a field row, in monospace, for a
+// fingerprint that another page or another document shows large.
+func (d *doc) fpField(label, fp string) {
+	p := d.pdf
+	const lw = labelW
+	d.ensure(7)
+	y := p.GetY()
+	p.SetTextColor(70, 70, 70)
+	p.SetFont(sans, "", 9.5)
+	p.CellFormat(lw, 6.5, label, "", 0, "L", false, 0, "")
+	p.SetTextColor(0, 0, 0)
+	p.SetFont(mono, "", 13)
+	p.CellFormat(textW-lw, 6.5, fp, "", 1, "L", false, 0, "")
+	p.SetY(y + 7.3)
 }
 
 // fingerprint prints a fingerprint large, in monospace, in a box, grouped
@@ -212,7 +229,7 @@ func (d *doc) ceremonyPart(withRecord bool) {
 		seal = t.T("sealing_pq")
 	}
 	d.field(t.T("sealing"), seal)
-	d.field(t.T("call_fp"), f.CallFP)
+	d.fpField(t.T("call_fp"), f.CallFP)
 	p.Ln(2)
 	if !f.Complete {
 		p.SetTextColor(160, 0, 0)
@@ -287,8 +304,8 @@ func (d *doc) countPart() {
 	d.field(t.T("threshold"), t.T("threshold_value", "t", f.Threshold, "n", f.Members))
 	d.field(t.T("close_local"), t.dateTime(f.Close, d.o.Location)+" ("+zone(f.Close, d.o.Location)+")")
 	d.field(t.T("close_utc"), f.Close.UTC().Format("2006-01-02 15:04")+" UTC")
-	d.field(t.T("ceremony_fp"), f.CeremonyFP)
-	d.field(t.T("election_key_fp"), f.ElectionKeyFP)
+	d.fpField(t.T("ceremony_fp"), f.CeremonyFP)
+	d.fpField(t.T("election_key_fp"), f.ElectionKeyFP)
 	p.Ln(1)
 	d.para(t.T("count_intro", "t", f.Threshold), 10)
 	for _, r := range f.Requests {
@@ -386,13 +403,13 @@ func (d *doc) record() {
 		}
 	}
 	p.SetFont(sans, "", 10)
-	p.CellFormat(textW-qrSize-4, 5.5, t.T("record_fp"), "", 1, "L", false, 0, "")
+	p.CellFormat(textW-qrSize-8, 5.5, t.T("record_fp"), "", 1, "L", false, 0, "")
 	p.SetFont(mono, "", 22)
 	p.SetLineWidth(0.5)
 	p.CellFormat(p.GetStringWidth(f.RecordFP)+10, 12, f.RecordFP, "1", 1, "C", false, 0, "")
 	p.Ln(1.5)
 	p.SetFont(sans, "", 9)
-	p.MultiCell(textW-qrSize-4, 4.5, t.T("record_note", "n", f.RecordMessages), "", "L", false)
+	p.MultiCell(textW-qrSize-8, 4.5, t.T("record_note", "n", f.RecordMessages), "", "L", false)
 	p.SetY(max(p.GetY(), y+qrSize) + 3)
 }
 

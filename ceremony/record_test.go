@@ -3,6 +3,7 @@ package ceremony
 import (
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,4 +40,37 @@ func TestRecordIDIgnoresNamesOrderAndDuplicates(t *testing.T) {
 	if id3 == id1 {
 		t.Fatal("a record without one of its messages has the same record ID")
 	}
+}
+
+// FuzzParseFingerprint: whatever people type, an accepted fingerprint is
+// canonical (four groups of four Crockford characters), reads back as
+// itself, and names the same value as what was typed once the separators
+// and Crockford's aliases are taken out.
+func FuzzParseFingerprint(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		fp, err := ParseFingerprint(s)
+		if err != nil {
+			return
+		}
+		if len(fp) != 19 || fp[4] != '-' || fp[9] != '-' || fp[14] != '-' {
+			t.Fatalf("%q read as %q, not in four groups of four", s, fp)
+		}
+		for i, r := range fp {
+			if i%5 != 4 && !strings.ContainsRune(crockford, r) {
+				t.Fatalf("%q read as %q, which holds %q", s, fp, r)
+			}
+		}
+		if again, err := ParseFingerprint(fp); err != nil || again != fp {
+			t.Fatalf("%q is not read back as itself: %q, %v", fp, again, err)
+		}
+		var typed strings.Builder
+		for _, r := range strings.ToUpper(s) {
+			if strings.ContainsRune(crockford, r) || strings.ContainsRune("OIL", r) {
+				typed.WriteString(strings.NewReplacer("O", "0", "I", "1", "L", "1").Replace(string(r)))
+			}
+		}
+		if typed.String() != strings.ReplaceAll(fp, "-", "") {
+			t.Fatalf("%q read as %q", s, fp)
+		}
+	})
 }

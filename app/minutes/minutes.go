@@ -233,7 +233,11 @@ func (d *doc) ceremonyPart(withRecord bool) {
 	p.Ln(2)
 	if !f.Complete {
 		p.SetTextColor(160, 0, 0)
-		d.para(t.T("not_complete", "step", t.T("step_"+f.Step)), 10.5)
+		step := f.Step
+		if t.has("step_" + step) {
+			step = t.T("step_" + step)
+		}
+		d.para(t.T("not_complete", "step", step), 10.5)
 		p.SetTextColor(0, 0, 0)
 		p.Ln(2)
 	}

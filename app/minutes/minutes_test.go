@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"conclave/app/cli"
 	"conclave/app/minutes"
 	"conclave/app/office"
+	"conclave/keystore"
 )
 
 // needTool returns the path of an external tool; it skips the test when the
@@ -274,5 +276,54 @@ func TestRefusals(t *testing.T) {
 	}
 	if _, err := minutes.Render(b, minutes.Options{Lang: "de"}); err == nil {
 		t.Fatal("minutes in German were printed without a German table")
+	}
+}
+
+// TestMinutesOfAnIncompleteCeremony: minutes printed after the manifest but
+// before the ceremony is complete say so, show every member's card, and
+// claim no qualification and no election key.
+func TestMinutesOfAnIncompleteCeremony(t *testing.T) {
+	work := t.TempDir()
+	b, err := office.CreateBoard(filepath.Join(work, "board"), "Conseil municipal 2027", 3, 2, false, time.Date(2027, 3, 14, 17, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.Next(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"Anaïs", "Benoît", "Cécile"}
+	for i, name := range names {
+		m, card, err := office.Enrol(filepath.Join(work, name+".key"), keystore.NewPassphrase([]byte("quartz ferveur 9 ombrage "+strconv.Itoa(i)+" xylophone brume")), name, call, keystore.MinKDF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+		if _, err := b.Add(card.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Next(false); err != nil { // the manifest
+		t.Fatal(err)
+	}
+	status := conclave(t, "board", "status", b.Dir)
+	pdf, err := minutes.Render(b, minutes.Options{Lang: "fr", Location: time.FixedZone("CET", 3600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf)), " ")
+	for _, want := range append(append([]string{"n’est pas terminée", "« distribution »", "14 mars 2027 à 18:00 (UTC+01:00 (CET))", "2027-03-14 17:00 UTC", "en attente"},
+		fingerprintRE.FindAllString(status, -1)...), names...) {
+		if !strings.Contains(text, want) {
+			t.Errorf("the minutes of the incomplete ceremony lack %q:\n%s", want, text)
+		}
+	}
+	for _, not := range []string{"qualifié", "Empreinte de la clé de l’élection", "Aucun membre n’a été exclu"} {
+		if strings.Contains(text, not) {
+			t.Errorf("the minutes of an incomplete ceremony say %q", not)
+		}
+	}
+	if bad := untranslated(t, text, append([]string{"Conseil municipal", "CET"}, names...)); len(bad) > 0 {
+		t.Errorf("words that are not French: %q", bad)
 	}
 }

@@ -71,6 +71,9 @@ func (t *translator) T(key string, args ...any) string {
 	return s
 }
 
+// has reports whether the table has key.
+func (t *translator) has(key string) bool { _, ok := t.table[key]; return ok }
+
 // list joins items as people write them: "1, 2 and 3".
 func (t *translator) list(items []string) string {
 	switch len(items) {

@@ -56,7 +56,7 @@ func cmdBoardMinutes(e *env, args []string) error {
 	e.printf("Wrote the minutes (%s, %d bytes) to %s.\n", *lang, len(pdf), *out)
 	e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
 	if len(st.Requests()) > 0 {
-		e.printf("They hold the minutes of the ceremony and of the count (%d decryption requests).\n", len(st.Requests()))
+		e.printf("They hold the minutes of the ceremony and of the count (decryption requests: %d).\n", len(st.Requests()))
 	}
 	e.printf("Print them; every member checks the fingerprints against their own screen and signs.\n")
 	return nil

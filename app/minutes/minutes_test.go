@@ -327,3 +327,34 @@ func TestMinutesOfAnIncompleteCeremony(t *testing.T) {
 		t.Errorf("words that are not French: %q", bad)
 	}
 }
+
+var recordRE = regexp.MustCompile(`Record fingerprint: ([0-9A-Z-]{19})`)
+
+// TestMinutesQRCode: the QR code on the minutes reads (with zbarimg, a
+// decoder nobody here wrote) as the record fingerprint that board status
+// and verify print.
+func TestMinutesQRCode(t *testing.T) {
+	board := demoBoard(t)
+	pdftoppm, zbarimg := needTool(t, "pdftoppm"), needTool(t, "zbarimg")
+	want := recordRE.FindStringSubmatch(conclave(t, "board", "status", board))
+	if want == nil {
+		t.Fatal("board status prints no record fingerprint")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "m.pdf")
+	if err := os.WriteFile(in, render(t, board, "en"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(pdftoppm, "-r", "150", "-png", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "page*.png"))
+	var found []string
+	for _, p := range pages {
+		out, _ := exec.Command(zbarimg, "-q", "--raw", p).Output() // exit 4 where a page has no code
+		found = append(found, strings.Fields(string(out))...)
+	}
+	if len(found) != 1 || found[0] != want[1] {
+		t.Fatalf("the QR codes of the minutes read %q, want the record fingerprint %s", found, want[1])
+	}
+}

@@ -49,14 +49,15 @@ type request struct {
 	Counts        []uint64
 }
 
-// errNoManifest: the minutes need the members, who are known from the
-// manifest on.
-var errNoManifest = errors.New("minutes: the members are not fixed yet (no manifest): print the minutes once every member has enrolled and the coordinator has handed out the manifest")
+// ErrNoManifest is returned by Render for a board without a manifest: the
+// minutes need the members, who are known from the manifest on
+// (docs/protocol.md §6.1).
+var ErrNoManifest = errors.New("minutes: the members are not fixed yet (no manifest): print the minutes once every member has enrolled and the coordinator has handed out the manifest")
 
 func collect(b *office.Board) (*facts, error) {
 	st := b.State
 	if st.Manifest() == nil {
-		return nil, errNoManifest
+		return nil, ErrNoManifest
 	}
 	f := &facts{
 		Title: st.Call.Title, Members: st.Call.Members, Threshold: st.Call.Threshold,

@@ -198,6 +198,17 @@ func (d *doc) fingerprint(label, fp string) {
 	p.Ln(2.5)
 }
 
+// fit sets the sans font at size, or smaller (down to 5 points) so that
+// text fits in w millimetres on one line.
+func (d *doc) fit(text string, w, size float64) {
+	p := d.pdf
+	p.SetFont(sans, "", size)
+	for size > 5 && p.GetStringWidth(text) > w {
+		size -= 0.5
+		p.SetFont(sans, "", size)
+	}
+}
+
 func (d *doc) memberLabel(i uint64) string {
 	if m, ok := d.f.member(i); ok {
 		return d.t.T("member_label", "i", i, "name", m.Name)
@@ -257,12 +268,19 @@ func (d *doc) ceremonyPart(withRecord bool) {
 	}
 	p.Ln(-1)
 	for _, m := range f.People {
-		d.ensure(9)
+		// A long name wraps in its cell: names are never cut short.
 		p.SetFont(sans, "", 10.5)
-		p.CellFormat(cols[0], 9, strconv.FormatUint(m.Index, 10), "1", 0, "C", false, 0, "")
-		p.CellFormat(cols[1], 9, m.Name, "1", 0, "L", false, 0, "")
+		lines := p.SplitText(m.Name, cols[1])
+		h := max(9, 5*float64(len(lines))+3)
+		d.ensure(h)
+		y := p.GetY()
+		p.CellFormat(cols[0], h, strconv.FormatUint(m.Index, 10), "1", 0, "C", false, 0, "")
+		p.Rect(margin+cols[0], y, cols[1], h, "D")
+		p.SetXY(margin+cols[0], y+(h-5*float64(len(lines)))/2)
+		p.MultiCell(cols[1], 5, m.Name, "", "L", false)
+		p.SetXY(margin+cols[0]+cols[1], y)
 		p.SetFont(mono, "", 13)
-		p.CellFormat(cols[2], 9, m.Card, "1", 0, "C", false, 0, "")
+		p.CellFormat(cols[2], h, m.Card, "1", 0, "C", false, 0, "")
 		p.SetFont(sans, "", 10)
 		status := t.T("pending")
 		switch {
@@ -271,7 +289,7 @@ func (d *doc) ceremonyPart(withRecord bool) {
 		case m.Excluded != "":
 			status = t.T("excluded")
 		}
-		p.CellFormat(cols[3], 9, status, "1", 1, "L", false, 0, "")
+		p.CellFormat(cols[3], h, status, "1", 1, "L", false, 0, "")
 	}
 	p.Ln(2)
 	if f.Complete {
@@ -372,7 +390,7 @@ func (d *doc) resultTable(r request) {
 		if k < len(d.o.OptionNames) && d.o.OptionNames[k] != "" {
 			name = fmt.Sprintf("%d. %s", k+1, d.o.OptionNames[k])
 		}
-		p.SetFont(sans, "", 11)
+		d.fit(name, cols[0]-2, 11)
 		p.CellFormat(cols[0], 8, name, "1", 0, "L", false, 0, "")
 		p.SetFont(mono, "", 13)
 		p.CellFormat(cols[1], 8, strconv.FormatUint(c, 10), "1", 1, "R", false, 0, "")
@@ -448,10 +466,12 @@ func (d *doc) signatures(statement string) {
 	p.SetY(y + 12)
 	d.heading(t.T("signatures"))
 	for _, m := range f.People {
-		d.ensure(17)
-		y := p.GetY()
 		p.SetFont(sans, "", 11)
-		p.CellFormat(75, 7, d.memberLabel(m.Index), "", 0, "L", false, 0, "")
+		label := d.memberLabel(m.Index)
+		lines := len(p.SplitText(label, 75))
+		d.ensure(max(17, 5.5*float64(lines)+6))
+		y := p.GetY()
+		p.MultiCell(75, 5.5, label, "", "L", false)
 		p.SetFont(sans, "", 8)
 		p.SetTextColor(90, 90, 90)
 		p.SetXY(margin+78, y+8)
@@ -459,6 +479,6 @@ func (d *doc) signatures(statement string) {
 		p.SetTextColor(0, 0, 0)
 		p.SetLineWidth(0.3)
 		p.Line(margin+78, y+8, pageW-margin, y+8)
-		p.SetY(y + 16)
+		p.SetY(max(y+16, y+5.5*float64(lines)+5))
 	}
 }

@@ -292,7 +292,7 @@ func TestMinutesOfAnIncompleteCeremony(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := []string{"Anaïs", "Benoît", "Cécile"}
+	names := []string{"Anaïs", "Benoît", "Marie-Françoise de La Tour d’Auvergne-Lauraguais Montmorency"}
 	for i, name := range names {
 		m, card, err := office.Enrol(filepath.Join(work, name+".key"), keystore.NewPassphrase([]byte("quartz ferveur 9 ombrage "+strconv.Itoa(i)+" xylophone brume")), name, call, keystore.MinKDF)
 		if err != nil {

@@ -52,6 +52,8 @@ type boardScreen struct {
 	recordDir    *pathField
 	exportRecord *widget.Button
 	recordState  *checkList
+	minutes      *minutesBox // on the board, and after the count
+	countMinutes *minutesBox
 
 	// count
 	countDir   *pathField
@@ -126,9 +128,11 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		}
 		s.recordState.add(true, lang.L("{{.N}} messages copied to {{.Dir}}: anyone can verify them with Conclave", map[string]any{"N": n, "Dir": s.recordDir.path()}))
 	})
+	s.minutes = ui.newMinutesBox(func() *office.Board { return s.b }, "minutes-ceremony.pdf")
 	s.boardView = container.NewVScroll(container.NewVBox(s.heading, s.steps.box, s.fp.box, s.table, s.waiting,
 		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), s.without, s.next, s.out.box,
-		widget.NewSeparator(), bold(lang.L("The public record")), s.recordDir.box, s.exportRecord, s.recordState.box))
+		widget.NewSeparator(), bold(lang.L("The public record")), s.recordDir.box, s.exportRecord, s.recordState.box,
+		widget.NewSeparator(), s.minutes.box))
 
 	s.countDir = ui.newPathField(lang.L("the board folder of the completed ceremony"), true, false)
 	s.openCount = widget.NewButtonWithIcon(lang.L("Open the board"), theme.FolderOpenIcon(), s.doOpenCount)
@@ -143,6 +147,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.resultOut = ui.newHandOut()
 	s.reqOut = ui.newHandOut()
 	s.countState = newCheckList()
+	s.countMinutes = ui.newMinutesBox(func() *office.Board { return s.b }, "minutes-count.pdf")
 	s.countSteps = newStepList([]string{"open the board", "request", "partial decryptions", "result"})
 	s.countSteps.set("open the board", nil)
 	s.count = container.NewVScroll(container.NewVBox(
@@ -150,7 +155,8 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		wrapped(lang.L("After the close of poll: prepare the decryption request from the voting system's encrypted tally, hand it to the members, bring in at least t partial decryptions, then combine them.")),
 		s.countDir.box, s.openCount, s.countState.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label)),
-		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box))
+		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box,
+		widget.NewSeparator(), s.countMinutes.box))
 	return s
 }
 

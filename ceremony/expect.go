@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // ErrBadFingerprint is returned by ParseFingerprint for text that is not a
@@ -23,7 +24,7 @@ func ParseFingerprint(s string) (string, error) {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
 		switch {
-		case r == ' ' || r == '-' || r == '\t' || r == '_' || r == '.' || r == '\u00a0':
+		case unicode.IsSpace(r) || r == '-' || r == '_' || r == '.' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\u2212':
 			continue
 		case r == 'O':
 			r = '0'

@@ -76,27 +76,3 @@ func TestPuppetElectionKeyRefused(t *testing.T) {
 		t.Fatalf("the key file's qualified members: %+v", realKey.Members)
 	}
 }
-
-// FuzzParseFingerprint: whatever is accepted is a canonical fingerprint
-// that reads back as itself, and its characters came from the input.
-func FuzzParseFingerprint(f *testing.F) {
-	f.Fuzz(func(t *testing.T, s string) {
-		fp, err := ParseFingerprint(s)
-		if err != nil {
-			if !errors.Is(err, ErrBadFingerprint) {
-				t.Fatalf("error without ErrBadFingerprint: %v", err)
-			}
-			return
-		}
-		if len(fp) != 19 || strings.Count(fp, "-") != 3 {
-			t.Fatalf("%q gave %q", s, fp)
-		}
-		again, err := ParseFingerprint(fp)
-		if err != nil || again != fp {
-			t.Fatalf("%q is not canonical: %q %v", fp, again, err)
-		}
-		if strings.Count(strings.ToUpper(s), "U") > 0 {
-			t.Fatalf("%q holds a U and was accepted", s)
-		}
-	})
-}

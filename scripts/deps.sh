@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Conclave needs on Debian/Ubuntu and is missing: the C
 # libraries for Fyne's cgo build, Xvfb and friends for the window checks,
-# zbar-tools and qrencode for the QR cross-checks, and the JavaScript
+# zbar-tools and qrencode for the QR cross-checks, poppler-utils
+# (pdftotext, pdftoppm) for the printed minutes, and the JavaScript
 # reference implementation of UR (npm, for the interop test).
 # Usage: scripts/deps.sh [run|test]   (run needs fewer packages)
 set -euo pipefail
@@ -11,7 +12,7 @@ what=${1:-test}
 pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
       libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
-  pkgs+=(xvfb xauth imagemagick x11-apps xdotool zbar-tools qrencode nodejs npm)
+  pkgs+=(xvfb xauth imagemagick x11-apps xdotool zbar-tools qrencode nodejs npm poppler-utils)
 fi
 
 missing=()

@@ -37,6 +37,19 @@ grep -q "NOT the ceremony of the minutes" "$work/wrongfp.log" && ok "key check r
 st=$("$bin" board status "$work/demo/board")
 grep -q "\[complete\]" <<<"$st" && ok "board status shows the completed ceremony" || fail "status"
 
+fp=$(awk '/^Ceremony fingerprint:/ {print $3; exit}' <<<"$st")
+"$bin" board minutes "$work/demo/board" --out "$work/pv.pdf" --lang fr > /dev/null || fail "board minutes"
+head -c 5 "$work/pv.pdf" | grep -q '%PDF-' && ok "board minutes writes the French minutes as a PDF" || fail "minutes are not a PDF"
+if command -v pdftotext > /dev/null; then
+  pdftotext "$work/pv.pdf" - | grep -qF "$fp" && ok "the minutes carry the ceremony fingerprint $fp" || fail "minutes text"
+fi
+if "$bin" board minutes "$work/demo/board" --out "$work/pv.pdf" > /dev/null 2>&1; then fail "board minutes replaced printed minutes"; fi
+ok "board minutes refuses to replace a file without --force"
+"$bin" verify "$work/demo/board" --expect "$(tr 'A-Z-' 'a-z ' <<<"$fp")" > /dev/null && ok "verify --expect takes the fingerprint as typed" || fail "verify --expect"
+"$bin" demo --ballots 10 --dir "$work/puppet" > /dev/null || fail "second demo"
+if "$bin" verify "$work/puppet/board" --expect "$fp" > "$work/puppet.log" 2>&1; then fail "verify --expect accepted another ceremony"; fi
+grep -q "the minutes say $fp" "$work/puppet.log" && ok "verify --expect refuses another ceremony of the same title and names: $(grep -m1 -o 'its ceremony fingerprint is [0-9A-Z-]*' "$work/puppet.log")" || { cat "$work/puppet.log"; fail "no reason"; }
+
 if "$bin" qr encode "$f" --out-dir "$work/qr" > "$work/qr.log" 2>&1; then
   n=0
   for png in "$work"/qr/*.png; do

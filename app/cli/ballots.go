@@ -183,11 +183,17 @@ func cmdBallotsSum(e *env, args []string) error {
 }
 
 func cmdVerify(e *env, args []string) error {
-	pos, err := parse(flag.NewFlagSet("verify", flag.ContinueOnError), args)
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	expect := fs.String("expect", "", "the ceremony fingerprint written in the signed minutes")
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	want, err := expectedFingerprint(*expect)
 	if err != nil {
 		return err
 	}
@@ -199,6 +205,7 @@ func cmdVerify(e *env, args []string) error {
 	for _, p := range problems {
 		r.Checks = append(r.Checks, ceremony.Check{OK: false, Text: p.Path + ": " + p.Reason})
 	}
+	r.Checks = append(r.Checks, expectCheck(r.State, want)...)
 	failed := 0
 	for _, c := range r.Checks {
 		mark := "ok  "
@@ -207,6 +214,10 @@ func cmdVerify(e *env, args []string) error {
 			failed++
 		}
 		e.printf("%s %s\n", mark, c.Text)
+	}
+	printRecordFingerprint(e, r.State, files)
+	if err := expectError(r.State, want); err != nil {
+		return fmt.Errorf("the record in %s does NOT verify: %w", dir, err)
 	}
 	if failed > 0 {
 		return fmt.Errorf("the record in %s does NOT verify: %d of %d checks failed", dir, failed, len(r.Checks))

@@ -218,6 +218,9 @@ func cmdBoardStatus(e *env, args []string) error {
 		}
 	} else {
 		e.printf("%s", st.Summary())
+		for _, m := range st.Members {
+			e.printf("Card of %s: %s\n", m.Label(), m.Card.Fingerprint())
+		}
 	}
 	if st.Complete() {
 		k, _ := st.ElectionKeyFile()
@@ -235,6 +238,10 @@ func cmdBoardStatus(e *env, args []string) error {
 		_, _, done := st.Result(id)
 		e.printf("Request %q %s: %d ciphertexts, %d valid answers, %d invalid, result: %v\n", r.Label, id.Fingerprint(),
 			len(r.Ciphertexts)/ceremony.CiphertextSize, len(valid), len(invalid), done)
+	}
+	if files, _, err := office.ReadRecord(b.Dir); err == nil {
+		id, n := ceremony.RecordID(files)
+		e.printf("Record fingerprint: %s (%d messages)\n", id.Fingerprint(), n)
 	}
 	return nil
 }

@@ -247,6 +247,7 @@ func endToEnd(t *testing.T, fault, pq bool) {
 	if !strings.Contains(out, "verifies") {
 		t.Fatalf("verify: %s", out)
 	}
+	checkMinutes(t, board, fault)
 	for _, j := range []uint64{1, 4, 5} {
 		m := byIndex[j]
 		run(t, 0, "member", "check", "--keystore", m.keystore, "--record", board, "--passphrase-file", m.pass)

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"conclave/app/minutes"
+	"conclave/app/office"
+	"conclave/ceremony"
+)
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint(*s) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+func cmdBoardMinutes(e *env, args []string) error {
+	fs := flag.NewFlagSet("board minutes", flag.ContinueOnError)
+	out := fs.String("out", "", "PDF file to write")
+	lang := fs.String("lang", "en", "language of the minutes: en or fr")
+	force := fs.Bool("force", false, "replace the --out file if it exists")
+	tz := fs.String("tz", "", "time zone of the office, e.g. Europe/Paris (default: this machine's)")
+	var names stringList
+	fs.Var(&names, "option", "the name of the next option, in order (repeat for each option)")
+	b, err := openBoardArgs(fs, args, out)
+	if err != nil {
+		return err
+	}
+	if *lang != "en" && *lang != "fr" {
+		return usagef("--lang must be en or fr")
+	}
+	loc := time.Local
+	if *tz != "" {
+		if loc, err = time.LoadLocation(*tz); err != nil {
+			return usagef("--tz %q is not a time zone such as Europe/Paris", *tz)
+		}
+	}
+	if !*force {
+		if _, err := os.Lstat(*out); err == nil {
+			return fmt.Errorf("%s already exists: choose another file, or add --force to replace it", *out)
+		}
+	}
+	reportSkipped(e, b.Skipped)
+	pdf, err := minutes.Render(b, minutes.Options{Lang: *lang, Location: loc, OptionNames: names})
+	if err != nil {
+		return err
+	}
+	if err := office.WriteFileAtomic(*out, pdf); err != nil {
+		return err
+	}
+	st := b.State
+	e.printf("Wrote the minutes (%s, %d bytes) to %s.\n", *lang, len(pdf), *out)
+	e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
+	if len(st.Requests()) > 0 {
+		e.printf("They hold the minutes of the ceremony and of the count (decryption requests: %d).\n", len(st.Requests()))
+	}
+	e.printf("Print them; every member checks the fingerprints against their own screen and signs.\n")
+	return nil
+}
+
+// expectedFingerprint reads --expect as people type it; "" when not given.
+func expectedFingerprint(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	fp, err := ceremony.ParseFingerprint(s)
+	if err != nil {
+		return "", usagef("--expect %q: %v", s, err)
+	}
+	return fp, nil
+}
+
+// errOtherCeremony: the record is not that of the ceremony in the minutes.
+var errOtherCeremony = errors.New("this is not the record of the ceremony in the minutes")
+
+// expectError says whether the record is of the ceremony whose fingerprint
+// want was written in the signed minutes (nothing to check if want is "").
+func expectError(st *ceremony.State, want string) error {
+	if want == "" {
+		return nil
+	}
+	if st == nil || st.ID.IsZero() {
+		return fmt.Errorf("%w: it holds no manifest, so no ceremony fingerprint, where %s was expected", errOtherCeremony, want)
+	}
+	if got := st.ID.Fingerprint(); got != want {
+		return fmt.Errorf("%w: its ceremony fingerprint is %s, the minutes say %s", errOtherCeremony, got, want)
+	}
+	return nil
+}
+
+// expectCheck is the check of --expect, as a line of the report.
+func expectCheck(st *ceremony.State, want string) []ceremony.Check {
+	if want == "" {
+		return nil
+	}
+	if err := expectError(st, want); err != nil {
+		return []ceremony.Check{{OK: false, Text: err.Error()}}
+	}
+	return []ceremony.Check{{OK: true, Text: "the ceremony fingerprint is " + want + ", as expected from the minutes"}}
+}
+
+// printRecordFingerprint shows the record's fingerprint, which the minutes
+// print (docs/protocol.md §8.5).
+func printRecordFingerprint(e *env, st *ceremony.State, files []ceremony.RecordFile) {
+	id, n := ceremony.RecordID(files)
+	if st != nil && !st.ID.IsZero() {
+		e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
+	}
+	e.printf("Record fingerprint: %s (%d messages)\n", id.Fingerprint(), n)
+}

@@ -1,0 +1,38 @@
+package ceremony
+
+import (
+	"bytes"
+	"sort"
+)
+
+// tagRecord is the domain tag of the record hash (docs/protocol.md §2.5).
+const tagRecord = tagPrefix + "record"
+
+// RecordID returns the record hash of a set of record files and the number
+// of messages it covers: the hash of the message IDs of every file that
+// parses as an envelope, bundles and election key files excepted (they are
+// not part of the record, §8.1), each ID once, in ascending byte order
+// (docs/protocol.md §8.5). File names and the order of the files do not
+// matter; a file that does not parse is not a message and is left out.
+// Its fingerprint is what the minutes print and 'conclave verify' shows.
+func RecordID(files []RecordFile) (ID, int) {
+	seen := map[ID]bool{}
+	var ids []ID
+	for _, f := range files {
+		e, err := ParseEnvelope(f.Data)
+		if err != nil || e.Kind == KindBundle || e.Kind == KindElectionKey {
+			continue
+		}
+		id := e.ID()
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(a, b int) bool { return bytes.Compare(ids[a][:], ids[b][:]) < 0 })
+	t := newTranscript(tagRecord).uint(uint64(len(ids)))
+	for _, id := range ids {
+		t.bytes(id[:])
+	}
+	return t.id(), len(ids)
+}

@@ -292,9 +292,17 @@ func TestMinutesOfAnIncompleteCeremony(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	terms, err := office.ReadTerms(call, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := terms.Accept(true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	names := []string{"Anaïs", "Benoît", "Marie-Françoise de La Tour d’Auvergne-Lauraguais Montmorency"}
 	for i, name := range names {
-		m, card, err := office.Enrol(filepath.Join(work, name+".key"), keystore.NewPassphrase([]byte("quartz ferveur 9 ombrage "+strconv.Itoa(i)+" xylophone brume")), name, call, keystore.MinKDF)
+		m, card, err := office.Enrol(filepath.Join(work, name+".key"), keystore.NewPassphrase([]byte("quartz ferveur 9 ombrage "+strconv.Itoa(i)+" xylophone brume")), name, call, acc, keystore.MinKDF)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -74,7 +74,7 @@ func TestVectorsDecrypt(t *testing.T) {
 		}
 		pds[1] = pd
 		for _, tr := range trs[:2] {
-			k, _ := DeriveKeys(tr.seed)
+			k, _ := DeriveKeys([]byte(tr.seed))
 			S, err := OpenDecryptionKey(k, string(line(readVec(t, vs.dir, tr.id+".dkey"))))
 			if err != nil {
 				t.Fatal(err)

@@ -101,7 +101,7 @@ func FuzzParsePolynomial(f *testing.F) {
 // FuzzRecv decodes and opens channel messages with a fixed trustee key.
 func FuzzRecv(f *testing.F) {
 	addVec(f, "*.dkey")
-	k, _ := DeriveKeys("zyVpESj5htMdPwrf6vyWbf")
+	k, _ := DeriveKeys([]byte("zyVpESj5htMdPwrf6vyWbf"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = recv(k.dk, k.VK, string(data))
 	})
@@ -164,6 +164,17 @@ func FuzzReadArchive(f *testing.F) {
 		a, err := ReadArchive(bytes.NewReader(data))
 		if err == nil {
 			_, _ = VerifyArchive(a)
+		}
+	})
+}
+
+func FuzzParseSecret(f *testing.F) {
+	f.Add([]byte(SecretMagic + "mode threshold\ncontext 2/2/3\nseed zyVpESj5htMdPwrf6vyWbf\nkey 12345\n"))
+	f.Add([]byte(SecretMagic + "mode single\nkey 7\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseSecret(data)
+		if err == nil && !bytes.Equal(s.Marshal(), data) {
+			t.Fatal("accepted but re-encodes differently")
 		}
 	})
 }

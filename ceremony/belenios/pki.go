@@ -64,36 +64,38 @@ const base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 const SeedLength = 22
 
 // NewSeed draws a 22-character Base58 seed, without bias.
-func NewSeed(rnd io.Reader) (string, error) {
+func NewSeed(rnd io.Reader) ([]byte, error) {
 	out := make([]byte, 0, SeedLength)
 	var b [1]byte
 	for len(out) < SeedLength {
 		if _, err := readFull(rnd, b[:]); err != nil {
-			return "", fmt.Errorf("belenios: no randomness: %w", err)
+			return nil, fmt.Errorf("belenios: no randomness: %w", err)
 		}
 		if int(b[0]) < 4*len(base58) { // 232: rejection keeps it uniform
 			out = append(out, base58[int(b[0])%len(base58)])
 		}
 	}
-	return string(out), nil
+	return out, nil
 }
 
 // CheckSeed checks a seed's form.
-func CheckSeed(seed string) error {
+func CheckSeed(seed []byte) error {
 	if len(seed) != SeedLength {
 		return formatErr("a seed is %d Base58 characters", SeedLength)
 	}
 	for _, c := range seed {
-		if !strings.ContainsRune(base58, c) {
+		if !strings.ContainsRune(base58, rune(c)) {
 			return formatErr("a seed is %d Base58 characters", SeedLength)
 		}
 	}
 	return nil
 }
 
-func derive(prefix, seed string) *Scalar {
-	d := sha256.Sum256([]byte(prefix + seed))
-	return reduceDigest(d[:])
+func derive(prefix string, seed []byte) *Scalar {
+	h := sha256.New()
+	h.Write([]byte(prefix))
+	h.Write(seed)
+	return reduceDigest(h.Sum(nil))
 }
 
 // Keys are a threshold trustee's signing and decryption keys, derived from
@@ -105,7 +107,7 @@ type Keys struct {
 }
 
 // DeriveKeys derives the keys of a seed.
-func DeriveKeys(seed string) (*Keys, error) {
+func DeriveKeys(seed []byte) (*Keys, error) {
 	if err := CheckSeed(seed); err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func vectorCerts(t *testing.T, dir string) []*Cert {
 func TestRefuseCertificateOtherContext(t *testing.T) {
 	for _, vs := range vectorSets {
 		trs := loadTrustees(t, vs.dir)
-		k, _ := DeriveKeys(trs[1].seed)
+		k, _ := DeriveKeys([]byte(trs[1].seed))
 		for _, ctx := range []Context{
 			{Group: GroupName, Index: 2, Threshold: 1, Size: 3},
 			{Group: GroupName, Index: 3, Threshold: 2, Size: 3},
@@ -51,7 +51,7 @@ func TestRefuseCertificateOtherContext(t *testing.T) {
 			t.Errorf("forged certificate signature accepted: %v", err)
 		}
 		// Our certificate is missing.
-		other, _ := DeriveKeys("111111111111111111111z")
+		other, _ := DeriveKeys([]byte("111111111111111111111z"))
 		if _, err := MakePolynomial(vs.v, vectorCerts(t, vs.dir), other, rand.Reader); err == nil || !strings.Contains(err.Error(), "our own certificate") {
 			t.Errorf("polynomial made without our certificate: %v", err)
 		}
@@ -64,8 +64,8 @@ func TestRefuseBadShare(t *testing.T) {
 	for _, vs := range vectorSets {
 		trs := loadTrustees(t, vs.dir)
 		certs := vectorCerts(t, vs.dir)
-		sender, _ := DeriveKeys(trs[0].seed)
-		me, _ := DeriveKeys(trs[1].seed)
+		sender, _ := DeriveKeys([]byte(trs[0].seed))
+		me, _ := DeriveKeys([]byte(trs[1].seed))
 		in, err := ParseVinput(line(readVec(t, vs.dir, trs[1].id+".vinput")))
 		if err != nil {
 			t.Fatal(err)
@@ -88,7 +88,7 @@ func TestRefuseBadShare(t *testing.T) {
 			t.Errorf("%s: bad share accepted: %v", vs.dir, err)
 		}
 		// The same share, signed by another trustee than its sender.
-		third, _ := DeriveKeys(trs[2].seed)
+		third, _ := DeriveKeys([]byte(trs[2].seed))
 		if in.Secrets[0], err = send(vs.v, third.sk, me.EK, real, rand.Reader); err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestRefuseTamperedVinput(t *testing.T) {
 	for _, vs := range vectorSets {
 		trs := loadTrustees(t, vs.dir)
 		certs := vectorCerts(t, vs.dir)
-		me, _ := DeriveKeys(trs[1].seed)
+		me, _ := DeriveKeys([]byte(trs[1].seed))
 		raw := line(readVec(t, vs.dir, trs[1].id+".vinput"))
 		fresh := func() *Vinput {
 			in, err := ParseVinput(raw)
@@ -286,7 +286,7 @@ func TestPointEncoding(t *testing.T) {
 
 func TestCCMRoundTrip(t *testing.T) {
 	// Lengths around the block size and the length-field boundary.
-	k, _ := DeriveKeys("zyVpESj5htMdPwrf6vyWbf")
+	k, _ := DeriveKeys([]byte("zyVpESj5htMdPwrf6vyWbf"))
 	for _, n := range []int{0, 1, 15, 16, 17, 100, 65535, 65536, 70000} {
 		msg := bytes.Repeat([]byte{'x'}, n)
 		for _, v := range []Version{V2_5, V3_1} {

@@ -66,7 +66,7 @@ func TestVectorsCertificates(t *testing.T) {
 			if !bytes.Equal(Marshal(tr.cert), line(readVec(t, vs.dir, tr.id+".cert"))) {
 				t.Errorf("%s: cert %d does not re-encode to the same bytes", vs.dir, i+1)
 			}
-			k, err := DeriveKeys(tr.seed)
+			k, err := DeriveKeys([]byte(tr.seed))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,7 +99,7 @@ func TestVectorsVoutput(t *testing.T) {
 		trs := loadTrustees(t, vs.dir)
 		certs, _ := ParseCerts(readVec(t, vs.dir, "certs.jsons"))
 		for _, tr := range trs {
-			k, _ := DeriveKeys(tr.seed)
+			k, _ := DeriveKeys([]byte(tr.seed))
 			raw := line(readVec(t, vs.dir, tr.id+".vinput"))
 			in, err := ParseVinput(raw)
 			if err != nil {

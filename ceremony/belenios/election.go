@@ -142,6 +142,11 @@ func ParseTrustees(raw []byte) ([]Trustee, error) {
 			if err := decode(it[1], &t, "threshold parameters", false); err != nil {
 				return nil, err
 			}
+			for _, c := range t.Certs {
+				if c == nil {
+					return nil, formatErr("trustee %d has a null certificate", i+1)
+				}
+			}
 			out = append(out, Trustee{Pedersen: &t})
 		default:
 			return nil, formatErr("trustee kind %q is unknown", kind)

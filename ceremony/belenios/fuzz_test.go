@@ -144,6 +144,8 @@ func FuzzParseElection(f *testing.F) {
 
 func FuzzParseTrustees(f *testing.F) {
 	f.Add([]byte(`[["Single",{"pok":{"challenge":"1","response":"2"},"public_key":"6666666666666666666666666666666666666666666666666666666666666658"}]]`))
+	f.Add([]byte(`[["Pedersen",{"threshold":1,"certs":[null,null],"coefexps":[],"verification_keys":[]}]]`))
+	f.Add([]byte(`[["Pedersen",{"threshold":1,"certs":[],"coefexps":[],"verification_keys":[{"pok":null,"public_key":null}]}]]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ts, err := ParseTrustees(data)
 		if err == nil {
@@ -160,6 +162,9 @@ func FuzzParseCredentials(f *testing.F) {
 }
 
 func FuzzReadArchive(f *testing.F) {
+	if b, err := os.ReadFile("testdata/v3.1/MqQLf8xQA2KjP3.bel"); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ReadArchive(bytes.NewReader(data))
 		if err == nil {

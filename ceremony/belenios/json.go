@@ -63,9 +63,6 @@ func decode(data []byte, v any, what string, canonical bool) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		if isOurs(err) {
-			return formatErr("%s: %v", what, err)
-		}
 		return formatErr("%s: %v", what, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -76,5 +73,3 @@ func decode(data []byte, v any, what string, canonical bool) error {
 	}
 	return nil
 }
-
-func isOurs(err error) bool { return err != nil }

@@ -12,10 +12,11 @@ import (
 	"strings"
 )
 
-// ErrNotHomomorphic is returned for an election with a non-homomorphic
-// question (ranked, lists, mix-nets): its tally needs a shuffle by every
-// trustee first, which Conclave does not do yet.
-var ErrNotHomomorphic = errors.New("belenios: this election has a non-homomorphic question (a mix-net shuffle is needed before decryption), which Conclave does not support yet: decrypt it with belenios-tool or the Belenios web page")
+// ErrNotHomomorphic is returned for an election with a question that is
+// not a plain homomorphic one: a non-homomorphic question (counted by
+// mix-net, its tally needs a shuffle by every trustee first) or a lists
+// question. Conclave does not support them yet.
+var ErrNotHomomorphic = errors.New("belenios: this election has a question that is not a plain homomorphic one (a mix-net question, which needs a shuffle before decryption, or a lists question), which Conclave does not support yet: decrypt it with belenios-tool or the Belenios web page")
 
 // Question is a homomorphic question (spec §Questions, question_h).
 type Question struct {
@@ -40,6 +41,8 @@ type Election struct {
 	UUID                string            `json:"uuid"`
 	Administrator       *string           `json:"administrator,omitempty"`
 	CredentialAuthority *string           `json:"credential_authority,omitempty"`
+	// Language is Belenios 3.2's optional ["lang","ltr"|"rtl"].
+	Language json.RawMessage `json:"language,omitempty"`
 
 	Questions []Question `json:"-"`
 	Raw       []byte     `json:"-"`

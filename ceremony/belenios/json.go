@@ -73,3 +73,12 @@ func decode(data []byte, v any, what string, canonical bool) error {
 	}
 	return nil
 }
+
+// decodeSecret is decode for bytes that may hold a secret: the error says
+// what was malformed, never where or which character.
+func decodeSecret(data []byte, v any, what string) error {
+	if err := decode(data, v, what, true); err != nil {
+		return formatErr("%s is malformed or not in canonical form", what)
+	}
+	return nil
+}

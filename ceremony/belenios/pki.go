@@ -300,14 +300,14 @@ func recv(dk *Scalar, vkFrom *Point, msg string) (string, error) {
 	}
 	defer clear(pt)
 	var s SignedMsg
-	if err := decode(pt, &s, "a decrypted message", true); err != nil {
+	if err := decodeSecret(pt, &s, "a decrypted message"); err != nil {
 		return "", err
 	}
 	if !verifySigned(vkFrom, s) {
 		return "", invalidErr("a message's signature does not verify with its sender's certificate")
 	}
 	var c channelMsg
-	if err := decode([]byte(s.Message), &c, "a channel message", true); err != nil {
+	if err := decodeSecret([]byte(s.Message), &c, "a channel message"); err != nil {
 		return "", err
 	}
 	if !c.Recipient.Equal(GExp(dk)) {

@@ -87,6 +87,16 @@ func TestRefuseBadShare(t *testing.T) {
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "does not match its commitments") {
 			t.Errorf("%s: bad share accepted: %v", vs.dir, err)
 		}
+		if strings.Contains(err.Error(), s.Secret.String()[:12]) || strings.Contains(err.Error(), s.Secret.Add(ScalarFromInt(1)).String()[:12]) {
+			t.Errorf("%s: the error shows the share", vs.dir)
+		}
+		// A share that is not even a number: the error says so, not what it holds.
+		if in.Secrets[0], err = send(vs.v, sender.sk, me.EK, `{"secret":"12345678901234567890x"}`, rand.Reader); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err = MakeVoutput(vs.v, certs, me, in, rand.Reader); err == nil || strings.Contains(err.Error(), "1234567890") || strings.Contains(err.Error(), "'x'") {
+			t.Errorf("%s: malformed share: %v", vs.dir, err)
+		}
 		// The same share, signed by another trustee than its sender.
 		third, _ := DeriveKeys([]byte(trs[2].seed))
 		if in.Secrets[0], err = send(vs.v, third.sk, me.EK, real, rand.Reader); err != nil {

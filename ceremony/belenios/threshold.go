@@ -398,7 +398,7 @@ func MakeVoutput(v Version, certs []*Cert, k *Keys, in *Vinput, rnd io.Reader) (
 		return nil, nil, fmt.Errorf("our own polynomial: %w", err)
 	}
 	var rp rawPolynomial
-	err = decode([]byte(pj), &rp, "our polynomial", true)
+	err = decodeSecret([]byte(pj), &rp, "our polynomial")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -423,7 +423,7 @@ func MakeVoutput(v Version, certs []*Cert, k *Keys, in *Vinput, rnd io.Reader) (
 			return nil, nil, fmt.Errorf("the share from trustee %d: %w", i+1, err)
 		}
 		var s secretMsg
-		if err := decode([]byte(sm), &s, "a share", true); err != nil {
+		if err := decodeSecret([]byte(sm), &s, "a share"); err != nil {
 			return nil, nil, err
 		}
 		if !GExp(s.Secret).Equal(commitmentAt(A, self+1)) {
@@ -461,7 +461,7 @@ func OpenDecryptionKey(k *Keys, dkey string) (*Scalar, error) {
 		return nil, err
 	}
 	var p partialDecryptionKey
-	if err := decode([]byte(m), &p, "a decryption key", true); err != nil {
+	if err := decodeSecret([]byte(m), &p, "a decryption key"); err != nil {
 		return nil, err
 	}
 	return p.DecryptionKey, nil

@@ -91,3 +91,58 @@ func TestVoutputPerVersion(t *testing.T) {
 type randReader struct{}
 
 func (randReader) Read(b []byte) (int, error) { return cryptoRand.Read(b) }
+
+// A whole key generation among three of our own trustees, for each
+// version: every share crosses the channel of that version.
+func TestKeyGenerationPerVersion(t *testing.T) {
+	for _, v := range []Version{V2_5, V3_0, V3_1} {
+		var keys []*Keys
+		var certs []*Cert
+		for i := 1; i <= 3; i++ {
+			seed, err := NewSeed(randReader{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, _ := DeriveKeys(seed)
+			c, err := MakeCert(k, Context{Group: GroupName, Index: i, Threshold: 2, Size: 3}, randReader{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys, certs = append(keys, k), append(certs, c)
+		}
+		var polys []*Polynomial
+		for _, k := range keys {
+			p, err := MakePolynomial(v, certs, k, randReader{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			polys = append(polys, p)
+		}
+		tp := ThresholdParameters{Threshold: 2, Certs: certs}
+		for j, k := range keys {
+			in := &Vinput{Polynomial: polys[j].Polynomial}
+			for _, p := range polys {
+				in.Secrets = append(in.Secrets, p.Secrets[j])
+				in.Coefexps = append(in.Coefexps, p.Coefexps)
+				in.Signatures = append(in.Signatures, *p.Signature)
+			}
+			vo, _, err := MakeVoutput(v, certs, k, in, randReader{})
+			if err != nil {
+				t.Fatalf("%s: trustee %d: %v", v, j+1, err)
+			}
+			tp.VerificationKeys = append(tp.VerificationKeys, vo.PublicKey)
+		}
+		for _, p := range polys {
+			tp.Coefexps = append(tp.Coefexps, p.Coefexps)
+			tp.Signatures = append(tp.Signatures, *p.Signature)
+		}
+		if _, err := CheckTrustees([]Trustee{{Pedersen: &tp}}); err != nil {
+			t.Errorf("%s: %v", v, err)
+		}
+		// A verification key swapped for another trustee's is refused.
+		tp.VerificationKeys[0], tp.VerificationKeys[1] = tp.VerificationKeys[1], tp.VerificationKeys[0]
+		if _, err := CheckTrustees([]Trustee{{Pedersen: &tp}}); err == nil {
+			t.Errorf("%s: swapped verification keys accepted", v)
+		}
+	}
+}

@@ -149,3 +149,34 @@ func TestVectorsVoutput(t *testing.T) {
 		}
 	}
 }
+
+// The vector polynomials and voutputs decode strictly and re-encode to
+// belenios-tool's bytes, and each polynomial passes the server's step-3
+// check (signed commitments bound to the certificates).
+func TestVectorsPolynomials(t *testing.T) {
+	for _, vs := range vectorSets {
+		certs, _ := ParseCerts(readVec(t, vs.dir, "certs.jsons"))
+		for i, l := range splitLines(readVec(t, vs.dir, "polynomials.jsons")) {
+			p, err := ParsePolynomial(l)
+			if err != nil {
+				t.Fatalf("%s: polynomial %d: %v", vs.dir, i+1, err)
+			}
+			if !bytes.Equal(Marshal(p), l) {
+				t.Errorf("%s: polynomial %d re-encodes differently", vs.dir, i+1)
+			}
+			if _, err := checkCoefexps(certs, i, 2, p.Coefexps, p.Signature, true); err != nil {
+				t.Errorf("%s: polynomial %d: %v", vs.dir, i+1, err)
+			}
+			if _, err := checkCoefexps(certs, (i+1)%3, 2, p.Coefexps, p.Signature, true); err == nil {
+				t.Errorf("%s: polynomial %d accepted as another trustee's", vs.dir, i+1)
+			}
+		}
+		for _, tr := range loadTrustees(t, vs.dir) {
+			raw := line(readVec(t, vs.dir, tr.id+".voutput"))
+			vo, err := ParseVoutput(raw)
+			if err != nil || !bytes.Equal(Marshal(vo), raw) {
+				t.Errorf("%s: voutput does not round-trip: %v", vs.dir, err)
+			}
+		}
+	}
+}

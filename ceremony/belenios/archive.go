@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 )
 
 // Archive is an election's public data, the .bel file (spec §Public data):
@@ -268,9 +270,9 @@ func VerifyArchive(a *Archive) (*Summary, error) {
 		if _, ok := a.Credentials[b.Credential.String()]; !ok {
 			return nil, invalidErr("ballot %d has a credential that is not the election's", i+1)
 		}
-		if err := VerifyBallot(e, b); err != nil {
-			return nil, fmt.Errorf("ballot %d: %w", i+1, err)
-		}
+	}
+	if err := verifyBallots(e, a.Ballots); err != nil {
+		return nil, err
 	}
 	if a.Tally == nil {
 		return nil, ErrNoTally
@@ -314,3 +316,32 @@ func ownerKeys(ts []Trustee) []*Point {
 // OwnerKeys returns every trustee key of trustees.json, index i holding
 // owner i+1's.
 func OwnerKeys(ts []Trustee) []*Point { return ownerKeys(ts) }
+
+// verifyBallots verifies every ballot, on every core; it reports the
+// first ballot (in archive order) that fails.
+func verifyBallots(e *Election, ballots []*Ballot) error {
+	workers := min(runtime.GOMAXPROCS(0), len(ballots))
+	errs := make([]error, len(ballots))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = VerifyBallot(e, ballots[i])
+			}
+		}()
+	}
+	for i := range ballots {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("ballot %d: %w", i+1, err)
+		}
+	}
+	return nil
+}

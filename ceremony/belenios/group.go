@@ -55,8 +55,9 @@ type Point struct{ p edwards25519.Point }
 type Scalar struct{ s edwards25519.Scalar }
 
 var (
-	identity  = edwards25519.NewIdentityPoint()
-	generator = edwards25519.NewGeneratorPoint()
+	identity   = edwards25519.NewIdentityPoint()
+	zeroScalar = edwards25519.NewScalar()
+	generator  = edwards25519.NewGeneratorPoint()
 	// lMinusOne is q-1, used for the subgroup check [q]P = [q-1]P + P = 0.
 	lMinusOne = func() *edwards25519.Scalar {
 		one := scalarFromInt(1)
@@ -102,8 +103,10 @@ func ParsePoint(s string) (*Point, error) {
 	if p.String() != s {
 		return nil, formatErr("%s… is not the canonical encoding of its point", s[:8])
 	}
+	// [q]P = [q-1]P + P must be the identity (variable time: points are
+	// public).
 	var t edwards25519.Point
-	t.ScalarMult(lMinusOne, &p.p)
+	t.VarTimeDoubleScalarBaseMult(lMinusOne, &p.p, zeroScalar)
 	t.Add(&t, &p.p)
 	if t.Equal(identity) != 1 {
 		return nil, formatErr("%s… is not in the prime-order subgroup", s[:8])

@@ -1,15 +1,3 @@
-// Package belenios makes a Conclave member a trustee of a Belenios election
-// (the "v1" protocol with the Ed25519 group, as spoken by Belenios 2.5.1 to
-// 3.3.0). It is pure protocol code like package ceremony, and shares nothing
-// with it: the group encoding, the hashes and the messages are Belenios's, as
-// its specification (doc/specification.tex in the Belenios sources, cited
-// here as "spec §...") defines them. docs/belenios.md says how an office uses
-// it and what it checks.
-//
-// Every decoder is strict: a message is accepted only if encoding it again
-// gives the same bytes (compact JSON, fields in the specification's order),
-// every point is canonical and in the prime-order subgroup, and every scalar
-// is a canonical decimal below the group order.
 package belenios
 
 import (

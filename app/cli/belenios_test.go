@@ -710,3 +710,22 @@ func TestBeleniosRefusesCeremonyKeystore(t *testing.T) {
 		t.Error("a file was written")
 	}
 }
+
+// The keystore verbs that do not read the secret (backup, passphrase) work
+// on a Belenios keystore too.
+func TestBeleniosKeystoreBackupAndPassphrase(t *testing.T) {
+	work := t.TempDir()
+	tr := newBTrustee(t, work, "zoe")
+	run(t, 0, "belenios", "keygen", "--keystore", tr.keystore, "--context", "1/1/2", "--out", filepath.Join(work, "c"),
+		"--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1")
+	os.Mkdir(filepath.Join(work, "b"), 0o755)
+	run(t, 0, "member", "backup", "--keystore", tr.keystore, "--to", filepath.Join(work, "b"), "--passphrase-file", tr.pass)
+	np := filepath.Join(work, "new.pass")
+	os.WriteFile(np, []byte("another quite long passphrase here\n"), 0o600)
+	run(t, 0, "member", "passphrase", "--keystore", tr.keystore, "--passphrase-file", tr.pass, "--new-passphrase-file", np, "--kdf-memory", "8", "--kdf-time", "1")
+	out := run(t, 0, "belenios", "check", "--keystore", tr.keystore, "--passphrase-file", np)
+	if !strings.Contains(out, "threshold trustee 1/1/2") {
+		t.Errorf("check: %s", out)
+	}
+	run(t, 0, "belenios", "check", "--keystore", filepath.Join(work, "b", filepath.Base(tr.keystore)), "--passphrase-file", tr.pass)
+}

@@ -174,7 +174,7 @@ func parseBeleniosCerts(data []byte) (any, string, error) {
 }
 
 func parseBeleniosVinput(data []byte) (any, string, error) {
-	v, err := belenios.ParseVinput(bytes.TrimSuffix(data, []byte("\n")))
+	v, err := belenios.ParseVinput(bytes.TrimSuffix(bytes.TrimSuffix(data, []byte("\n")), []byte("\r")))
 	if err != nil {
 		return nil, "", err
 	}

@@ -45,7 +45,7 @@ func readOneLine(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b = bytes.TrimSuffix(b, []byte("\n"))
+	b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r"))
 	if bytes.IndexByte(b, '\n') >= 0 {
 		return nil, fmt.Errorf("%s holds more than one line", path)
 	}

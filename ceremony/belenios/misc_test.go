@@ -2,6 +2,7 @@ package belenios
 
 import (
 	cryptoRand "crypto/rand"
+	"strings"
 	"testing"
 )
 
@@ -144,5 +145,17 @@ func TestKeyGenerationPerVersion(t *testing.T) {
 		if _, err := CheckTrustees([]Trustee{{Pedersen: &tp}}); err == nil {
 			t.Errorf("%s: swapped verification keys accepted", v)
 		}
+	}
+}
+
+func TestCertsWithCRLF(t *testing.T) {
+	raw := readVec(t, "testdata/v3.1", "certs.jsons")
+	crlf := []byte(strings.ReplaceAll(string(raw), "\n", "\r\n"))
+	certs, err := ParseCerts(crlf)
+	if err != nil || len(certs) != 3 {
+		t.Fatalf("%d %v", len(certs), err)
+	}
+	if _, err := ParseCerts([]byte(strings.Replace(string(raw), "\n", "\n\n", 1))); err == nil {
+		t.Error("an empty line was accepted")
 	}
 }

@@ -168,16 +168,17 @@ func ParseCerts(b []byte) ([]*Cert, error) {
 	return out, nil
 }
 
-// splitLines splits newline-terminated lines; the last newline is
-// optional; empty lines are refused by the line decoders.
+// splitLines splits newline-terminated lines (a file carried through
+// Windows may end them with CRLF); the last newline is optional; empty
+// lines are refused by the line decoders.
 func splitLines(b []byte) [][]byte {
-	s := strings.TrimSuffix(string(b), "\n")
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
 	if s == "" {
 		return nil
 	}
 	var out [][]byte
 	for _, l := range strings.Split(s, "\n") {
-		out = append(out, []byte(l))
+		out = append(out, []byte(strings.TrimSuffix(l, "\r")))
 	}
 	return out
 }

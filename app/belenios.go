@@ -45,6 +45,8 @@ type beleniosScreen struct {
 	name    *widget.Entry
 	confirm *widget.Entry
 	keygen  *widget.Button
+	single  *widget.Check
+	holdKey *widget.Button
 
 	certsIn    *bringIn
 	certs      []*belenios.Cert
@@ -79,12 +81,20 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 	s.name.SetPlaceHolder(lang.L("your name"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.keygen = widget.NewButtonWithIcon(lang.L("Make my key and certificate"), theme.ContentAddIcon(), s.doKeygen)
+	s.single = widget.NewCheck(lang.L("A Single key (not a threshold key), if the administrator asks for one"), func(on bool) {
+		if on {
+			s.context.Disable()
+		} else {
+			s.context.Enable()
+		}
+	})
+	s.holdKey = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), s.doCheck)
 	s.newKey = container.NewVBox(
 		bold(lang.L("Step 1: a new key")),
 		wrapped(lang.L("A new keystore is made on your stick. It seals your Belenios seed; choose a passphrase of four or more unrelated words, nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your place"), s.context), widget.NewFormItem(lang.L("Your name"), s.name),
 			widget.NewFormItem(lang.L("Passphrase again"), s.confirm)),
-		s.keygen)
+		s.single, s.keygen)
 
 	s.certsIn = ui.newBringIn(lang.L("Step 3: bring in every trustee's certificate (certs.jsons, from the administrator)"), intake{check: parseBeleniosCerts, then: func(v any) {
 		s.certs = v.([]*belenios.Cert)
@@ -121,7 +131,7 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 		wrapped(lang.L("Be a trustee of a Belenios election (Ed25519, Belenios 2.5.1 to 3.3.0). Every file you hand out is the one belenios-tool writes at the same step: the administrator uses it unchanged. docs/belenios.md gives the administrator's commands.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.path.box), widget.NewFormItem(lang.L("Passphrase"), s.pass),
 			widget.NewFormItem(lang.L("Belenios version"), s.version)),
-		s.header, s.newKey, widget.NewSeparator(),
+		s.header, s.holdKey, s.newKey, widget.NewSeparator(),
 		s.certsIn.box, s.polynomial, widget.NewSeparator(),
 		s.vinputIn.box, s.voutput, widget.NewSeparator(),
 		s.archiveIn.box, s.summaryLbl, s.agree, widget.NewForm(widget.NewFormItem(lang.L("Trustee id"), s.trusteeID)), s.decrypt,
@@ -219,10 +229,13 @@ func (s *beleniosScreen) doKeygen() {
 		s.checks.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
 		return
 	}
-	ctx, err := belenios.ParseContext(strings.TrimSpace(s.context.Text))
-	if err != nil {
-		s.checks.fail(err)
-		return
+	var ctx belenios.Context
+	if !s.single.Checked {
+		var err error
+		if ctx, err = belenios.ParseContext(strings.TrimSpace(s.context.Text)); err != nil {
+			s.checks.fail(err)
+			return
+		}
 	}
 	name := strings.TrimSpace(s.name.Text)
 	if s.pass.Text != s.confirm.Text {
@@ -238,8 +251,19 @@ func (s *beleniosScreen) doKeygen() {
 	s.confirm.SetText("")
 	pass := takePassphrase(s.pass)
 	var cert *belenios.Cert
+	var pub *belenios.TrusteePublicKey
+	single := s.single.Checked
 	s.ui.run(lang.L("Making your key…"), func(c context.Context) error {
 		defer pass.Destroy()
+		if single {
+			t, p, err := office.BeleniosKeygenSingle(path, pass, name, s.ui.opts.KDF)
+			if err != nil {
+				return err
+			}
+			t.Close()
+			pub = p
+			return nil
+		}
 		t, cr, err := office.BeleniosKeygen(path, pass, name, ctx, s.ui.opts.KDF)
 		if err != nil {
 			return err
@@ -251,6 +275,14 @@ func (s *beleniosScreen) doKeygen() {
 		s.inspect()
 		if err != nil {
 			s.checks.fail(err)
+			return
+		}
+		if single {
+			id := belenios.SingleKeyID(pub.PublicKey)
+			s.checks.add(true, lang.L("a new Single key is made and sealed in your keystore"))
+			s.fp.set(lang.L("Key fingerprint"), belenios.SHA256B64([]byte(`"`+pub.PublicKey.String()+`"`)))
+			s.steps.set("decrypt", nil)
+			s.handOut(lang.L("Your public key"), id+".pubkey", belenios.Marshal(pub))
 			return
 		}
 		s.checks.add(true, lang.L("a new seed is made and sealed in your keystore"))
@@ -379,5 +411,32 @@ func (s *beleniosScreen) doDecrypt() {
 			s.out.path.entry.SetText(filepath.Join(filepath.Dir(path), fmt.Sprintf("partial-decryption-%d.txt", d.Owner)))
 		}
 		s.out.set(lang.L("Your partial decryption"), fmt.Sprintf("partial-decryption-%d.txt", d.Owner), d.Lines)
+	})
+}
+
+// doCheck answers "do I still hold my key", against the archive when one
+// was brought in.
+func (s *beleniosScreen) doCheck() {
+	s.checks.clear()
+	path, a := s.path.path(), s.archive
+	pass := takePassphrase(s.pass)
+	var lines []string
+	s.ui.run(lang.L("Checking…"), func(c context.Context) error {
+		defer pass.Destroy()
+		t, err := s.unlock(path, pass)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		lines, err = t.Check(a)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		for _, l := range lines {
+			s.checks.add(true, l)
+		}
 	})
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,6 +109,12 @@ func TestBeleniosTrusteeJourney(t *testing.T) {
 		t.Fatal("our verification key differs from belenios-tool's")
 	}
 
+	typeInto(s.pass, pass)
+	tap(ui, s.holdKey)
+	if txt := s.checks.Text(); !strings.Contains(txt, "decryption key of step 5 is sealed") {
+		t.Errorf("do I still hold my key: %s", txt)
+	}
+
 	bel := filepath.Join(beleniosVectors, "MqQLf8xQA2KjP3.bel")
 	if got := bring(t, ui, s.archiveIn, bel); !strings.Contains(got, "verifies") {
 		t.Fatalf("archive: %s", got)
@@ -134,5 +141,32 @@ func TestBeleniosTrusteeJourney(t *testing.T) {
 	a, _ := belenios.ReadArchive(bytes.NewReader(readT(t, bel)))
 	if !bytes.Equal(belenios.Marshal(pd.DecryptionFactors), belenios.Marshal(a.Partial[3].DecryptionFactors)) {
 		t.Error("our factors differ from belenios-tool's")
+	}
+}
+
+// A Single key from the screen: the public key handed out is
+// belenios-tool's .pubkey line, with a valid proof of knowledge.
+func TestBeleniosSingleKeyScreen(t *testing.T) {
+	ui := newTestUI(t)
+	work := t.TempDir()
+	tap(ui, ui.home.buttons["Belenios trustee"])
+	s := beleniosScreens[ui]
+	typeInto(s.path.entry, filepath.Join(work, "single.key"))
+	test.Tap(s.single)
+	typeInto(s.name, "Server")
+	typeInto(s.pass, "correct horse battery staple")
+	typeInto(s.confirm, "correct horse battery staple")
+	tap(ui, s.keygen)
+	if txt := s.checks.Text(); !strings.Contains(txt, "Single key") {
+		t.Fatalf("keygen: %s", txt)
+	}
+	suggested := s.out.path.path()
+	save(t, ui, s.out, filepath.Join(work, "k.pubkey"))
+	var pub belenios.TrusteePublicKey
+	if err := json.Unmarshal(readT(t, filepath.Join(work, "k.pubkey")), &pub); err != nil || pub.Check() != nil {
+		t.Fatalf("public key: %v", err)
+	}
+	if !strings.HasSuffix(suggested, belenios.SingleKeyID(pub.PublicKey)+".pubkey") {
+		t.Errorf("suggested name %s", suggested)
 	}
 }

@@ -42,6 +42,7 @@ func (ui *UI) newHomeScreen() *homeScreen {
 		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then make your partial decryption", ui.openDecrypt),
 		role("Verify a record", theme.ConfirmIcon(), "anyone", "check every signature, proof and result of a ceremony", ui.openVerify),
 		role("My key", theme.LoginIcon(), "member", "check that you still hold your share, make a backup, change your passphrase", ui.openMyKey),
+		role("Belenios trustee", theme.StorageIcon(), "member", "be a trustee of a Belenios election: your key, your polynomial and voutput, then your partial decryption", ui.openBelenios),
 		role("Settings", theme.SettingsIcon(), "everyone", "language, QR codes, camera", ui.openSettings),
 		role("About", theme.InfoIcon(), "everyone", "version and the fingerprint of this program", ui.openAbout),
 	)

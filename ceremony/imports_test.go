@@ -61,6 +61,10 @@ func TestImports(t *testing.T) {
 	t.Run("ceremony/group", func(t *testing.T) {
 		checkImports(t, "group", []string{"filippo.io/edwards25519"})
 	})
+	// Belenios's protocol shares nothing with ours: not even our group.
+	t.Run("ceremony/belenios", func(t *testing.T) {
+		checkImports(t, "belenios", []string{"filippo.io/edwards25519"})
+	})
 	// The rule itself.
 	for path, want := range map[string]bool{
 		"crypto/hpke": true, "conclave/ceremony/group": true, "filippo.io/edwards25519/field": true,

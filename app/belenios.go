@@ -1,0 +1,442 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"conclave/app/office"
+	"conclave/ceremony/belenios"
+	"conclave/keystore"
+)
+
+// beleniosScreens keeps each window's Belenios trustee screen (the UI
+// struct is another screen's file; the GUI runs on one thread).
+var beleniosScreens = map[*UI]*beleniosScreen{}
+
+// beleniosSteps are the trustee's steps (docs/belenios.md §2).
+var beleniosSteps = []string{"certificate", "polynomial", "voutput", "decrypt"}
+
+// beleniosScreen is the "Belenios trustee" role: a Conclave member acts
+// as a trustee of a Belenios election, each step offline, the files
+// brought in and handed out by USB or QR.
+type beleniosScreen struct {
+	ui      *UI
+	content fyne.CanvasObject
+	steps   *stepList
+	path    *pathField
+	pass    *widget.Entry
+	header  *widget.Label
+	version *widget.Select
+
+	// step 1, new keystore only
+	newKey  *fyne.Container
+	context *widget.Entry
+	name    *widget.Entry
+	confirm *widget.Entry
+	keygen  *widget.Button
+	single  *widget.Check
+	holdKey *widget.Button
+
+	certsIn    *bringIn
+	certs      []*belenios.Cert
+	polynomial *widget.Button
+	vinputIn   *bringIn
+	vinput     *belenios.Vinput
+	voutput    *widget.Button
+	archiveIn  *bringIn
+	archive    *belenios.Archive
+	summary    *belenios.Summary
+	summaryLbl *widget.Label
+	agree      *widget.Check
+	trusteeID  *widget.Entry
+	decrypt    *widget.Button
+
+	checks *checkList
+	fp     *fingerprint
+	out    *handOut
+}
+
+func (ui *UI) newBeleniosScreen() *beleniosScreen {
+	s := &beleniosScreen{ui: ui, pass: widget.NewPasswordEntry(), header: wrapped(""), checks: newCheckList(), fp: newFingerprint(),
+		context: widget.NewEntry(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), summaryLbl: wrapped(""), trusteeID: widget.NewEntry()}
+	s.steps = newStepList(beleniosSteps)
+	s.steps.set("certificate", nil)
+	s.path = ui.newPathField(lang.L("your Belenios keystore file, on your USB stick (e.g. /media/you/STICK/belenios.key)"), false, true)
+	s.path.entry.OnChanged = func(string) { s.inspect() }
+	s.pass.SetPlaceHolder(lang.L("passphrase"))
+	s.version = widget.NewSelect([]string{"2.5.1", "3.0", "3.1", "3.2.0", "3.3.0"}, nil)
+	s.version.SetSelected("3.1")
+	s.context.SetPlaceHolder(lang.L("INDEX/THRESHOLD/SIZE, as the administrator gives it, e.g. 2/2/3"))
+	s.name.SetPlaceHolder(lang.L("your name"))
+	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
+	s.keygen = widget.NewButtonWithIcon(lang.L("Make my key and certificate"), theme.ContentAddIcon(), s.doKeygen)
+	s.single = widget.NewCheck(lang.L("A Single key (not a threshold key), if the administrator asks for one"), func(on bool) {
+		if on {
+			s.context.Disable()
+		} else {
+			s.context.Enable()
+		}
+	})
+	s.holdKey = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), s.doCheck)
+	s.newKey = container.NewVBox(
+		bold(lang.L("Step 1: a new key")),
+		wrapped(lang.L("A new keystore is made on your stick. It seals your Belenios seed; choose a passphrase of four or more unrelated words, nobody can recover it for you.")),
+		widget.NewForm(widget.NewFormItem(lang.L("Your place"), s.context), widget.NewFormItem(lang.L("Your name"), s.name),
+			widget.NewFormItem(lang.L("Passphrase again"), s.confirm)),
+		s.single, s.keygen)
+
+	s.certsIn = ui.newBringIn(lang.L("Step 3: bring in every trustee's certificate (certs.jsons, from the administrator)"), intake{check: parseBeleniosCerts, then: func(v any) {
+		s.certs = v.([]*belenios.Cert)
+		s.polynomial.Enable()
+		if s.vinput != nil {
+			s.voutput.Enable()
+		}
+	}})
+	s.polynomial = widget.NewButtonWithIcon(lang.L("Check the certificates and make my polynomial"), theme.ConfirmIcon(), s.doPolynomial)
+	s.polynomial.Disable()
+	s.vinputIn = ui.newBringIn(lang.L("Step 5: bring in your vinput (from the administrator)"), intake{check: parseBeleniosVinput, then: func(v any) {
+		s.vinput = v.(*belenios.Vinput)
+		if s.certs != nil {
+			s.voutput.Enable()
+		}
+	}})
+	s.voutput = widget.NewButtonWithIcon(lang.L("Check every share and make my voutput"), theme.ConfirmIcon(), s.doVoutput)
+	s.voutput.Disable()
+	s.archiveIn = ui.newBringIn(lang.L("Decrypt: bring in the election's archive (UUID.bel), after the tally"), intake{check: verifyBeleniosArchive, then: s.review})
+	s.agree = widget.NewCheck(lang.L("I compared the election's name, the number of ballots and the tally fingerprint with what the administrator publishes"), func(on bool) {
+		if on && s.summary != nil {
+			s.decrypt.Enable()
+		} else {
+			s.decrypt.Disable()
+		}
+	})
+	s.trusteeID.SetPlaceHolder(lang.L("your trustee id in the election (as for belenios-tool), e.g. 2"))
+	s.decrypt = widget.NewButtonWithIcon(lang.L("Unlock my key and decrypt"), theme.ConfirmIcon(), s.doDecrypt)
+	s.decrypt.Disable()
+	s.out = ui.newHandOut()
+
+	s.content = container.NewVScroll(container.NewVBox(
+		s.steps.box,
+		wrapped(lang.L("Be a trustee of a Belenios election (Ed25519, Belenios 2.5.1 to 3.3.0). Every file you hand out is the one belenios-tool writes at the same step: the administrator uses it unchanged. docs/belenios.md gives the administrator's commands.")),
+		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.path.box), widget.NewFormItem(lang.L("Passphrase"), s.pass),
+			widget.NewFormItem(lang.L("Belenios version"), s.version)),
+		s.header, s.holdKey, s.newKey, widget.NewSeparator(),
+		s.certsIn.box, s.polynomial, widget.NewSeparator(),
+		s.vinputIn.box, s.voutput, widget.NewSeparator(),
+		s.archiveIn.box, s.summaryLbl, s.agree, widget.NewForm(widget.NewFormItem(lang.L("Trustee id"), s.trusteeID)), s.decrypt,
+		bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box))
+	return s
+}
+
+func (ui *UI) openBelenios() {
+	s := beleniosScreens[ui]
+	if s == nil {
+		s = ui.newBeleniosScreen()
+		beleniosScreens[ui] = s
+	}
+	ui.showFocus(lang.L("Belenios trustee"), s.content, s.path.entry)
+}
+
+// inspect shows whose key the file holds, without the passphrase.
+func (s *beleniosScreen) inspect() {
+	h, err := keystore.Inspect(s.path.path())
+	switch {
+	case err != nil:
+		s.header.SetText("")
+		s.newKey.Show()
+	case !office.IsBelenios(h):
+		s.header.SetText(lang.L("This stick holds a Conclave ceremony key, not a Belenios trustee's: choose another file."))
+		s.newKey.Hide()
+	default:
+		s.header.SetText(lang.L("This stick holds the Belenios key of {{.Name}} (trustee {{.N}}).", map[string]any{"Name": h.Name, "N": h.Member}))
+		s.newKey.Hide()
+	}
+}
+
+func (s *beleniosScreen) beleniosVersion() belenios.Version {
+	v, err := belenios.ParseVersion(s.version.Selected)
+	if err != nil {
+		return belenios.V3_1
+	}
+	return v
+}
+
+func parseBeleniosCerts(data []byte) (any, string, error) {
+	certs, err := belenios.ParseCerts(data)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := belenios.CheckCerts(certs); err != nil {
+		return nil, "", err
+	}
+	return certs, lang.L("{{.N}} certificates, each for its place and signed by its key", map[string]any{"N": len(certs)}), nil
+}
+
+func parseBeleniosVinput(data []byte) (any, string, error) {
+	v, err := belenios.ParseVinput(bytes.TrimSuffix(bytes.TrimSuffix(data, []byte("\n")), []byte("\r")))
+	if err != nil {
+		return nil, "", err
+	}
+	return v, lang.L("a vinput with {{.N}} shares: it is checked when you make your voutput", map[string]any{"N": len(v.Secrets)}), nil
+}
+
+type verifiedArchive struct {
+	a *belenios.Archive
+	s *belenios.Summary
+}
+
+// verifyBeleniosArchive reads and verifies an archive (off the UI thread:
+// every ballot's proofs are checked).
+func verifyBeleniosArchive(data []byte) (any, string, error) {
+	a, err := belenios.ReadArchive(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", err
+	}
+	sum, err := belenios.VerifyArchive(a)
+	if err != nil {
+		return nil, "", err
+	}
+	return verifiedArchive{a, sum}, lang.L("the archive verifies: read it below before unlocking anything"), nil
+}
+
+// unlock opens the Belenios keystore (off the UI thread).
+func (s *beleniosScreen) unlock(path string, pass keystore.Passphrase) (*office.BeleniosTrustee, error) {
+	if path == "" {
+		return nil, errors.New(lang.L("type or choose your keystore file first"))
+	}
+	return office.OpenBelenios(path, pass)
+}
+
+func (s *beleniosScreen) doKeygen() {
+	s.checks.clear()
+	path := s.path.path()
+	if path == "" {
+		s.checks.fail(errors.New(lang.L("type or choose your keystore file first")))
+		return
+	}
+	if _, err := os.Stat(path); err == nil {
+		s.checks.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
+		return
+	}
+	var ctx belenios.Context
+	if !s.single.Checked {
+		var err error
+		if ctx, err = belenios.ParseContext(strings.TrimSpace(s.context.Text)); err != nil {
+			s.checks.fail(err)
+			return
+		}
+	}
+	name := strings.TrimSpace(s.name.Text)
+	if s.pass.Text != s.confirm.Text {
+		s.pass.SetText("")
+		s.confirm.SetText("")
+		s.checks.fail(errors.New(lang.L("the two passphrases differ: type them again")))
+		return
+	}
+	if err := keystore.CheckPassphrase([]byte(s.pass.Text), name); err != nil {
+		s.checks.fail(err)
+		return
+	}
+	s.confirm.SetText("")
+	pass := takePassphrase(s.pass)
+	var cert *belenios.Cert
+	var pub *belenios.TrusteePublicKey
+	single := s.single.Checked
+	s.ui.run(lang.L("Making your key…"), func(c context.Context) error {
+		defer pass.Destroy()
+		if single {
+			t, p, err := office.BeleniosKeygenSingle(path, pass, name, s.ui.opts.KDF)
+			if err != nil {
+				return err
+			}
+			t.Close()
+			pub = p
+			return nil
+		}
+		t, cr, err := office.BeleniosKeygen(path, pass, name, ctx, s.ui.opts.KDF)
+		if err != nil {
+			return err
+		}
+		t.Close()
+		cert = cr
+		return nil
+	}, func(err error) {
+		s.inspect()
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		if single {
+			id := belenios.SingleKeyID(pub.PublicKey)
+			s.checks.add(true, lang.L("a new Single key is made and sealed in your keystore"))
+			s.fp.set(lang.L("Key fingerprint"), belenios.SHA256B64([]byte(`"`+pub.PublicKey.String()+`"`)))
+			s.steps.set("decrypt", nil)
+			s.handOut(lang.L("Your public key"), id+".pubkey", belenios.Marshal(pub))
+			return
+		}
+		s.checks.add(true, lang.L("a new seed is made and sealed in your keystore"))
+		s.checks.note(lang.L("Trustee id: {{.ID}}", map[string]any{"ID": cert.ID()}))
+		s.fp.set(lang.L("Trustee fingerprint"), cert.Fingerprint())
+		s.steps.set("polynomial", nil)
+		s.handOut(lang.L("Your certificate"), cert.ID()+".cert", belenios.Marshal(cert))
+	})
+}
+
+// handOut offers a line (with belenios-tool's final newline).
+func (s *beleniosScreen) handOut(kind, name string, line []byte) {
+	if s.out.path.path() == "" {
+		s.out.path.entry.SetText(filepath.Join(filepath.Dir(s.path.path()), name))
+	}
+	s.out.set(kind, name, append(bytes.Clone(line), '\n'))
+}
+
+func (s *beleniosScreen) doPolynomial() {
+	s.checks.clear()
+	s.out.hide()
+	path, certs, v := s.path.path(), s.certs, s.beleniosVersion()
+	pass := takePassphrase(s.pass)
+	var p *belenios.Polynomial
+	var index int
+	s.ui.run(lang.L("Checking the certificates and making your polynomial…"), func(c context.Context) error {
+		defer pass.Destroy()
+		t, err := s.unlock(path, pass)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		index = t.Header().Member
+		p, err = t.Polynomial(v, certs)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		s.checks.add(true, lang.L("every certificate is for this election's context and signed by its key"))
+		s.checks.add(true, lang.L("our certificate is number {{.N}}", map[string]any{"N": index}))
+		for i, c := range certs {
+			s.checks.note(fmt.Sprintf("%d: %s", i+1, c.Fingerprint()))
+		}
+		s.steps.set("voutput", nil)
+		s.handOut(lang.L("Your polynomial"), fmt.Sprintf("%d.poly", index), belenios.Marshal(p))
+	})
+}
+
+func (s *beleniosScreen) doVoutput() {
+	s.checks.clear()
+	s.out.hide()
+	path, certs, in, v := s.path.path(), s.certs, s.vinput, s.beleniosVersion()
+	pass := takePassphrase(s.pass)
+	var vo *belenios.Voutput
+	var index int
+	s.ui.run(lang.L("Checking every share and making your voutput…"), func(c context.Context) error {
+		defer pass.Destroy()
+		t, err := s.unlock(path, pass)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		index = t.Header().Member
+		vo, err = t.Voutput(v, certs, in)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		s.checks.add(true, lang.L("every trustee's commitments are signed and bound to the certificates"))
+		s.checks.add(true, lang.L("every share is signed by its sender, addressed to us, and matches its sender's commitments"))
+		s.checks.add(true, lang.L("your decryption key is sealed in your keystore"))
+		s.fp.set(lang.L("Verification key"), vo.PublicKey.PublicKey.String())
+		s.steps.set("decrypt", nil)
+		s.handOut(lang.L("Your voutput"), fmt.Sprintf("%d.voutput", index), belenios.Marshal(vo))
+	})
+}
+
+// review shows the verified archive before anything is unlocked.
+func (s *beleniosScreen) review(v any) {
+	va := v.(verifiedArchive)
+	s.archive, s.summary = va.a, va.s
+	s.summaryLbl.SetText(lang.L("Election: {{.Name}} ({{.UUID}})\nBallots: {{.Ballots}} in the archive, {{.Tallied}} counted\nEvery ballot's signature and proofs verify, and the encrypted tally is the product of the ballots counted.", map[string]any{
+		"Name": s.summary.Name, "UUID": s.summary.UUID, "Ballots": s.summary.Ballots, "Tallied": s.summary.Tallied}))
+	s.fp.set(lang.L("Fingerprint of the encrypted tally"), s.summary.TallyFingerprint)
+	s.agree.SetChecked(false)
+	s.steps.set("decrypt", nil)
+	s.checks.clear()
+	s.out.hide()
+}
+
+func (s *beleniosScreen) doDecrypt() {
+	if s.archive == nil || !s.agree.Checked {
+		return
+	}
+	s.checks.clear()
+	owner := 0
+	if t := strings.TrimSpace(s.trusteeID.Text); t != "" {
+		if _, err := fmt.Sscanf(t, "%d", &owner); err != nil || owner <= 0 || fmt.Sprint(owner) != t {
+			s.checks.fail(errors.New(lang.L("the trustee id is a number, e.g. 2")))
+			return
+		}
+	}
+	path, a, sum := s.path.path(), s.archive, s.summary
+	pass := takePassphrase(s.pass)
+	var d *office.BeleniosDecryption
+	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(c context.Context) error {
+		defer pass.Destroy()
+		t, err := s.unlock(path, pass)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		d, err = t.Decrypt(a, sum, owner)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		s.checks.add(true, lang.L("your partial decryption is made, with its proofs, as trustee {{.N}}", map[string]any{"N": d.Owner}))
+		if s.out.path.path() == "" {
+			s.out.path.entry.SetText(filepath.Join(filepath.Dir(path), fmt.Sprintf("partial-decryption-%d.txt", d.Owner)))
+		}
+		s.out.set(lang.L("Your partial decryption"), fmt.Sprintf("partial-decryption-%d.txt", d.Owner), d.Lines)
+	})
+}
+
+// doCheck answers "do I still hold my key", against the archive when one
+// was brought in.
+func (s *beleniosScreen) doCheck() {
+	s.checks.clear()
+	path, a := s.path.path(), s.archive
+	pass := takePassphrase(s.pass)
+	var lines []string
+	s.ui.run(lang.L("Checking…"), func(c context.Context) error {
+		defer pass.Destroy()
+		t, err := s.unlock(path, pass)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		lines, err = t.Check(a)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.checks.fail(err)
+			return
+		}
+		for _, l := range lines {
+			s.checks.add(true, l)
+		}
+	})
+}

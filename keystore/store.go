@@ -139,6 +139,7 @@ func Create(path string, pass Passphrase, h Header, secret []byte, kdf KDFParams
 }
 
 func create(fsys fileOps, path string, pass Passphrase, h Header, secret []byte, kdf KDFParams) (*Store, error) {
+	markNonDumpable()
 	kdf = kdf.orDefault()
 	pw := passBytes(pass)
 	if len(pw) == 0 {
@@ -217,6 +218,7 @@ func readKeyFile(fsys fileOps, path string) (*sealedFile, error) {
 }
 
 func openStore(fsys fileOps, path string, pass Passphrase, ceremony []byte) (*Store, error) {
+	markNonDumpable()
 	pw := passBytes(pass)
 	f, err := readKeyFile(fsys, path)
 	if err != nil {

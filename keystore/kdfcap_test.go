@@ -20,7 +20,7 @@ func TestTamperedKDFRefusedBeforeDeriving(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name                    string
+		name                     string
 		time, memoryKiB, threads uint64
 	}{
 		{"1 GiB × 32 passes", 32, 1 << 20, 4},

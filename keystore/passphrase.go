@@ -29,8 +29,14 @@ const (
 //     MinPassphraseBits: repeats, sequences (abc, 123, qwerty, azerty rows),
 //     years and common passwords count for little.
 //
-// The error never quotes the passphrase.
+// The passphrase is checked in its Unicode NFC form, the form the key is
+// derived from (docs/keystore.md §4). The error never quotes the passphrase.
 func CheckPassphrase(pass []byte, name string) error {
+	return withNFC(pass, func(p []byte) error { return checkPassphrase(p, name) })
+}
+
+// checkPassphrase is CheckPassphrase for a passphrase already in NFC.
+func checkPassphrase(pass []byte, name string) error {
 	weak := func(format string, args ...any) error {
 		return newErr(ErrWeakPassphrase, format, args...)
 	}
@@ -57,6 +63,9 @@ func CheckPassphrase(pass []byte, name string) error {
 		if unicode.IsControl(r) {
 			return weak("the passphrase contains a control character: use letters, digits, spaces and punctuation only")
 		}
+		if invisible(r) {
+			return weak("the passphrase contains an invisible character (U+%04X: zero-width, byte-order mark or direction mark): remove it", r)
+		}
 	}
 	if containsName(pass, name) {
 		return weak("the passphrase contains your name: choose words that have nothing to do with you")
@@ -71,7 +80,8 @@ func CheckPassphrase(pass []byte, name string) error {
 // PassphraseStrength returns the estimated strength of pass in bits (the
 // same estimate CheckPassphrase uses), e.g. for a strength meter.
 func PassphraseStrength(pass []byte, name string) float64 {
-	b, _ := estimate(pass, name)
+	var b float64
+	_ = withNFC(pass, func(p []byte) error { b, _ = estimate(p, name); return nil })
 	return b
 }
 

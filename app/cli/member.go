@@ -60,22 +60,17 @@ func (p passphraseFlags) kdf() (keystore.KDFParams, error) {
 	return k, nil
 }
 
-// readSecretLine reads a passphrase from a file (its first line) or from
-// the terminal without echo.
+// readSecretLine reads a passphrase from a file (one line, checked by
+// keystore.TrimPassphraseFile) or from the terminal without echo.
 func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the passphrase file: %v", err)
 		}
-		line := data
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		out := bytes.Clone(line)
-		clear(data)
-		return out, nil
+		// One line of visible text, at most one line break after it; the
+		// result is a prefix of data, which the caller wipes.
+		return keystore.TrimPassphraseFile(data)
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {

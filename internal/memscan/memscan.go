@@ -50,16 +50,20 @@ type Hit struct {
 
 func (h Hit) String() string { return fmt.Sprintf("%s at %#x in %s", h.Name, h.Addr, h.Region) }
 
+// mem is /proc/self/mem, opened when the package is initialised: once the
+// process is non-dumpable (package keystore makes it so), the file belongs
+// to root and an unprivileged process can no longer open it, but a
+// descriptor opened before keeps reading.
+var mem, memErr = os.Open("/proc/self/mem")
+
 // Available reports why the process's memory cannot be scanned here, or nil.
 func Available() error {
-	f, err := os.Open("/proc/self/mem")
-	if err != nil {
-		return err
+	if memErr != nil {
+		return memErr
 	}
-	defer f.Close()
 	var probe [1]byte
 	x := []byte{42}
-	if _, err := f.ReadAt(probe[:], int64(uintptr(unsafe.Pointer(&x[0])))); err != nil {
+	if _, err := mem.ReadAt(probe[:], int64(uintptr(unsafe.Pointer(&x[0])))); err != nil {
 		return err
 	}
 	if probe[0] != 42 {
@@ -111,11 +115,10 @@ func Scan(needles []Needle) ([]Hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open("/proc/self/mem")
-	if err != nil {
+	if err := Available(); err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	f := mem
 	longest := 0
 	for _, n := range needles {
 		longest = max(longest, len(n.masked))

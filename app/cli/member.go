@@ -77,7 +77,7 @@ func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 		return nil, errors.New("there is no terminal to ask for the passphrase: use --passphrase-file FILE")
 	}
 	fmt.Fprint(e.stderr, prompt)
-	b, err := term.ReadPassword(int(f.Fd()))
+	b, err := readTerminalSecret(f)
 	fmt.Fprintln(e.stderr)
 	return b, err
 }

@@ -2,7 +2,6 @@ package keystore
 
 import (
 	"bytes"
-	"errors"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,12 +18,6 @@ import (
 // keystores made before normalisation open unchanged; one whose passphrase
 // was not in NFC still opens (Open tries the bytes as typed when the NFC
 // form does not match).
-
-// ErrPassphraseFile: a passphrase file holds something other than one line
-// of visible text (a byte-order mark, an invisible or control character,
-// invalid UTF-8, several lines). The error says which and where, never the
-// passphrase.
-var ErrPassphraseFile = errors.New("keystore: the passphrase file holds characters that cannot be typed: save it as plain UTF-8 text with the passphrase alone on one line")
 
 // withNFC calls fn with the NFC form of pass: pass itself when it is
 // already in NFC, otherwise a copy in a scratch buffer (locked when the

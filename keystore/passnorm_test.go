@@ -112,6 +112,7 @@ func TestTrimPassphraseFile(t *testing.T) {
 			t.Errorf("%+q: %q %v, want an error saying %q", c.in, got, err, c.want)
 			continue
 		}
+		checkErrShape(t, err)
 		if strings.Contains(err.Error(), "kettle") {
 			t.Errorf("%+q: the error quotes the passphrase", c.in)
 		}

@@ -193,10 +193,14 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 			s.confirm.SetText("")
 			return errors.New(lang.L("the two passphrases differ: type them again"))
 		}
-		if err := keystore.CheckPassphrase([]byte(s.ks.pass.Text), name); err != nil {
+		b := []byte(s.ks.pass.Text)
+		err := keystore.CheckPassphrase(b, name)
+		clear(b)
+		s.confirm.SetText("")
+		if err != nil {
+			s.ks.pass.SetText("") // a refused passphrase is typed anew: keep it nowhere
 			return err
 		}
-		s.confirm.SetText("")
 	}
 	pass := takePassphrase(s.ks.pass)
 	s.checks.clear()

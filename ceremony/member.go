@@ -45,21 +45,6 @@ type Secrets struct {
 	Answered []AnsweredRequest
 }
 
-// Marshal encodes the secrets for sealing in a keystore.
-func (sec *Secrets) Marshal() []byte { return marshal(sec) }
-
-// ParseSecrets decodes secrets unsealed from a keystore.
-func ParseSecrets(b []byte) (*Secrets, error) {
-	var sec Secrets
-	if err := unmarshalStrict(b, &sec); err != nil {
-		return nil, errors.New("ceremony: the keystore's content is not a member's secrets: it may be from another program")
-	}
-	if sec.Version != Version || len(sec.SigningSeed) != 32 || len(sec.EncryptionSeed) != 32 {
-		return nil, errors.New("ceremony: the keystore's content is incomplete or from an unknown version")
-	}
-	return &sec, nil
-}
-
 // Wipe overwrites every secret byte held by sec.
 func (sec *Secrets) Wipe() {
 	clear(sec.SigningSeed)

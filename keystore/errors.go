@@ -50,6 +50,11 @@ var (
 	// ErrWeakPassphrase: CheckPassphrase refused the passphrase (the error
 	// text says why and what to do).
 	ErrWeakPassphrase = errors.New("keystore: passphrase too weak")
+	// ErrPassphraseFile: a passphrase file holds something other than one
+	// line of visible text (a byte-order mark, an invisible or control
+	// character, invalid UTF-8, several lines): see TrimPassphraseFile. The
+	// error says which and where, never the passphrase.
+	ErrPassphraseFile = errors.New("keystore: the passphrase file holds characters that cannot be typed: save it as plain UTF-8 text with the passphrase alone on one line")
 	// ErrInvalidArgument: a Header field, the secret or KDF parameters given
 	// by the caller are out of range.
 	ErrInvalidArgument = errors.New("keystore: invalid argument")

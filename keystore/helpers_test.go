@@ -101,6 +101,7 @@ var sentinels = []error{
 	ErrNotKeystore, ErrUnknownVersion, ErrTruncated, ErrDamaged, ErrMalformed, ErrWrongPassphrase,
 	ErrTampered, ErrOtherCeremony, ErrExists, ErrFileChanged, ErrUnreadable, ErrWriteFailed,
 	ErrBackupMismatch, ErrSameLocation, ErrWeakPassphrase, ErrInvalidArgument, ErrClosed, ErrLockedMemory,
+	ErrPassphraseFile,
 }
 
 func checkErrShape(t testing.TB, err error) {

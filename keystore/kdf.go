@@ -12,29 +12,49 @@ import (
 // salt (16 random bytes, new at Create and ChangePassphrase) is managed by
 // the package.
 type KDFParams struct {
-	Time      uint32 // passes over memory (Argon2 t), 1..MaxKDF.Time
-	MemoryKiB uint32 // memory in KiB (Argon2 m), MinKDF.MemoryKiB..MaxKDF.MemoryKiB
-	Threads   uint8  // lanes (Argon2 p), 1..MaxKDF.Threads
+	Time      uint32 // passes over memory (Argon2 t), MinKDFTime..MaxKDFTime
+	MemoryKiB uint32 // memory in KiB (Argon2 m), MinKDFMemoryKiB..MaxKDFMemoryKiB
+	Threads   uint8  // lanes (Argon2 p), MinKDFThreads..MaxKDFThreads
 }
+
+// Bounds of the KDF parameters a keystore file may hold (docs/keystore.md
+// §3). They are checked when a file is read, before anything else is done
+// with them: the header is authenticated only by the key they derive, so a
+// tampered header must not be able to make Open use more than
+// MaxKDFMemoryKiB of memory or more than MaxKDFWork of Argon2 work (about
+// five times DefaultKDF: seconds, not minutes). Constants, so that no
+// importer can widen them.
+const (
+	MinKDFTime      = 1
+	MaxKDFTime      = 32
+	MinKDFMemoryKiB = 8 * 1024    // 8 MiB
+	MaxKDFMemoryKiB = 1024 * 1024 // 1 GiB
+	MinKDFThreads   = 1
+	MaxKDFThreads   = 16
+	// MaxKDFWork bounds MemoryKiB × Time (KiB × passes): 4 GiB·passes,
+	// e.g. 1 GiB × 4 or 256 MiB × 16 (DefaultKDF is 768 MiB·passes).
+	MaxKDFWork = 4 * 1024 * 1024
+)
 
 var (
 	// DefaultKDF is what production keystores use: 256 MiB and 3 passes on
 	// 4 lanes, measured at about 0.9 s on the reference 2-core machine (less
 	// on a 4-core laptop). The zero KDFParams means DefaultKDF.
 	DefaultKDF = KDFParams{Time: 3, MemoryKiB: 256 * 1024, Threads: 4}
-	// MinKDF is the weakest accepted setting (for tests; never in production).
-	MinKDF = KDFParams{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}
-	// MaxKDF bounds what a file may ask for (1 GiB, 32 passes, 16 lanes), so
-	// that a crafted file cannot make Open exhaust memory or time.
-	MaxKDF = KDFParams{Time: 32, MemoryKiB: 1024 * 1024, Threads: 16}
+	// MinKDF is the weakest accepted setting (for tests; never in
+	// production). Changing it changes nothing that is checked: the bounds
+	// are the constants above.
+	MinKDF = KDFParams{Time: MinKDFTime, MemoryKiB: MinKDFMemoryKiB, Threads: MinKDFThreads}
 )
 
+// checkKDF applies the bounds above (docs/keystore.md §3).
 func checkKDF(p KDFParams) error {
-	if p.Time < MinKDF.Time || p.Time > MaxKDF.Time ||
-		p.MemoryKiB < MinKDF.MemoryKiB || p.MemoryKiB > MaxKDF.MemoryKiB ||
-		p.Threads < MinKDF.Threads || p.Threads > MaxKDF.Threads ||
-		p.MemoryKiB < 8*uint32(p.Threads) {
-		return newErr(ErrInvalidArgument, "KDF parameters out of range (time 1..32, memory 8 MiB..1 GiB, threads 1..16): use keystore.DefaultKDF")
+	if p.Time < MinKDFTime || p.Time > MaxKDFTime ||
+		p.MemoryKiB < MinKDFMemoryKiB || p.MemoryKiB > MaxKDFMemoryKiB ||
+		p.Threads < MinKDFThreads || p.Threads > MaxKDFThreads ||
+		p.MemoryKiB < 8*uint32(p.Threads) ||
+		uint64(p.MemoryKiB)*uint64(p.Time) > MaxKDFWork {
+		return newErr(ErrInvalidArgument, "KDF parameters out of range (time 1..32, memory 8 MiB..1 GiB, threads 1..16, memory × time at most 4 GiB): use keystore.DefaultKDF")
 	}
 	return nil
 }

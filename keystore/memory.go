@@ -24,10 +24,34 @@ const (
 	cofferPages = 3 // memguard's global key: three 32-byte buffers, one page each, created on first use
 	viewPages   = 1 // memguard's transient copy of its global key during Seal/Open
 	marginPages = 2 // headroom for other users of locked memory in the process
+	// nestPages is what a caller may hold locked while a vault is open: a
+	// passphrase (ChangePassphrase opens the secret with the new one held)
+	// and a scratch buffer.
+	nestPages = 2
 	// recommendedPages is what a Store comfortably needs: coffer, key and
 	// secret open, view, margin.
 	recommendedPages = 12
 )
+
+// The budget rule. A vault's secret goes into a memguard Enclave only if,
+// once sealed, it can always be opened again: opening an Enclave needs
+// locked memory and cannot fall back, so a vault sealed with too little
+// room left would refuse every later open with ErrLockedMemory (this
+// happened for every RLIMIT_MEMLOCK between about 28 and 48 KiB). So
+// sealing asks for what sealing locks, plus what opening will ask for
+// afterwards with a caller's buffers held (nestPages), counting memguard's
+// key twice: sealing may create it, and openPages counts it again (it
+// cannot tell whether memguard.Purge destroyed it meanwhile, so it always
+// counts it). Where the budget is short the vault is ordinary wiped memory,
+// whose open never fails.
+
+// openPages is what opening a vault of n bytes may lock at once.
+func openPages(n int) int64 { return pages(n) + viewPages + cofferPages }
+
+// sealPages is what sealing n bytes requires to be free: the key memguard
+// may create now, and the room of a later open with nested buffers (which
+// covers the buffer and the view locked while sealing).
+func sealPages(n int) int64 { return cofferPages + openPages(n) + nestPages }
 
 // lockInfo describes the locked-memory budget of the process.
 type lockInfo struct {
@@ -121,9 +145,7 @@ func sealNew(n int, fill func(dst []byte) error) (*vault, error) {
 		return nil, ErrInvalidArgument
 	}
 	lockMu.Lock()
-	// Room for: the buffer now, memguard's key and view while sealing, and
-	// the same again when it is opened later.
-	if canLock(pages(n) + viewPages + cofferPages) {
+	if canLock(sealPages(n)) {
 		lb := memguard.NewBuffer(n)
 		lockMu.Unlock()
 		if err := fill(lb.Bytes()); err != nil {
@@ -131,7 +153,7 @@ func sealNew(n int, fill func(dst []byte) error) (*vault, error) {
 			return nil, err
 		}
 		lockMu.Lock()
-		if !canLock(viewPages + cofferPages) {
+		if !canLock(sealPages(n) - pages(n)) { // lb is locked already
 			// The budget shrank meanwhile: keep the data in ordinary memory.
 			plain := make([]byte, n)
 			copy(plain, lb.Bytes())
@@ -182,7 +204,7 @@ func (v *vault) open(fn func(secret []byte) error) error {
 		return fn(tmp)
 	}
 	lockMu.Lock()
-	if !canLock(pages(v.size) + viewPages + cofferPages) {
+	if !canLock(openPages(v.size)) {
 		lockMu.Unlock()
 		noteDegraded("not enough locked memory to open a secret")
 		return ErrLockedMemory

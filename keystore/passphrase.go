@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -28,8 +29,14 @@ const (
 //     MinPassphraseBits: repeats, sequences (abc, 123, qwerty, azerty rows),
 //     years and common passwords count for little.
 //
-// The error never quotes the passphrase.
+// The passphrase is checked in its Unicode NFC form, the form the key is
+// derived from (docs/keystore.md §4). The error never quotes the passphrase.
 func CheckPassphrase(pass []byte, name string) error {
+	return withNFC(pass, func(p []byte) error { return checkPassphrase(p, name) })
+}
+
+// checkPassphrase is CheckPassphrase for a passphrase already in NFC.
+func checkPassphrase(pass []byte, name string) error {
 	weak := func(format string, args ...any) error {
 		return newErr(ErrWeakPassphrase, format, args...)
 	}
@@ -50,9 +57,14 @@ func CheckPassphrase(pass []byte, name string) error {
 	if unicode.IsSpace(first) || unicode.IsSpace(last) {
 		return weak("the passphrase starts or ends with a space, which is easy to forget: remove it")
 	}
-	for _, r := range string(pass) {
+	for i := 0; i < len(pass); {
+		r, size := utf8.DecodeRune(pass[i:])
+		i += size
 		if unicode.IsControl(r) {
 			return weak("the passphrase contains a control character: use letters, digits, spaces and punctuation only")
+		}
+		if invisible(r) {
+			return weak("the passphrase contains an invisible character (U+%04X: zero-width, byte-order mark or direction mark): remove it", r)
 		}
 	}
 	if containsName(pass, name) {
@@ -68,7 +80,8 @@ func CheckPassphrase(pass []byte, name string) error {
 // PassphraseStrength returns the estimated strength of pass in bits (the
 // same estimate CheckPassphrase uses), e.g. for a strength meter.
 func PassphraseStrength(pass []byte, name string) float64 {
-	b, _ := estimate(pass, name)
+	var b float64
+	_ = withNFC(pass, func(p []byte) error { b, _ = estimate(p, name); return nil })
 	return b
 }
 
@@ -150,14 +163,58 @@ func nameParts(name string) []string {
 }
 
 func containsName(pass []byte, name string) bool {
-	f := string(foldString(string(pass)))
+	runes := foldBytes(pass)
+	defer clear(runes)
+	f := utf8Of(runes)
+	defer clear(f)
+	fs := view(f)
 	for _, p := range nameParts(name) {
-		if strings.Contains(f, p) {
+		if strings.Contains(fs, p) {
 			return true
 		}
 	}
 	return false
 }
+
+// The estimator works on the passphrase only in buffers it allocates at
+// their final size and wipes before returning (docs/threat-model.md,
+// "Secrets in memory"): no string conversion, no growing slice.
+
+// runesOf returns the runes of b in a new slice of exact size.
+func runesOf(b []byte) []rune {
+	out := make([]rune, 0, utf8.RuneCount(b))
+	for i := 0; i < len(b); { // not range string(b): that copies b
+		r, size := utf8.DecodeRune(b[i:])
+		out = append(out, r)
+		i += size
+	}
+	return out
+}
+
+// foldBytes is foldString for a passphrase.
+func foldBytes(b []byte) []rune {
+	out := runesOf(b)
+	for i, r := range out {
+		out[i] = fold(r)
+	}
+	return out
+}
+
+// utf8Of encodes rs in a new slice of exact size.
+func utf8Of(rs []rune) []byte {
+	n := 0
+	for _, r := range rs {
+		n += utf8.RuneLen(r)
+	}
+	out := make([]byte, 0, n)
+	for _, r := range rs {
+		out = utf8.AppendRune(out, r)
+	}
+	return out
+}
+
+// view is a string over b without a copy; it must not outlive b's wiping.
+func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func charBits(r rune) float64 {
 	switch {
@@ -253,16 +310,22 @@ func inSequence(a, b rune) int { // +1 or -1 if b follows a in a sequence, 0 oth
 // repeat, a sequence, a year, a run of letters or digits, a character),
 // each with its cost; why names the pattern that cost most strength.
 func estimate(pass []byte, name string) (bits float64, why string) {
-	orig := []rune(string(pass))
+	orig := runesOf(pass)
+	defer clear(orig)
 	low := make([]rune, len(orig))
+	defer clear(low)
 	for i, r := range orig {
 		low[i] = unicode.ToLower(r)
 	}
-	folded := foldString(string(pass))
+	folded := foldBytes(pass)
+	defer clear(folded)
 	n := len(orig)
 	dict := append(append([]string(nil), commonWords...), nameParts(name)...)
-	foldedStr, offs := string(folded), runeOffsets(string(folded))
-	lowStr, lowOffs := string(low), runeOffsets(string(low))
+	foldedB, lowB := utf8Of(folded), utf8Of(low)
+	defer clear(foldedB)
+	defer clear(lowB)
+	foldedStr, lowStr := view(foldedB), view(lowB)
+	offs, lowOffs := runeOffsets(foldedStr), runeOffsets(lowStr)
 
 	type step struct {
 		cost float64
@@ -304,7 +367,7 @@ func estimate(pass []byte, name string) (bits float64, why string) {
 		for j := i + 1; j < n+1 && j-i <= maxChunk && orig[j-1] >= '0' && orig[j-1] <= '9'; j++ {
 			l := j - i
 			c := float64(l) * math.Log2(10)
-			if l == 4 && (string(orig[i:i+2]) == "19" || string(orig[i:i+2]) == "20") {
+			if l == 4 && ((orig[i] == '1' && orig[i+1] == '9') || (orig[i] == '2' && orig[i+1] == '0')) {
 				c = 7 // a year
 				relax(i, j, c, "a year")
 				continue

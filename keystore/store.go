@@ -139,6 +139,7 @@ func Create(path string, pass Passphrase, h Header, secret []byte, kdf KDFParams
 }
 
 func create(fsys fileOps, path string, pass Passphrase, h Header, secret []byte, kdf KDFParams) (*Store, error) {
+	markNonDumpable()
 	kdf = kdf.orDefault()
 	pw := passBytes(pass)
 	if len(pw) == 0 {
@@ -153,7 +154,18 @@ func create(fsys fileOps, path string, pass Passphrase, h Header, secret []byte,
 	if err := checkKDF(kdf); err != nil {
 		return nil, err
 	}
-	if err := CheckPassphrase(pw, h.Name); err != nil {
+	var st *Store
+	err := withNFC(pw, func(pw []byte) error {
+		var err error
+		st, err = createNFC(fsys, path, pw, h, secret, kdf)
+		return err
+	})
+	return st, err
+}
+
+// createNFC is create once the passphrase is in NFC.
+func createNFC(fsys fileOps, path string, pw []byte, h Header, secret []byte, kdf KDFParams) (*Store, error) {
+	if err := checkPassphrase(pw, h.Name); err != nil {
 		return nil, err
 	}
 	if _, err := fsys.Lstat(path); err == nil {
@@ -217,6 +229,7 @@ func readKeyFile(fsys fileOps, path string) (*sealedFile, error) {
 }
 
 func openStore(fsys fileOps, path string, pass Passphrase, ceremony []byte) (*Store, error) {
+	markNonDumpable()
 	pw := passBytes(pass)
 	f, err := readKeyFile(fsys, path)
 	if err != nil {
@@ -232,11 +245,11 @@ func openStore(fsys fileOps, path string, pass Passphrase, ceremony []byte) (*St
 		return nil, noPassphrase()
 	}
 	w := f.hdr
-	dk := deriveKey(pw, w.Salt, KDFParams{Time: uint32(w.Time), MemoryKiB: uint32(w.MemoryKiB), Threads: uint8(w.Threads)})
-	defer wipe(dk)
-	if !keyCheckMatches(dk, w.KeyCheck) {
+	dk := deriveMatching(pw, &w)
+	if dk == nil {
 		return nil, ErrWrongPassphrase
 	}
+	defer wipe(dk)
 	sec, err := sealNew(len(f.cipher)-tagLen, func(dst []byte) error {
 		if !openSecret(dk[:keyLen], f, dst) {
 			return ErrTampered
@@ -252,6 +265,31 @@ func openStore(fsys fileOps, path string, pass Passphrase, ceremony []byte) (*St
 		return nil, err
 	}
 	return &Store{path: path, fs: fsys, st: &state{hdr: w, file: f.raw, key: key, secret: sec}}, nil
+}
+
+// deriveMatching derives the key of header w from the NFC form of pw and,
+// if that does not match the key check and pw is not in NFC, from pw as
+// typed (a keystore made before normalisation, docs/keystore.md §4). It
+// returns nil when neither matches; the caller wipes the result.
+func deriveMatching(pw []byte, w *wireHeader) []byte {
+	p := KDFParams{Time: uint32(w.Time), MemoryKiB: uint32(w.MemoryKiB), Threads: uint8(w.Threads)}
+	var dk []byte
+	_ = withNFC(pw, func(n []byte) error {
+		dk = deriveKey(n, w.Salt, p)
+		if !keyCheckMatches(dk, w.KeyCheck) {
+			wipe(dk)
+			dk = nil
+		}
+		if dk == nil && !bytes.Equal(n, pw) {
+			dk = deriveKey(pw, w.Salt, p)
+			if !keyCheckMatches(dk, w.KeyCheck) {
+				wipe(dk)
+				dk = nil
+			}
+		}
+		return nil
+	})
+	return dk
 }
 
 // Inspect reads the clear header of the keystore at path without the
@@ -372,12 +410,18 @@ func (s *Store) ChangePassphrase(newPass Passphrase, kdf KDFParams) error {
 	if err != nil {
 		return err
 	}
-	if err := CheckPassphrase(pw, st.hdr.Name); err != nil {
+	var dk []byte
+	salt := make([]byte, saltLen)
+	if err := withNFC(pw, func(pw []byte) error {
+		if err := checkPassphrase(pw, st.hdr.Name); err != nil {
+			return err
+		}
+		rand.Read(salt)
+		dk = deriveKey(pw, salt, kdf)
+		return nil
+	}); err != nil {
 		return err
 	}
-	salt := make([]byte, saltLen)
-	rand.Read(salt)
-	dk := deriveKey(pw, salt, kdf)
 	defer wipe(dk)
 	w := toWire(headerFromWire(&st.hdr), kdf, salt, nil, bytes.Clone(dk[keyLen:keyLen+keyCheckLen]))
 	var file []byte

@@ -115,6 +115,10 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 			return usagef("%v", err)
 		}
 	}
+	kdf, err := pf.kdf()
+	if err != nil {
+		return err
+	}
 	if _, err := os.Stat(*ks); err == nil {
 		return fmt.Errorf("%s already exists: a keystore is never overwritten; choose another file name", *ks)
 	}
@@ -124,7 +128,7 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 	}
 	defer pass.Destroy()
 	if *single {
-		t, pub, err := office.BeleniosKeygenSingle(*ks, pass, *name, pf.kdf())
+		t, pub, err := office.BeleniosKeygenSingle(*ks, pass, *name, kdf)
 		if err != nil {
 			return err
 		}
@@ -138,7 +142,7 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 		e.printf("Wrote %s: hand it to the administrator.\n", *out)
 		return nil
 	}
-	t, cert, err := office.BeleniosKeygen(*ks, pass, *name, ctx, pf.kdf())
+	t, cert, err := office.BeleniosKeygen(*ks, pass, *name, ctx, kdf)
 	if err != nil {
 		return err
 	}

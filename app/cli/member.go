@@ -20,8 +20,8 @@ import (
 // passphraseFlags are the flags every command that opens a keystore takes.
 type passphraseFlags struct {
 	file      *string
-	kdfMemory *uint
-	kdfTime   *uint
+	kdfMemory *uint64
+	kdfTime   *uint64
 }
 
 func addPassphraseFlags(fs *flag.FlagSet) passphraseFlags {
@@ -31,45 +31,53 @@ func addPassphraseFlags(fs *flag.FlagSet) passphraseFlags {
 }
 
 func addKDFFlags(fs *flag.FlagSet, p *passphraseFlags) {
-	p.kdfMemory = fs.Uint("kdf-memory", uint(keystore.DefaultKDF.MemoryKiB/1024), "Argon2id memory in MiB for a new keystore (lower only for tests)")
-	p.kdfTime = fs.Uint("kdf-time", uint(keystore.DefaultKDF.Time), "Argon2id passes for a new keystore")
+	p.kdfMemory = fs.Uint64("kdf-memory", uint64(keystore.DefaultKDF.MemoryKiB/1024), "Argon2id memory in MiB for a new keystore, 8 to 1024 (lower than the default only for tests)")
+	p.kdfTime = fs.Uint64("kdf-time", uint64(keystore.DefaultKDF.Time), "Argon2id passes for a new keystore, 1 to 32 (memory × passes at most 4096 MiB)")
 }
 
-func (p passphraseFlags) kdf() keystore.KDFParams {
+// kdf returns the Argon2id parameters of the flags, range-checked before
+// any conversion (a value that does not fit is refused, never wrapped).
+func (p passphraseFlags) kdf() (keystore.KDFParams, error) {
 	k := keystore.DefaultKDF
-	if p.kdfMemory != nil {
-		k.MemoryKiB = uint32(*p.kdfMemory) * 1024
-		k.Time = uint32(*p.kdfTime)
-		if *p.kdfMemory < 64 {
-			k.Threads = 1
-		}
+	if p.kdfMemory == nil {
+		return k, nil
 	}
-	return k
+	mib, passes := *p.kdfMemory, *p.kdfTime
+	const minMiB, maxMiB = keystore.MinKDFMemoryKiB / 1024, keystore.MaxKDFMemoryKiB / 1024
+	if mib < minMiB || mib > maxMiB {
+		return k, usagef("--kdf-memory %d is out of range: give %d to %d (MiB)", mib, minMiB, maxMiB)
+	}
+	if passes < keystore.MinKDFTime || passes > keystore.MaxKDFTime {
+		return k, usagef("--kdf-time %d is out of range: give %d to %d (passes)", passes, keystore.MinKDFTime, keystore.MaxKDFTime)
+	}
+	if mib*1024*passes > keystore.MaxKDFWork {
+		return k, usagef("--kdf-memory %d with --kdf-time %d is too much work: memory × passes may be at most %d MiB", mib, passes, keystore.MaxKDFWork/1024)
+	}
+	k.MemoryKiB, k.Time = uint32(mib*1024), uint32(passes)
+	if mib < 64 {
+		k.Threads = 1
+	}
+	return k, nil
 }
 
-// readSecretLine reads a passphrase from a file (its first line) or from
-// the terminal without echo.
+// readSecretLine reads a passphrase from a file (one line, checked by
+// keystore.TrimPassphraseFile) or from the terminal without echo.
 func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read the passphrase file: %v", err)
 		}
-		line := data
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line = line[:i]
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		out := bytes.Clone(line)
-		clear(data)
-		return out, nil
+		// One line of visible text, at most one line break after it; the
+		// result is a prefix of data, which the caller wipes.
+		return keystore.TrimPassphraseFile(data)
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil, errors.New("there is no terminal to ask for the passphrase: use --passphrase-file FILE")
 	}
 	fmt.Fprint(e.stderr, prompt)
-	b, err := term.ReadPassword(int(f.Fd()))
+	b, err := readTerminalSecret(f)
 	fmt.Fprintln(e.stderr)
 	return b, err
 }
@@ -142,6 +150,10 @@ func cmdMemberStep(e *env, args []string) error {
 			return err
 		}
 	}
+	kdf, err := pf.kdf()
+	if err != nil {
+		return err
+	}
 	msg, err := office.ReadMessage(*in)
 	if err != nil {
 		return err
@@ -173,7 +185,7 @@ func cmdMemberStep(e *env, args []string) error {
 			return err
 		}
 		defer pass.Destroy()
-		m, card, err := office.Enrol(*ks, pass, *name, msg, acc, pf.kdf())
+		m, card, err := office.Enrol(*ks, pass, *name, msg, acc, kdf)
 		if err != nil {
 			return err
 		}
@@ -401,6 +413,10 @@ func cmdMemberPassphrase(e *env, args []string) error {
 	if err := required("keystore", *ks); err != nil {
 		return err
 	}
+	kdf, err := pf.kdf()
+	if err != nil {
+		return err
+	}
 	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
@@ -411,7 +427,7 @@ func cmdMemberPassphrase(e *env, args []string) error {
 		return err
 	}
 	defer np.Destroy()
-	if err := m.Store().ChangePassphrase(np, pf.kdf()); err != nil {
+	if err := m.Store().ChangePassphrase(np, kdf); err != nil {
 		return err
 	}
 	e.printf("ok  The passphrase of %s is changed. Make a new backup: the old one still opens with the old passphrase.\n", *ks)

@@ -38,6 +38,7 @@ func TestRefusedPassphraseLeavesTheEntries(t *testing.T) {
 	typeInto(ms.ks.pass, "password1234")
 	typeInto(ms.confirm, "password1234")
 	bring(t, ui, ms.in, callFile)
+	acceptTerms(t, ui, ms)
 	if !strings.Contains(ms.checks.Text(), "passphrase") {
 		t.Fatalf("no refusal shown: %s", ms.checks.Text())
 	}

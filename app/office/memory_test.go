@@ -28,7 +28,7 @@ func randomPassphrase(name string) memscan.Needle {
 	return n
 }
 
-func passOf(n memscan.Needle) keystore.Passphrase { return keystore.NewPassphrase(n.Unmasked()) }
+func passFromNeedle(n memscan.Needle) keystore.Passphrase { return keystore.NewPassphrase(n.Unmasked()) }
 
 // secretNeedles reads the member's seeds (and share, once there is one)
 // through the ordinary path and returns them as needles.
@@ -117,8 +117,8 @@ func TestNoSecretCopiesInMemory(t *testing.T) {
 	needles = append(needles, pass1)
 	var ms []*Member
 	for i, name := range names {
-		p := passOf(pass1)
-		m, card, err := Enrol(filepath.Join(dir, name+".key"), p, name, call, keystore.MinKDF)
+		p := passFromNeedle(pass1)
+		m, card, err := Enrol(filepath.Join(dir, name+".key"), p, name, call, accept(t, call), keystore.MinKDF)
 		p.Destroy()
 		if err != nil {
 			t.Fatal(i, err)
@@ -133,7 +133,7 @@ func TestNoSecretCopiesInMemory(t *testing.T) {
 
 	// Unlock.
 	ms[0].Close()
-	p := passOf(pass1)
+	p := passFromNeedle(pass1)
 	ms[0], err = OpenMember(filepath.Join(dir, "Alice.key"), p)
 	p.Destroy()
 	if err != nil {
@@ -147,6 +147,11 @@ func TestNoSecretCopiesInMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range ms {
+			if msg.Kind == ceremony.KindManifest {
+				if err := m.Confirm(accept(t, msg)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			out, err := m.Step(msg)
 			if err != nil {
 				t.Fatal(err)
@@ -193,7 +198,7 @@ func TestNoSecretCopiesInMemory(t *testing.T) {
 	scan("backup")
 	pass2 := randomPassphrase("new passphrase")
 	needles = append(needles, pass2)
-	np := passOf(pass2)
+	np := passFromNeedle(pass2)
 	err = ms[0].Store().ChangePassphrase(np, keystore.MinKDF)
 	np.Destroy()
 	if err != nil {

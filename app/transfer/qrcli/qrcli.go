@@ -19,7 +19,7 @@ import (
 )
 
 // MaxInputSize bounds the file qr encode reads.
-const MaxInputSize = 16 << 20
+const MaxInputSize = ur.MaxMessageLen
 
 // splitArgs separates flags from positional arguments so that flags may
 // follow them ("FILE --out-dir DIR"). After "--" everything is positional.

@@ -18,6 +18,7 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // boardScreen is the coordinator's: it creates or opens a board, shows
@@ -340,7 +341,7 @@ func (s *boardScreen) doRequest() {
 		s.countState.add(false, lang.L("open the board first"))
 		return
 	}
-	data, err := os.ReadFile(s.cts.path())
+	data, err := safefile.Read(s.cts.path(), safefile.Ciphertexts)
 	if err != nil {
 		s.countState.fail(err)
 		return

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"conclave/internal/safefile"
 )
 
 // fileOps is every file-system operation the package performs. Production
@@ -57,19 +59,18 @@ func (osFS) SyncDir(dir string) error                  { return syncDir(dir) }
 func (osFS) ReadDir(dir string) ([]fs.DirEntry, error) { return os.ReadDir(dir) }
 func (osFS) Lstat(name string) (fs.FileInfo, error)    { return os.Lstat(name) }
 
+// ReadFile opens without blocking (a named pipe at the keystore's path
+// cannot hang the program) and refuses anything but a regular file before
+// reading (internal/safefile).
 func (osFS) ReadFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
+	f, _, err := safefile.Open(name, safefile.Kind{Name: "keystore", Max: 1 << 62})
+	if errors.Is(err, safefile.ErrNotRegular) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 	}
+	if err != nil {
+		return nil, errors.Unwrap(err) // the system's *fs.PathError
+	}
+	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxFileLen+1))
 }
 

@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 func readElectionKey(path string) (*ceremony.ElectionKey, error) {
@@ -26,13 +27,13 @@ func readElectionKey(path string) (*ceremony.ElectionKey, error) {
 // readVotes reads a votes file: one option number per line; blank lines and
 // lines starting with # are ignored.
 func readVotes(path string, options uint64) ([]uint64, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path, safefile.Votes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var votes []uint64
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(io.LimitReader(f, safefile.Votes.Max))
 	line := 0
 	for sc.Scan() {
 		line++
@@ -146,7 +147,7 @@ func cmdBallotsSum(e *env, args []string) error {
 	if err := required("out", *out); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(pos[0])
+	data, err := safefile.Read(pos[0], safefile.Ballots)
 	if err != nil {
 		return err
 	}
@@ -217,7 +218,10 @@ func cmdRecordExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	reportSkipped(e, problems)
+	if len(problems) > 0 {
+		reportSkipped(e, problems)
+		return fmt.Errorf("%d file(s) of %s cannot be read (listed above): nothing was exported, since the record would be incomplete", len(problems), dir)
+	}
 	j, err := ceremony.ExportJSON(files)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // openBoardArgs parses a board verb's flags, takes its one board folder,
@@ -29,6 +30,17 @@ func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board,
 		}
 	}
 	return office.OpenBoard(dir)
+}
+
+// refuseSkipped stops a verb that hands something out while the board
+// holds files that are not valid messages of it: whatever it wrote would
+// be computed without them (issue 10: a bundle with 2 of 3 deals).
+func refuseSkipped(e *env, b *office.Board) error {
+	if len(b.Skipped) == 0 {
+		return nil
+	}
+	reportSkipped(e, b.Skipped)
+	return fmt.Errorf("the board %s holds %d file(s) that are not valid messages of this ceremony (listed above): nothing was written; move them out of the folder, or copy the board again from its backup", b.Dir, len(b.Skipped))
 }
 
 func oneDir(pos []string) (string, error) {
@@ -84,7 +96,9 @@ func cmdBoardNext(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	reportSkipped(e, b.Skipped)
+	if err := refuseSkipped(e, b); err != nil {
+		return err
+	}
 	msg, err := b.Next(*force)
 	if err != nil {
 		return err
@@ -226,6 +240,9 @@ func cmdBoardStatus(e *env, args []string) error {
 		e.printf("Request %q %s: %d ciphertexts, %d valid answers, %d invalid, result: %v\n", r.Label, id.Fingerprint(),
 			len(r.Ciphertexts)/ceremony.CiphertextSize, len(valid), len(invalid), done)
 	}
+	if len(b.Skipped) > 0 {
+		return fmt.Errorf("%d file(s) of the board were skipped (listed above): the status leaves them out", len(b.Skipped))
+	}
 	return nil
 }
 
@@ -234,6 +251,9 @@ func cmdBoardKey(e *env, args []string) error {
 	out := fs.String("out", "", "file to write")
 	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	k, err := b.State.ElectionKeyFile()
@@ -270,7 +290,7 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err := required("out", *out); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(*in)
+	data, err := safefile.Read(*in, safefile.Ciphertexts)
 	if err != nil {
 		return err
 	}
@@ -280,6 +300,9 @@ func cmdBoardRequest(e *env, args []string) error {
 	}
 	b, err := office.OpenBoard(dir)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	req, err := b.Request(*label, batch)
@@ -300,6 +323,9 @@ func cmdBoardTally(e *env, args []string) error {
 	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
 	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	var id ceremony.ID

@@ -14,6 +14,7 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -51,9 +52,9 @@ func (p passphraseFlags) kdf() keystore.KDFParams {
 // the terminal without echo.
 func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
+		data, err := safefile.Read(file, safefile.Passphrase)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the passphrase file: %v", err)
+			return nil, fmt.Errorf("the passphrase file: %v", err)
 		}
 		line := data
 		if i := bytes.IndexByte(line, '\n'); i >= 0 {

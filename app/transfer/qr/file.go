@@ -2,13 +2,12 @@ package qr
 
 import (
 	"bytes"
+	"conclave/internal/safefile"
 	"fmt"
 	"image"
 	_ "image/gif" // register GIF
 	_ "image/jpeg"
 	"image/png"
-	"io"
-	"os"
 )
 
 // MaxImageFileSize bounds the image files DecodeFile reads.
@@ -33,17 +32,9 @@ func DecodeBytes(data []byte) (string, error) {
 
 // DecodeFile reads a QR code from a PNG, JPEG or GIF file.
 func DecodeFile(path string) (string, error) {
-	f, err := os.Open(path)
+	data, err := safefile.Read(path, safefile.Kind{Name: "QR picture", Max: MaxImageFileSize})
 	if err != nil {
-		return "", fmt.Errorf("qr: %v", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxImageFileSize+1))
-	if err != nil {
-		return "", fmt.Errorf("qr: reading %s: %v", path, err)
-	}
-	if len(data) > MaxImageFileSize {
-		return "", fmt.Errorf("qr: %s is larger than %d MiB: not a QR picture", path, MaxImageFileSize>>20)
+		return "", fmt.Errorf("qr: %w", err)
 	}
 	text, err := DecodeBytes(data)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"conclave/app/transfer"
 	"conclave/app/transfer/qr"
 	"conclave/app/transfer/ur"
+	"conclave/internal/safefile"
 )
 
 // MaxInputSize bounds the file qr encode reads.
@@ -144,17 +145,9 @@ func Encode(args []string, stdout, stderr io.Writer) error {
 }
 
 func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	b, err := safefile.Read(path, safefile.Kind{Name: "file carried by QR codes (carry larger ones on a USB drive)", Max: limit})
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB: carry it on a USB drive instead", path, limit>>20)
 	}
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%s is empty", path)

@@ -62,6 +62,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	seed := fs.Uint64("seed", 0, "seed for simulated votes (0: random)")
 	single := fs.Bool("single", false, "one ciphertext of the option number per ballot (as a mix-net outputs), instead of one per option")
 	out := fs.String("out", "", "file to write")
+	force := forceFlag(fs)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -69,6 +70,9 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		return err
 	}
 	if err := required("out", *out); err != nil {
+		return err
+	}
+	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
 	if (*votesFile == "") == (*simulate == 0) {
@@ -123,7 +127,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		}
 		data = b.JSON()
 	}
-	if err := office.WriteFileAtomic(*out, data); err != nil {
+	if err := office.WriteOutput(*out, data, *force); err != nil {
 		return err
 	}
 	e.printf("Encrypted %d ballots over %d options under election key %s into %s.\n", len(votes), *options, ek.Fingerprint, *out)
@@ -137,6 +141,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 func cmdBallotsSum(e *env, args []string) error {
 	fs := flag.NewFlagSet("ballots sum", flag.ContinueOnError)
 	out := fs.String("out", "", "tally file to write (conclave-ciphertexts/v1)")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -145,6 +150,9 @@ func cmdBallotsSum(e *env, args []string) error {
 		return usagef("give exactly one ballots file")
 	}
 	if err := required("out", *out); err != nil {
+		return err
+	}
+	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
 	data, err := safefile.Read(pos[0], safefile.Ballots)
@@ -159,7 +167,7 @@ func cmdBallotsSum(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, sum.JSON()); err != nil {
+	if err := office.WriteOutput(*out, sum.JSON(), *force); err != nil {
 		return err
 	}
 	e.printf("Summed %d ballots into %d ciphertexts (one per option) in %s.\nCiphertexts fingerprint: %s\n", len(b.Ballots), b.Options, *out,
@@ -203,6 +211,7 @@ func cmdVerify(e *env, args []string) error {
 func cmdRecordExport(e *env, args []string) error {
 	fs := flag.NewFlagSet("record export", flag.ContinueOnError)
 	out := fs.String("json", "", "JSON file to write")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -212,6 +221,9 @@ func cmdRecordExport(e *env, args []string) error {
 		return err
 	}
 	if err := required("json", *out); err != nil {
+		return err
+	}
+	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
 	files, problems, err := office.ReadRecord(dir)
@@ -231,7 +243,7 @@ func cmdRecordExport(e *env, args []string) error {
 		return err
 	}
 	buf.WriteByte('\n')
-	if err := office.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, buf.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote the record of %d messages to %s.\n", len(files), *out)

@@ -13,9 +13,21 @@ import (
 	"conclave/internal/safefile"
 )
 
+// forceFlag is the --force flag of every verb that writes a file.
+func forceFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("force", false, "replace the output file if it exists (never a keystore, a board's file or a device)")
+}
+
+// checkOut checks, before any work, that the output may be written
+// (office.CheckOutput); the write checks again.
+func checkOut(path string, force bool) error {
+	return office.CheckOutput(path, force)
+}
+
 // openBoardArgs parses a board verb's flags, takes its one board folder,
-// checks that --out (when out is not nil) is given, and opens the board.
-func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board, error) {
+// checks that --out (when out is not nil) is given and may be written, and
+// opens the board.
+func openBoardArgs(fs *flag.FlagSet, args []string, out *string, force *bool) (*office.Board, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -26,6 +38,9 @@ func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board,
 	}
 	if out != nil {
 		if err := required("out", *out); err != nil {
+			return nil, err
+		}
+		if err := checkOut(*out, *force); err != nil {
 			return nil, err
 		}
 	}
@@ -91,19 +106,20 @@ func cmdBoardNew(e *env, args []string) error {
 func cmdBoardNext(e *env, args []string) error {
 	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	force := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
-	b, err := openBoardArgs(fs, args, out)
+	without := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
+	force := forceFlag(fs)
+	b, err := openBoardArgs(fs, args, out, force)
 	if err != nil {
 		return err
 	}
 	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
-	msg, err := b.Next(*force)
+	msg, err := b.Next(*without)
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, msg.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, msg.Bytes(), *force); err != nil {
 		return err
 	}
 	p := b.Progress()
@@ -184,7 +200,7 @@ func cmdBoardAdd(e *env, args []string) error {
 }
 
 func cmdBoardStatus(e *env, args []string) error {
-	b, err := openBoardArgs(flag.NewFlagSet("board status", flag.ContinueOnError), args, nil)
+	b, err := openBoardArgs(flag.NewFlagSet("board status", flag.ContinueOnError), args, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -249,7 +265,8 @@ func cmdBoardStatus(e *env, args []string) error {
 func cmdBoardKey(e *env, args []string) error {
 	fs := flag.NewFlagSet("board key", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	b, err := openBoardArgs(fs, args, out)
+	force := forceFlag(fs)
+	b, err := openBoardArgs(fs, args, out, force)
 	if err != nil {
 		return err
 	}
@@ -260,7 +277,7 @@ func cmdBoardKey(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, k.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, k.Bytes(), *force); err != nil {
 		return err
 	}
 	ek, err := ceremony.ParseElectionKey(k)
@@ -276,6 +293,7 @@ func cmdBoardRequest(e *env, args []string) error {
 	in := fs.String("ciphertexts", "", "ciphertext file (JSON, format conclave-ciphertexts/v1)")
 	out := fs.String("out", "", "file to write")
 	label := fs.String("label", "count", "a label for people")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -288,6 +306,9 @@ func cmdBoardRequest(e *env, args []string) error {
 		return err
 	}
 	if err := required("out", *out); err != nil {
+		return err
+	}
+	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
 	data, err := safefile.Read(*in, safefile.Ciphertexts)
@@ -309,7 +330,7 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, req.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, req.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote the decryption request to %s: %d ciphertexts (%s).\n", *out, len(batch.Data)/ceremony.CiphertextSize, batch.Kind)
@@ -321,7 +342,8 @@ func cmdBoardTally(e *env, args []string) error {
 	fs := flag.NewFlagSet("board tally", flag.ContinueOnError)
 	out := fs.String("out", "", "result file to write (JSON)")
 	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
-	b, err := openBoardArgs(fs, args, out)
+	force := forceFlag(fs)
+	b, err := openBoardArgs(fs, args, out, force)
 	if err != nil {
 		return err
 	}
@@ -338,7 +360,7 @@ func cmdBoardTally(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, res.JSON()); err != nil {
+	if err := office.WriteOutput(*out, res.JSON(), *force); err != nil {
 		return err
 	}
 	for _, s := range res.Skipped {

@@ -125,3 +125,72 @@ func TestUnreadableBoardFilesStopTheVerbs(t *testing.T) {
 		t.Errorf("board key: exit %d with a skipped file:\n%s", code, out)
 	}
 }
+
+// --out replaced whatever was at the path with exit 0 (issue 10): the
+// keystore (member step --out KEYSTORE), a record file (board key --out
+// BOARD/FILE), a device (record export --json /dev/null as root).
+func TestOutNeverOverwritesWhatMatters(t *testing.T) {
+	work := t.TempDir()
+	board, m, _ := oneMember(t, work, "Overwrite", "2020-01-01T00:00:00Z")
+	f := func(n string) string { return filepath.Join(work, n) }
+	ksBefore, _ := os.ReadFile(m.keystore)
+	records, _ := filepath.Glob(filepath.Join(board, "*.cbor"))
+	record := records[0]
+	recBefore, _ := os.ReadFile(record)
+
+	// A second keystore to aim at: enrol in another ceremony.
+	other := filepath.Join(work, "other")
+	_, m2, _ := oneMember(t, other, "Other", "2020-01-01T00:00:00Z")
+	ks2Before, _ := os.ReadFile(m2.keystore)
+
+	dev := os.DevNull
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", m.keystore, "--force", "--passphrase-file", m.pass}, "keystore itself"},
+		{[]string{"member", "step", "--keystore", f("new/k.key"), "--name", "Zoé", "--in", f("call.cbor"), "--out", f("new/k.key"), "--passphrase-file", m.pass}, "keystore itself"},
+		{[]string{"board", "next", board, "--out", m2.keystore, "--force"}, "is a keystore"},
+		{[]string{"board", "key", board, "--out", record, "--force"}, "board folder"},
+		{[]string{"board", "key", board, "--out", filepath.Join(board, "new.cbor")}, "board folder"},
+		{[]string{"board", "key", board, "--out", f("key.cbor")}, "--force"},
+		{[]string{"ballots", "encrypt", "--key", f("key.cbor"), "--simulate", "3", "--options", "2", "--out", f("key.cbor")}, "--force"},
+		{[]string{"record", "export", board, "--json", dev, "--force"}, "not a regular file"},
+		{[]string{"record", "export", board, "--json", work, "--force"}, "not a regular file"},
+		{[]string{"qr", "decode", f("frames.txt"), "--out", m.keystore, "--force"}, "is a keystore"},
+	} {
+		os.WriteFile(f("frames.txt"), []byte("ur:conclave/aeadaolazmjendeoti\n"), 0o644)
+		// Each as the issue ran it (without --force), then with --force,
+		// which must not help, except for an ordinary earlier output.
+		var plain []string
+		for _, a := range c.args {
+			if a != "--force" {
+				plain = append(plain, a)
+			}
+		}
+		for _, args := range [][]string{plain, c.args} {
+			code, out := runWithin(t, args...)
+			if code == 0 || !strings.Contains(out, c.want) && !(len(args) < len(c.args) && strings.Contains(out, "--force")) {
+				t.Errorf("conclave %s: exit %d, want a refusal with %q:\n%s", strings.Join(args, " "), code, c.want, out)
+			}
+		}
+	}
+	if got, _ := os.ReadFile(m.keystore); !bytes.Equal(got, ksBefore) {
+		t.Error("the keystore changed")
+	}
+	if got, _ := os.ReadFile(m2.keystore); !bytes.Equal(got, ks2Before) {
+		t.Error("the other keystore changed")
+	}
+	if got, _ := os.ReadFile(record); !bytes.Equal(got, recBefore) {
+		t.Error("the record file changed")
+	}
+	if fi, err := os.Stat(dev); err != nil || fi.Mode().IsRegular() {
+		t.Errorf("%s is no longer a device", dev)
+	}
+	if _, err := os.Stat(f("new/k.key")); err == nil {
+		t.Error("a keystore was made although its answer could not be written")
+	}
+	// With --force an ordinary earlier output is replaced.
+	run(t, 0, "board", "key", board, "--out", f("key.cbor"), "--force")
+	run(t, 0, "verify", board)
+}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -127,6 +128,7 @@ func cmdMemberStep(e *env, args []string) error {
 	name := fs.String("name", "", "your name, when enrolling")
 	in := fs.String("in", "", "the coordinator's file for this step")
 	out := fs.String("out", "", "file to write your answer to")
+	force := forceFlag(fs)
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
 	pos, err := parse(fs, args)
@@ -140,6 +142,9 @@ func cmdMemberStep(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := checkMemberOut(*ks, *out, *force); err != nil {
+		return err
 	}
 	msg, err := office.ReadMessage(*in)
 	if err != nil {
@@ -183,11 +188,28 @@ func cmdMemberStep(e *env, args []string) error {
 		e.printf("%s.\n", capitalize(outcome.Note))
 		return nil
 	}
-	if err := office.WriteFileAtomic(*out, outcome.Out.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, outcome.Out.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote %s (%s, fingerprint %s): %s.\n", *out, outcome.Out.Kind, outcome.Out.ID().Fingerprint(), outcome.Note)
 	return nil
+}
+
+// checkMemberOut refuses, before anything is unlocked or sealed, an output
+// path that is the keystore's own (even before the keystore exists, at
+// enrolment) or that office.CheckOutput refuses.
+func checkMemberOut(ks, out string, force bool) error {
+	a, errA := filepath.Abs(ks)
+	b, errB := filepath.Abs(out)
+	if errA == nil && errB == nil && a == b {
+		return fmt.Errorf("%w: --out %s is the keystore itself: give another file for your answer", office.ErrOutputProtected, out)
+	}
+	if fa, err := os.Stat(ks); err == nil {
+		if fb, err := os.Stat(out); err == nil && os.SameFile(fa, fb) {
+			return fmt.Errorf("%w: --out %s is the keystore itself: give another file for your answer", office.ErrOutputProtected, out)
+		}
+	}
+	return checkOut(out, force)
 }
 
 func capitalize(s string) string {
@@ -203,6 +225,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	in := fs.String("in", "", "the decryption request")
 	out := fs.String("out", "", "file to write your answer to")
 	yes := fs.Bool("yes", false, "do not ask for confirmation (for scripts)")
+	force := forceFlag(fs)
 	pf := addPassphraseFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -215,6 +238,9 @@ func cmdMemberDecrypt(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := checkMemberOut(*ks, *out, *force); err != nil {
+		return err
 	}
 	req, err := office.ReadMessage(*in)
 	if err != nil {
@@ -254,7 +280,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, ans.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, ans.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, ans.ID().Fingerprint())

@@ -19,6 +19,16 @@ import (
 	"conclave/internal/safefile"
 )
 
+// CheckOutput says whether qr decode may write at path; the command line
+// sets it to office.CheckOutput (never a keystore, a board's file or a
+// device). By default only an existing path without force is refused.
+var CheckOutput = func(path string, force bool) error {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return fmt.Errorf("%s exists: choose another name, or add --force to replace it", path)
+	}
+	return nil
+}
+
 // MaxInputSize bounds the file qr encode reads.
 const MaxInputSize = ur.MaxMessageLen
 
@@ -182,8 +192,8 @@ func Decode(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("qr decode: --out is required")
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return fmt.Errorf("qr decode: %s exists: choose another name, or add --force to replace it", *out)
+	if err := CheckOutput(*out, *force); err != nil {
+		return fmt.Errorf("qr decode: %w", err)
 	}
 	var inputs []string
 	for _, p := range pos {
@@ -290,6 +300,9 @@ func Decode(args []string, stdout, stderr io.Writer) error {
 	dir, name := filepath.Split(*out)
 	if dir == "" {
 		dir = "."
+	}
+	if err := CheckOutput(*out, *force); err != nil {
+		return fmt.Errorf("qr decode: %w", err)
 	}
 	path, err := transfer.Export(dir, name, msg)
 	if err != nil {

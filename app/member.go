@@ -44,6 +44,7 @@ func (ui *UI) newKeystoreFields() *keystoreFields {
 		pass:   widget.NewPasswordEntry(),
 		header: wrapped(""),
 	}
+	k.path.defaultName = "conclave.key"
 	k.pass.SetPlaceHolder(lang.L("passphrase"))
 	k.path.entry.OnChanged = func(string) { k.inspect() }
 	return k

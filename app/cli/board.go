@@ -27,7 +27,7 @@ func checkOut(path string, force bool) error {
 // openBoardArgs parses a board verb's flags, takes its one board folder,
 // checks that --out (when out is not nil) is given and may be written, and
 // opens the board.
-func openBoardArgs(fs *flag.FlagSet, args []string, out *string, force *bool) (*office.Board, error) {
+func openBoardArgs(e *env, fs *flag.FlagSet, args []string, out *string, force *bool) (*office.Board, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -41,6 +41,10 @@ func openBoardArgs(fs *flag.FlagSet, args []string, out *string, force *bool) (*
 			return nil, err
 		}
 		if err := checkOut(*out, *force); err != nil {
+			return nil, err
+		}
+		// A verb that writes holds the board for its whole run.
+		if err := e.lock(dir, "board"); err != nil {
 			return nil, err
 		}
 	}
@@ -108,7 +112,7 @@ func cmdBoardNext(e *env, args []string) error {
 	out := fs.String("out", "", "file to write")
 	without := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
 	force := forceFlag(fs)
-	b, err := openBoardArgs(fs, args, out, force)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
 		return err
 	}
@@ -159,6 +163,9 @@ func cmdBoardAdd(e *env, args []string) error {
 	if len(pos) < 2 {
 		return usagef("give the board folder and at least one file")
 	}
+	if err := e.lock(pos[0], "board"); err != nil {
+		return err
+	}
 	b, err := office.OpenBoard(pos[0])
 	if err != nil {
 		return err
@@ -200,7 +207,7 @@ func cmdBoardAdd(e *env, args []string) error {
 }
 
 func cmdBoardStatus(e *env, args []string) error {
-	b, err := openBoardArgs(flag.NewFlagSet("board status", flag.ContinueOnError), args, nil, nil)
+	b, err := openBoardArgs(e, flag.NewFlagSet("board status", flag.ContinueOnError), args, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -266,7 +273,7 @@ func cmdBoardKey(e *env, args []string) error {
 	fs := flag.NewFlagSet("board key", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
 	force := forceFlag(fs)
-	b, err := openBoardArgs(fs, args, out, force)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
 		return err
 	}
@@ -319,6 +326,9 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.lock(dir, "board"); err != nil {
+		return err
+	}
 	b, err := office.OpenBoard(dir)
 	if err != nil {
 		return err
@@ -343,7 +353,7 @@ func cmdBoardTally(e *env, args []string) error {
 	out := fs.String("out", "", "result file to write (JSON)")
 	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
 	force := forceFlag(fs)
-	b, err := openBoardArgs(fs, args, out, force)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
 		return err
 	}

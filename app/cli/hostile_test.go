@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"conclave/internal/folderlock"
 )
 
 // runWithin runs the command line in-process and fails the test if it has
@@ -193,4 +195,128 @@ func TestOutNeverOverwritesWhatMatters(t *testing.T) {
 	// With --force an ordinary earlier output is replaced.
 	run(t, 0, "board", "key", board, "--out", f("key.cbor"), "--force")
 	run(t, 0, "verify", board)
+}
+
+// toManifest runs a one-member ceremony to the deal step and returns the
+// board, the member and the manifest file.
+func toManifest(t *testing.T, work string) (string, *cliMember, string) {
+	t.Helper()
+	f := func(n string) string { return filepath.Join(work, n) }
+	board := f("board")
+	run(t, 0, "board", "new", board, "--title", "Locks", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z")
+	run(t, 0, "board", "next", board, "--out", f("call.cbor"))
+	m := &cliMember{name: "Alice", keystore: f("stick/conclave.key"), pass: f("pass")}
+	os.MkdirAll(filepath.Dir(m.keystore), 0o700)
+	os.WriteFile(m.pass, []byte("granite puzzle harbor lanterns saffron\n"), 0o600)
+	m.step(t, f("call.cbor"), f("card.cbor"))
+	run(t, 0, "board", "add", board, f("card.cbor"))
+	run(t, 0, "board", "next", board, "--out", f("manifest.cbor"))
+	return board, m, f("manifest.cbor")
+}
+
+// Two member step runs at the deal step both succeeded with different
+// deals in half the trials (issue 10). Now a run holds the keystore's
+// folder for its whole length and a second one refuses.
+func TestSecondRunOnAKeystoreRefused(t *testing.T) {
+	work := t.TempDir()
+	f := func(n string) string { return filepath.Join(work, n) }
+	board, m, manifest := toManifest(t, work)
+	step := func(out string) []string {
+		return []string{"member", "step", "--keystore", m.keystore, "--in", manifest, "--out", out, "--passphrase-file", m.pass}
+	}
+
+	// While another run holds the keystore, a run refuses at once.
+	l, err := folderlock.Acquire(filepath.Dir(m.keystore), "keystore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := runWithin(t, step(f("deal-a.cbor"))...)
+	if code != 1 || !strings.Contains(out, "another Conclave is using this keystore") || !strings.Contains(out, "wait for it to finish") {
+		t.Fatalf("with the keystore held: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(f("deal-a.cbor")); err == nil {
+		t.Fatal("a deal was written while another run held the keystore")
+	}
+	// The board too.
+	lb, err := folderlock.Acquire(board, "board")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runWithin(t, "board", "next", board, "--out", f("x.cbor")); code != 1 || !strings.Contains(out, "another Conclave is using this board") {
+		t.Fatalf("with the board held: exit %d\n%s", code, out)
+	}
+	lb.Release()
+	l.Release()
+
+	// Two runs at once: one deals; the other refuses or hands out the very
+	// same deal; never two different deals.
+	type res struct {
+		code int
+		out  string
+	}
+	results := make(chan res, 2)
+	for _, o := range []string{"deal-1.cbor", "deal-2.cbor"} {
+		go func() {
+			var so, se bytes.Buffer
+			c := Main(step(f(o)), strings.NewReader(""), &so, &se)
+			results <- res{c, so.String() + se.String()}
+		}()
+	}
+	ok := 0
+	for range 2 {
+		r := <-results
+		switch {
+		case r.code == 0:
+			ok++
+		case !strings.Contains(r.out, "another Conclave is using this keystore"):
+			t.Errorf("a concurrent run failed for another reason:\n%s", r.out)
+		}
+	}
+	if ok == 0 {
+		t.Fatal("neither run dealt")
+	}
+	d1, err1 := os.ReadFile(f("deal-1.cbor"))
+	d2, err2 := os.ReadFile(f("deal-2.cbor"))
+	if err1 == nil && err2 == nil && !bytes.Equal(d1, d2) {
+		t.Fatal("two different deals from one keystore")
+	}
+	for _, d := range []string{f("deal-1.cbor"), f("deal-2.cbor")} {
+		if _, err := os.Stat(d); err == nil {
+			run(t, 0, "board", "add", board, d)
+		}
+	}
+}
+
+// Temporary files left by a killed run are removed at the next run of a
+// verb on that folder: only ours, only older than the lock.
+func TestLeftoversCleanedAtNextRun(t *testing.T) {
+	work := t.TempDir()
+	board, m, manifest := toManifest(t, work)
+	old := time.Now().Add(-time.Hour)
+	mk := func(p string) {
+		os.WriteFile(p, []byte("half a deal"), 0o600)
+		os.Chtimes(p, old, old)
+	}
+	inBoard := filepath.Join(board, ".deal-member01-X.cbor.part-123456")
+	inStick := filepath.Join(filepath.Dir(m.keystore), ".deal.cbor.part-42")
+	notOurs := filepath.Join(board, "notes.part-1")
+	mk(inBoard)
+	mk(inStick)
+	mk(notOurs)
+	out := m.step(t, manifest, filepath.Join(work, "deal.cbor"))
+	if !strings.Contains(out, "removed "+inStick) {
+		t.Errorf("member step did not report the leftover:\n%s", out)
+	}
+	out = run(t, 0, "board", "add", board, filepath.Join(work, "deal.cbor"))
+	if !strings.Contains(out, "removed "+inBoard) {
+		t.Errorf("board add did not report the leftover:\n%s", out)
+	}
+	for _, p := range []string{inBoard, inStick} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	if _, err := os.Stat(notOurs); err != nil {
+		t.Error("a file not of our pattern was removed")
+	}
 }

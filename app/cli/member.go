@@ -15,6 +15,7 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/folderlock"
 	"conclave/internal/safefile"
 	"conclave/keystore"
 )
@@ -146,6 +147,9 @@ func cmdMemberStep(e *env, args []string) error {
 	if err := checkMemberOut(*ks, *out, *force); err != nil {
 		return err
 	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
+		return err
+	}
 	msg, err := office.ReadMessage(*in)
 	if err != nil {
 		return err
@@ -242,6 +246,9 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err := checkMemberOut(*ks, *out, *force); err != nil {
 		return err
 	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
+		return err
+	}
 	req, err := office.ReadMessage(*in)
 	if err != nil {
 		return err
@@ -298,6 +305,11 @@ func cmdMemberCheck(e *env, args []string) error {
 	if err := required("keystore", *ks); err != nil {
 		return err
 	}
+	// Only reads: a keystore on a write-protected stick is still checked,
+	// but never while another run is changing it.
+	if err := e.lock(filepath.Dir(*ks), "keystore"); errors.Is(err, folderlock.ErrBusy) {
+		return err
+	}
 	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
@@ -325,6 +337,9 @@ func cmdMemberBackup(e *env, args []string) error {
 	if err := required("to", *to); err != nil {
 		return err
 	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
+		return err
+	}
 	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
@@ -348,6 +363,9 @@ func cmdMemberPassphrase(e *env, args []string) error {
 		return err
 	}
 	if err := required("keystore", *ks); err != nil {
+		return err
+	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
 		return err
 	}
 	m, err := pf.unlock(e, *ks)

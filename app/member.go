@@ -17,6 +17,7 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/folderlock"
 	"conclave/keystore"
 )
 
@@ -167,6 +168,13 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// Held while the keystore is read, changed and sealed again, so a
+		// second run (here or on the command line) cannot deal twice.
+		l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+		if err != nil {
+			return err
+		}
+		defer l.Release()
 		if creating {
 			m, card, err := office.Enrol(path, pass, name, msg, s.ui.opts.KDF)
 			if err != nil {
@@ -321,6 +329,11 @@ func (s *decryptScreen) doDecrypt() {
 	s.checks.clear()
 	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(ctx context.Context) error {
 		defer pass.Destroy()
+		l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+		if err != nil {
+			return err
+		}
+		defer l.Release()
 		h, err := office.InspectMember(path)
 		if err != nil {
 			return err

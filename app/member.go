@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -73,6 +74,9 @@ func (k *keystoreFields) inspect() {
 type memberScreen struct {
 	ui      *UI
 	content fyne.CanvasObject
+	// onDisk is set once the person has agreed to make the keystore on
+	// the computer's own disk (office.CheckKeystoreLocation).
+	onDisk  bool
 	ks      *keystoreFields
 	name    *widget.Entry
 	confirm *widget.Entry
@@ -156,6 +160,22 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 		}
 		if err := keystore.CheckPassphrase([]byte(s.ks.pass.Text), name); err != nil {
 			return err
+		}
+		if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
+			// The stick may not be mounted: ask before keys land on the PC.
+			dialog.ShowConfirm(lang.L("Keep the keys on this computer?"),
+				lang.L("{{.Path}} is on this computer's own disk, not on a USB stick. The keys belong on the stick: plug it in and check that it is mounted. Make the keystore on this computer anyway?", map[string]any{"Path": path}),
+				func(ok bool) {
+					if !ok {
+						return
+					}
+					s.onDisk = true
+					defer func() { s.onDisk = false }()
+					if err := s.begin(msg); err != nil {
+						s.checks.fail(err)
+					}
+				}, s.ui.win)
+			return nil
 		}
 		s.confirm.SetText("")
 	}

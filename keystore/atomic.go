@@ -123,6 +123,18 @@ var errReadBack = errors.New("read-back mismatch")
 // write, fsync, close, read back and compare, rename over path, fsync the
 // folder.
 func atomicWrite(fsys fileOps, path string, data []byte, m writeMode) (err error) {
+	if !m.create {
+		// A keystore reached through a symbolic link (a link on the PC to
+		// the stick) is replaced where it lies: renaming over the link
+		// would put a regular file in its place and leave the stick stale.
+		if fi, err := fsys.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return wrapErr(ErrWriteFailed, err, "the key file %s is a symbolic link to a file that cannot be found (is the stick plugged in?); nothing was written", path)
+			}
+			path = real
+		}
+	}
 	dir := filepath.Dir(path)
 	if m.create {
 		if _, err := fsys.Lstat(path); err == nil {

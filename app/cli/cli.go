@@ -76,7 +76,7 @@ func init() {
 		"board key":         {"conclave board key DIR --out FILE [--force]", cmdBoardKey},
 		"board request":     {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL] [--force]", cmdBoardRequest},
 		"board tally":       {"conclave board tally DIR --out FILE [--request FINGERPRINT] [--force]", cmdBoardTally},
-		"member step":       {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--force] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
+		"member step":       {"conclave member step --keystore K [--name NAME] [--not-removable] --in FILE --out FILE [--force] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
 		"member decrypt":    {"conclave member decrypt --keystore K --in REQUEST --out FILE [--force] [--yes] [--passphrase-file F]", cmdMemberDecrypt},
 		"member check":      {"conclave member check --keystore K [--record DIR] [--passphrase-file F]", cmdMemberCheck},
 		"member backup":     {"conclave member backup --keystore K --to DIR [--passphrase-file F]", cmdMemberBackup},

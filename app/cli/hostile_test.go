@@ -320,3 +320,24 @@ func TestLeftoversCleanedAtNextRun(t *testing.T) {
 		t.Error("a file not of our pattern was removed")
 	}
 }
+
+// A keystore path through a symbolic link was replaced by a regular file
+// while the stick kept the stale state (issue 10): the link is followed.
+func TestKeystoreThroughALinkStaysALink(t *testing.T) {
+	work := t.TempDir()
+	_, m, manifest := toManifest(t, work)
+	link := filepath.Join(work, "pc-link.key")
+	if err := os.Symlink(m.keystore, link); err != nil {
+		t.Skip(err)
+	}
+	before, _ := os.ReadFile(m.keystore)
+	run(t, 0, "member", "step", "--keystore", link, "--in", manifest, "--out", filepath.Join(work, "deal.cbor"), "--passphrase-file", m.pass)
+	fi, err := os.Lstat(link)
+	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("the link was replaced by a regular file")
+	}
+	after, _ := os.ReadFile(m.keystore)
+	if bytes.Equal(before, after) {
+		t.Fatal("the keystore on the stick was not updated")
+	}
+}

@@ -130,6 +130,7 @@ func cmdMemberStep(e *env, args []string) error {
 	in := fs.String("in", "", "the coordinator's file for this step")
 	out := fs.String("out", "", "file to write your answer to")
 	force := forceFlag(fs)
+	notRemovable := fs.Bool("not-removable", false, "allow a new keystore on this computer's own disk rather than a USB stick")
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
 	pos, err := parse(fs, args)
@@ -161,6 +162,11 @@ func cmdMemberStep(e *env, args []string) error {
 		}
 		if *name == "" {
 			return usagef("--name is required to enrol: the name the other members know you by")
+		}
+		if !*notRemovable {
+			if err := office.CheckKeystoreLocation(*ks); err != nil {
+				return err
+			}
 		}
 		pass, err := pf.create(e, *pf.file, *name)
 		if err != nil {

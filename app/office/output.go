@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"conclave/app/transfer"
 	"conclave/internal/safefile"
 	"conclave/keystore"
 )
@@ -79,4 +80,31 @@ func isKeystore(path string) bool {
 		return false
 	}
 	return keystore.LooksLikeKeystore(prefix[:])
+}
+
+// OnRemovable tells whether a path lies on a removable drive
+// (transfer.OnRemovable); tests replace it.
+var OnRemovable = transfer.OnRemovable
+
+// ErrNotRemovable: a new keystore would be made on the computer's own disk.
+var ErrNotRemovable = errors.New("office: this is not on a removable drive")
+
+// CheckKeystoreLocation refuses to make a keystore at path unless it lies
+// on a removable drive (docs/threat-model.md §2.14): with the stick not
+// mounted, its mount point is an empty folder of the computer's disk, and a
+// new identity made there puts the keys on the PC and two cards for one
+// person on the board. The caller lets the person override it
+// (--not-removable, or the GUI's question). Where drives cannot be told
+// apart (transfer.ErrUnknownDrive) it allows.
+func CheckKeystoreLocation(path string) error {
+	ok, err := OnRemovable(path)
+	switch {
+	case errors.Is(err, transfer.ErrUnknownDrive):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%w: cannot tell whether %s is on a USB stick (%v)", ErrNotRemovable, path, err)
+	case !ok:
+		return fmt.Errorf("%w: %s is on this computer's own disk, not on a USB stick; the keys belong on the stick: plug it in and check that it is mounted, or, if you mean to keep them on this disk, say so (--not-removable)", ErrNotRemovable, path)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"conclave/internal/faultfs"
 	"conclave/internal/safefile"
 )
 
@@ -37,7 +38,25 @@ type osFS struct{}
 
 type osTemp struct{ *os.File }
 
+func (t osTemp) Write(b []byte) (int, error) {
+	if err := faultfs.Before("write", t.Name()); err != nil {
+		return 0, err
+	}
+	return t.File.Write(b)
+}
+
+func (t osTemp) Close() error {
+	if err := faultfs.Before("close", t.Name()); err != nil {
+		t.File.Close()
+		return err
+	}
+	return t.File.Close()
+}
+
 func (t osTemp) Sync() error {
+	if err := faultfs.Before("sync", t.Name()); err != nil {
+		return err
+	}
 	if err := t.File.Sync(); err != nil {
 		return err
 	}
@@ -46,16 +65,30 @@ func (t osTemp) Sync() error {
 }
 
 func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
+	if err := faultfs.Before("create", dir); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, pattern) // mode 0600
 	if err != nil {
 		return nil, err
 	}
 	return osTemp{f}, nil
 }
-func (osFS) Rename(o, n string) error                  { return os.Rename(o, n) }
-func (osFS) RenameNoReplace(o, n string) error         { return renameNoReplace(o, n) }
-func (osFS) Remove(name string) error                  { return os.Remove(name) }
-func (osFS) SyncDir(dir string) error                  { return syncDir(dir) }
+
+// The write-side operations go through faultfs (a no-op in production),
+// so that the fault campaign of app/cli can fail or kill at each of them.
+func (osFS) Rename(o, n string) error {
+	return faultfs.Do("rename", n, func() error { return os.Rename(o, n) })
+}
+func (osFS) RenameNoReplace(o, n string) error {
+	return faultfs.Do("rename", n, func() error { return renameNoReplace(o, n) })
+}
+func (osFS) Remove(name string) error {
+	return faultfs.Do("remove", name, func() error { return os.Remove(name) })
+}
+func (osFS) SyncDir(dir string) error {
+	return faultfs.Do("syncdir", dir, func() error { return syncDir(dir) })
+}
 func (osFS) ReadDir(dir string) ([]fs.DirEntry, error) { return os.ReadDir(dir) }
 func (osFS) Lstat(name string) (fs.FileInfo, error)    { return os.Lstat(name) }
 

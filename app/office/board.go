@@ -273,6 +273,12 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	}
 	if id.IsZero() {
 		pending := b.State.PendingRequests()
+		if all := b.State.Requests(); len(pending) == 0 && len(all) == 1 {
+			// The one request has its result: write it again (a run
+			// interrupted after the board took the result in, before the
+			// result file was written, is simply run again).
+			pending = all
+		}
 		if len(pending) == 0 {
 			return nil, errors.New("office: every request on this board already has a result: name one with --request FINGERPRINT to write its result again (see 'board status')")
 		}

@@ -28,6 +28,21 @@ grep -q "^FAIL" "$work/tampered.log" && ok "verify refuses the record after one 
 st=$("$bin" board status "$work/demo/board")
 grep -q "\[complete\]" <<<"$st" && ok "board status shows the completed ceremony" || fail "status"
 
+# Hostile hands and files (issue 10): --out never replaces without --force, never a device;
+# a named pipe in a board is refused at once, not waited for.
+"$bin" board key "$work/demo/board" --out "$work/key.cbor" > /dev/null || fail "board key"
+if "$bin" board key "$work/demo/board" --out "$work/key.cbor" > /dev/null 2>&1; then fail "board key replaced a file without --force"; fi
+"$bin" board key "$work/demo/board" --out "$work/key.cbor" --force > /dev/null || fail "board key --force"
+if "$bin" record export "$work/demo/board" --json /dev/null --force > /dev/null 2>&1; then fail "record export wrote over a device"; fi
+ok "--out refuses an existing file without --force, and a device even with it"
+cp -r "$work/demo/board" "$work/piped"
+mkfifo "$work/piped/zz-pipe.cbor"
+set +e
+timeout 20 "$bin" board status "$work/piped" > "$work/piped.log" 2>&1
+code=$?
+set -e
+[ "$code" = 1 ] && grep -q "zz-pipe.cbor" "$work/piped.log" && ok "a named pipe in a board is refused by name (board status exits 1, does not hang)" || { cat "$work/piped.log"; fail "named pipe: exit $code"; }
+
 if "$bin" qr encode "$f" --out-dir "$work/qr" > "$work/qr.log" 2>&1; then
   n=0
   for png in "$work"/qr/*.png; do

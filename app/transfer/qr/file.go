@@ -13,6 +13,13 @@ import (
 // MaxImageFileSize bounds the image files DecodeFile reads.
 const MaxImageFileSize = 64 << 20
 
+// MaxPixelsPerByte bounds how many pixels a picture file may claim per
+// byte of the file, above minPixelsChecked pixels (docs/transfer.md §3).
+const (
+	MaxPixelsPerByte = 1024
+	minPixelsChecked = 1 << 20
+)
+
 // DecodeBytes reads a QR code from a PNG, JPEG or GIF file's content. The
 // image's announced size is checked before it is decoded.
 func DecodeBytes(data []byte) (string, error) {
@@ -22,6 +29,13 @@ func DecodeBytes(data []byte) (string, error) {
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxPixels/cfg.Height {
 		return "", fmt.Errorf("qr: the %s picture is %dx%d pixels, too large or empty: use a smaller picture or a crop around the code", format, cfg.Width, cfg.Height)
+	}
+	// The decoders allocate the whole picture from its header: a picture
+	// of a few hundred bytes claiming 36 Mpx cost 100 MB. A real picture
+	// holds at least a byte per MaxPixelsPerByte pixels (a 4K screenshot of
+	// a code on white, the most compressible kind, holds about 340).
+	if px := int64(cfg.Width) * int64(cfg.Height); px > minPixelsChecked && px > MaxPixelsPerByte*int64(len(data)) {
+		return "", fmt.Errorf("qr: the %s picture claims %dx%d pixels in only %d bytes: it is damaged or not a real picture", format, cfg.Width, cfg.Height, len(data))
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -86,3 +87,49 @@ func TestHandOutAsksBeforeReplacing(t *testing.T) {
 
 // The tests' temporary folders stand for USB sticks.
 func init() { office.OnRemovable = func(string) (bool, error) { return true, nil } }
+
+// With the stick unmounted, a new keystore landed in the empty mount-point
+// folder on the PC's disk (issue 10): the GUI now asks first.
+func TestNewKeystoreOnTheDiskAsksFirst(t *testing.T) {
+	defer func(old func(string) (bool, error)) { office.OnRemovable = old }(office.OnRemovable)
+	office.OnRemovable = func(string) (bool, error) { return false, nil }
+	work := t.TempDir()
+	b, err := office.CreateBoard(filepath.Join(work, "board"), "Disk", 1, 1, false, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.Next(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ui := newTestUI(t)
+	test.Tap(ui.home.buttons["Join a ceremony"])
+	ms := ui.member
+	ks := filepath.Join(work, "media", "STICK", "conclave.key")
+	os.MkdirAll(filepath.Dir(ks), 0o700)
+	pass := "velvet harbor 4242 quartz meadow lantern"
+	typeInto(ms.ks.path.entry, ks)
+	typeInto(ms.name, "Alice")
+	typeInto(ms.ks.pass, pass)
+	typeInto(ms.confirm, pass)
+	if err := ms.begin(call); err != nil {
+		t.Fatal(err)
+	}
+	ui.Wait()
+	if _, err := os.Stat(ks); err == nil {
+		t.Fatal("a keystore was made on the computer's disk without asking")
+	}
+	top := ui.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no question was asked")
+	}
+	yes := findButtonDeep(top, "Yes")
+	if yes == nil {
+		t.Fatal("the question has no Yes button")
+	}
+	test.Tap(yes)
+	ui.Wait()
+	if _, err := os.Stat(ks); err != nil {
+		t.Fatalf("no keystore after Yes: %s", ms.checks.Text())
+	}
+}

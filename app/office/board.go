@@ -207,7 +207,9 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 			continue
 		}
 		p := filepath.Join(dir, en.Name())
-		data, err := safefile.Read(p, safefile.BoardFile)
+		// Opened without following a link: the board's files are written
+		// here by Conclave, so a link in their place is not one of them.
+		data, err := safefile.ReadNoFollow(p, safefile.BoardFile)
 		if err != nil {
 			problems = append(problems, Problem{en.Name(), readReason(err)})
 			continue

@@ -9,7 +9,7 @@ COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -X conclave/app/cli.Version=$(VERSION) -X conclave/app/cli.Commit=$(COMMIT)
 BIN := bin/conclave
 
-.PHONY: run build test test-go test-binary deps deps-run screenshots bench fuzz release reproduce clean
+.PHONY: run build test test-go test-binary deps deps-run screenshots bench fuzz faults release reproduce clean
 
 run: deps-run build
 	./$(BIN)
@@ -46,6 +46,11 @@ bench:
 
 fuzz:
 	scripts/fuzz.sh 15s
+
+# The whole fault campaign (issue 10): every verb that writes, killed and
+# failed at each of its file operations; 'make test' runs a sample.
+faults:
+	CONCLAVE_FAULTS=full CGO_ENABLED=0 $(GO) test -tags ci -run 'FaultCampaign' -timeout 60m -v ./app/cli
 
 # Reproducible release artifacts into dist/ (docs/release.md).
 release: deps-run

@@ -18,6 +18,8 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/folderlock"
+	"conclave/internal/safefile"
 )
 
 // boardScreen is the coordinator's: it creates or opens a board, shows
@@ -27,6 +29,9 @@ import (
 type boardScreen struct {
 	ui *UI
 	b  *office.Board
+	// lock holds the open board's folder while the screen works on it, so
+	// that a command-line run cannot change it underneath (folderlock).
+	lock *folderlock.Lock
 
 	setup, count, boardView fyne.CanvasObject
 
@@ -218,12 +223,36 @@ func (s *boardScreen) doCreate() {
 		s.status.fail(err)
 		return
 	}
+	if err := s.hold(s.dir.path()); err != nil {
+		s.status.fail(err)
+		return
+	}
 	s.b = b
 	s.showBoard()
 }
 
+// hold takes the lock of the board folder dir (and drops the lock of the
+// board open before, if another).
+func (s *boardScreen) hold(dir string) error {
+	if s.lock != nil {
+		s.lock.Release()
+		s.lock = nil
+	}
+	l, err := folderlock.Acquire(dir, "board")
+	if err != nil {
+		return err
+	}
+	s.lock = l
+	l.CleanLeftovers(dir)
+	return nil
+}
+
 func (s *boardScreen) doOpen() {
 	s.status.clear()
+	if err := s.hold(s.dir.path()); err != nil {
+		s.status.fail(err)
+		return
+	}
 	b, err := office.OpenBoard(s.dir.path())
 	if err != nil {
 		s.status.fail(err)
@@ -339,6 +368,10 @@ func describeKind(m *ceremony.Envelope) string {
 
 func (s *boardScreen) doOpenCount() {
 	s.countState.clear()
+	if err := s.hold(s.countDir.path()); err != nil {
+		s.countState.fail(err)
+		return
+	}
 	b, err := office.OpenBoard(s.countDir.path())
 	if err != nil {
 		s.countState.fail(err)
@@ -358,7 +391,7 @@ func (s *boardScreen) doRequest() {
 		s.countState.add(false, lang.L("open the board first"))
 		return
 	}
-	data, err := os.ReadFile(s.cts.path())
+	data, err := safefile.Read(s.cts.path(), safefile.Ciphertexts)
 	if err != nil {
 		s.countState.fail(err)
 		return

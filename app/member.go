@@ -11,12 +11,15 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/folderlock"
+	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -44,6 +47,7 @@ func (ui *UI) newKeystoreFields() *keystoreFields {
 		pass:   widget.NewPasswordEntry(),
 		header: wrapped(""),
 	}
+	k.path.defaultName = "conclave.key"
 	k.pass.SetPlaceHolder(lang.L("passphrase"))
 	k.path.entry.OnChanged = func(string) { k.inspect() }
 	return k
@@ -71,6 +75,9 @@ func (k *keystoreFields) inspect() {
 type memberScreen struct {
 	ui      *UI
 	content fyne.CanvasObject
+	// onDisk is set once the person has agreed to make the keystore on
+	// the computer's own disk (office.CheckKeystoreLocation).
+	onDisk  bool
 	ks      *keystoreFields
 	name    *widget.Entry
 	confirm *widget.Entry
@@ -188,6 +195,22 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 		if name == "" {
 			return errors.New(lang.L("type your name first"))
 		}
+		if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
+			// The stick may not be mounted: ask before keys land on the PC.
+			dialog.ShowConfirm(lang.L("Keep the keys on this computer?"),
+				lang.L("{{.Path}} is on this computer's own disk, not on a USB stick. The keys belong on the stick: plug it in and check that it is mounted. Make the keystore on this computer anyway?", map[string]any{"Path": path}),
+				func(ok bool) {
+					if !ok {
+						return
+					}
+					s.onDisk = true
+					defer func() { s.onDisk = false }()
+					if err := s.begin(msg, acc); err != nil {
+						s.checks.fail(err)
+					}
+				}, s.ui.win)
+			return nil
+		}
 		if s.ks.pass.Text != s.confirm.Text {
 			s.ks.pass.SetText("")
 			s.confirm.SetText("")
@@ -212,6 +235,13 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// Held while the keystore is read, changed and sealed again, so a
+		// second run (here or on the command line) cannot deal twice.
+		l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+		if err != nil {
+			return err
+		}
+		defer l.Release()
 		if creating {
 			m, card, err := office.Enrol(path, pass, name, msg, acc, s.ui.opts.KDF)
 			if err != nil {
@@ -438,8 +468,13 @@ func (s *decryptScreen) doDecrypt() {
 	s.checks.clear()
 	s.ui.run(lang.L("Unlocking your key…"), func(ctx context.Context) error {
 		defer pass.Destroy()
+		l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+		if err != nil {
+			return err
+		}
+		defer l.Release()
 		if ballotsPath != "" {
-			data, err := os.ReadFile(ballotsPath)
+			data, err := safefile.Read(ballotsPath, safefile.Ballots)
 			if err != nil {
 				return err
 			}

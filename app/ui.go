@@ -25,6 +25,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"conclave/assets"
+	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -106,7 +107,7 @@ func readLanguage(dir string) string {
 	if d == "" {
 		return ""
 	}
-	b, err := os.ReadFile(filepath.Join(d, "language"))
+	b, err := safefile.Read(filepath.Join(d, "language"), safefile.Setting)
 	if err != nil {
 		return ""
 	}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"conclave/app/office"
 	"conclave/app/transfer"
 	"conclave/app/transfer/camera"
 	"conclave/app/transfer/qr"
@@ -159,10 +160,13 @@ func (f *fingerprint) set(what, value string) {
 type pathField struct {
 	entry *widget.Entry
 	box   fyne.CanvasObject
+	// defaultName is the file name a save field proposes in the folder
+	// chosen with Browse when none is typed.
+	defaultName string
 }
 
 func (ui *UI) newPathField(placeholder string, folder, save bool) *pathField {
-	p := &pathField{entry: widget.NewEntry()}
+	p := &pathField{entry: widget.NewEntry(), defaultName: "conclave.cbor"}
 	p.entry.SetPlaceHolder(placeholder)
 	browse := widget.NewButtonWithIcon(lang.L("Browse…"), theme.FolderOpenIcon(), func() {
 		start := ui.startLocation()
@@ -178,11 +182,16 @@ func (ui *UI) newPathField(placeholder string, folder, save bool) *pathField {
 			}
 			d.Show()
 		case save:
-			d := dialog.NewFileSave(func(u fyne.URIWriteCloser, err error) {
+			// A folder, not Fyne's save dialog: that one opens (and so
+			// empties) an existing file it is pointed at, a keystore
+			// included, before we could refuse. The file name is kept.
+			d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 				if err == nil && u != nil {
-					u.Close()
-					os.Remove(u.URI().Path())
-					p.entry.SetText(u.URI().Path())
+					name := filepath.Base(p.path())
+					if p.path() == "" || name == "." || name == string(filepath.Separator) {
+						name = p.defaultName
+					}
+					p.entry.SetText(filepath.Join(u.Path(), name))
 				}
 			}, ui.win)
 			if start != nil {
@@ -237,19 +246,29 @@ func (ui *UI) newHandOut() *handOut {
 			h.state.SetText(lang.L("Type or choose where to save the file first."))
 			return
 		}
-		dir, name := filepath.Split(p)
-		if dir == "" {
-			dir = "."
+		write := func(force bool) {
+			if err := office.WriteOutput(p, h.data, force); err != nil {
+				h.state.SetText(lang.L("REFUSED") + ": " + err.Error())
+				h.state.Importance = widget.DangerImportance
+			} else {
+				h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": p}))
+				h.state.Importance = widget.SuccessImportance
+			}
+			h.state.Refresh()
 		}
-		out, err := transfer.Export(dir, name, h.data)
-		if err != nil {
-			h.state.SetText(lang.L("REFUSED") + ": " + err.Error())
-			h.state.Importance = widget.DangerImportance
-		} else {
-			h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
-			h.state.Importance = widget.SuccessImportance
+		// Never over a keystore, a board's file or a device; over another
+		// existing file only once the person has said so.
+		if err := office.CheckOutput(p, false); errors.Is(err, office.ErrOutputExists) {
+			dialog.ShowConfirm(lang.L("Replace the file?"),
+				lang.L("{{.Path}} already exists. Replace it with this file?", map[string]any{"Path": p}),
+				func(ok bool) {
+					if ok {
+						write(true)
+					}
+				}, ui.win)
+			return
 		}
-		h.state.Refresh()
+		write(false)
 	})
 	h.show = widget.NewButtonWithIcon(lang.L("Show QR code"), theme.VisibilityIcon(), func() { ui.showQR(h.kind, h.data) })
 	h.box = container.NewVBox(bold(lang.L("Hand out")), h.path.box, container.NewHBox(h.save, h.show), h.state)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -24,6 +25,12 @@ const (
 	MaxCiphertexts = 1 << 24
 	MaxOptions     = 1 << 16
 	MaxBound       = 1 << 40
+	// MaxDlogWork caps bound × N, the work of the discrete logarithms a
+	// request asks of every verifier (docs/protocol.md §7.2): with a
+	// baby-step table of at most 2^20 entries it keeps combining a request
+	// within about 2^21 group additions (seconds), where a tally of many
+	// options at bound 2^40 cost hours at every opening of the board.
+	MaxDlogWork = 1 << 40
 )
 
 // chunkSize is how many ciphertexts a worker handles at once: large enough
@@ -139,6 +146,9 @@ func checkRequestBody(r *Request) error {
 		}
 	default:
 		return fmt.Errorf("ceremony: unknown kind of request %q (want %q or %q)", r.Kind, RequestTally, RequestBallots)
+	}
+	if hi, work := bits.Mul64(r.Bound, uint64(n)); hi != 0 || work > MaxDlogWork {
+		return fmt.Errorf("ceremony: the request asks too much work of every verifier: bound %d × %d ciphertexts is more than 2^40 (docs/protocol.md §7.2): split it into smaller requests", r.Bound, n)
 	}
 	return parallel(n, func(_, lo, hi int) error {
 		for k := lo; k < hi; k++ {

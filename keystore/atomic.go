@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"conclave/internal/faultfs"
+	"conclave/internal/safefile"
 )
 
 // fileOps is every file-system operation the package performs. Production
@@ -35,7 +38,25 @@ type osFS struct{}
 
 type osTemp struct{ *os.File }
 
+func (t osTemp) Write(b []byte) (int, error) {
+	if err := faultfs.Before("write", t.Name()); err != nil {
+		return 0, err
+	}
+	return t.File.Write(b)
+}
+
+func (t osTemp) Close() error {
+	if err := faultfs.Before("close", t.Name()); err != nil {
+		t.File.Close()
+		return err
+	}
+	return t.File.Close()
+}
+
 func (t osTemp) Sync() error {
+	if err := faultfs.Before("sync", t.Name()); err != nil {
+		return err
+	}
 	if err := t.File.Sync(); err != nil {
 		return err
 	}
@@ -44,32 +65,45 @@ func (t osTemp) Sync() error {
 }
 
 func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
+	if err := faultfs.Before("create", dir); err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, pattern) // mode 0600
 	if err != nil {
 		return nil, err
 	}
 	return osTemp{f}, nil
 }
-func (osFS) Rename(o, n string) error                  { return os.Rename(o, n) }
-func (osFS) RenameNoReplace(o, n string) error         { return renameNoReplace(o, n) }
-func (osFS) Remove(name string) error                  { return os.Remove(name) }
-func (osFS) SyncDir(dir string) error                  { return syncDir(dir) }
+
+// The write-side operations go through faultfs (a no-op in production),
+// so that the fault campaign of app/cli can fail or kill at each of them.
+func (osFS) Rename(o, n string) error {
+	return faultfs.Do("rename", n, func() error { return os.Rename(o, n) })
+}
+func (osFS) RenameNoReplace(o, n string) error {
+	return faultfs.Do("rename", n, func() error { return renameNoReplace(o, n) })
+}
+func (osFS) Remove(name string) error {
+	return faultfs.Do("remove", name, func() error { return os.Remove(name) })
+}
+func (osFS) SyncDir(dir string) error {
+	return faultfs.Do("syncdir", dir, func() error { return syncDir(dir) })
+}
 func (osFS) ReadDir(dir string) ([]fs.DirEntry, error) { return os.ReadDir(dir) }
 func (osFS) Lstat(name string) (fs.FileInfo, error)    { return os.Lstat(name) }
 
+// ReadFile opens without blocking (a named pipe at the keystore's path
+// cannot hang the program) and refuses anything but a regular file before
+// reading (internal/safefile).
 func (osFS) ReadFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
+	f, _, err := safefile.Open(name, safefile.Kind{Name: "keystore", Max: 1 << 62})
+	if errors.Is(err, safefile.ErrNotRegular) {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 	}
+	if err != nil {
+		return nil, errors.Unwrap(err) // the system's *fs.PathError
+	}
+	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxFileLen+1))
 }
 
@@ -122,6 +156,18 @@ var errReadBack = errors.New("read-back mismatch")
 // write, fsync, close, read back and compare, rename over path, fsync the
 // folder.
 func atomicWrite(fsys fileOps, path string, data []byte, m writeMode) (err error) {
+	if !m.create {
+		// A keystore reached through a symbolic link (a link on the PC to
+		// the stick) is replaced where it lies: renaming over the link
+		// would put a regular file in its place and leave the stick stale.
+		if fi, err := fsys.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				return wrapErr(ErrWriteFailed, err, "the key file %s is a symbolic link to a file that cannot be found (is the stick plugged in?); nothing was written", path)
+			}
+			path = real
+		}
+	}
 	dir := filepath.Dir(path)
 	if m.create {
 		if _, err := fsys.Lstat(path); err == nil {

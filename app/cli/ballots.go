@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // expectUsage is what a missing --expect is told.
@@ -38,13 +39,13 @@ func readElectionKey(path, expect string) (*ceremony.ElectionKey, error) {
 // readVotes reads a votes file: one option number per line; blank lines and
 // lines starting with # are ignored.
 func readVotes(path string, options uint64) ([]uint64, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.Open(path, safefile.Votes)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var votes []uint64
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(io.LimitReader(f, safefile.Votes.Max))
 	line := 0
 	for sc.Scan() {
 		line++
@@ -74,6 +75,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	seed := fs.Uint64("seed", 0, "seed for simulated votes (0: random)")
 	single := fs.Bool("single", false, "one ciphertext of the option number per ballot (as a mix-net outputs), instead of one per option")
 	out := fs.String("out", "", "file to write")
+	force := forceFlag(fs)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -85,6 +87,9 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	}
 	if strings.TrimSpace(*expect) == "" {
 		return usagef(expectUsage)
+	}
+	if err := checkOut(*out, *force); err != nil {
+		return err
 	}
 	if (*votesFile == "") == (*simulate == 0) {
 		return usagef("give either --votes FILE or --simulate B")
@@ -138,7 +143,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		}
 		data = b.JSON()
 	}
-	if err := office.WriteFileAtomic(*out, data); err != nil {
+	if err := office.WriteOutput(*out, data, *force); err != nil {
 		return err
 	}
 	e.printf("Encrypted %d ballots over %d options under election key %s into %s.\n", len(votes), *options, ek.Fingerprint, *out)
@@ -152,6 +157,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 func cmdBallotsSum(e *env, args []string) error {
 	fs := flag.NewFlagSet("ballots sum", flag.ContinueOnError)
 	out := fs.String("out", "", "tally file to write (conclave-ciphertexts/v1)")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -162,7 +168,10 @@ func cmdBallotsSum(e *env, args []string) error {
 	if err := required("out", *out); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(pos[0])
+	if err := checkOut(*out, *force); err != nil {
+		return err
+	}
+	data, err := safefile.Read(pos[0], safefile.Ballots)
 	if err != nil {
 		return err
 	}
@@ -174,7 +183,7 @@ func cmdBallotsSum(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, sum.JSON()); err != nil {
+	if err := office.WriteOutput(*out, sum.JSON(), *force); err != nil {
 		return err
 	}
 	e.printf("Summed %d ballots into %d ciphertexts (one per option) in %s.\nCiphertexts fingerprint: %s\n", len(b.Ballots), b.Options, *out,
@@ -229,6 +238,7 @@ func cmdVerify(e *env, args []string) error {
 func cmdRecordExport(e *env, args []string) error {
 	fs := flag.NewFlagSet("record export", flag.ContinueOnError)
 	out := fs.String("json", "", "JSON file to write")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -240,11 +250,17 @@ func cmdRecordExport(e *env, args []string) error {
 	if err := required("json", *out); err != nil {
 		return err
 	}
+	if err := checkOut(*out, *force); err != nil {
+		return err
+	}
 	files, problems, err := office.ReadRecord(dir)
 	if err != nil {
 		return err
 	}
-	reportSkipped(e, problems)
+	if len(problems) > 0 {
+		reportSkipped(e, problems)
+		return fmt.Errorf("%d file(s) of %s cannot be read (listed above): nothing was exported, since the record would be incomplete", len(problems), dir)
+	}
 	j, err := ceremony.ExportJSON(files)
 	if err != nil {
 		return err
@@ -254,7 +270,7 @@ func cmdRecordExport(e *env, args []string) error {
 		return err
 	}
 	buf.WriteByte('\n')
-	if err := office.WriteFileAtomic(*out, buf.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, buf.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote the record of %d messages to %s.\n", len(files), *out)

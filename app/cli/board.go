@@ -11,11 +11,24 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
+// forceFlag is the --force flag of every verb that writes a file.
+func forceFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("force", false, "replace the output file if it exists (never a keystore, a board's file or a device)")
+}
+
+// checkOut checks, before any work, that the output may be written
+// (office.CheckOutput); the write checks again.
+func checkOut(path string, force bool) error {
+	return office.CheckOutput(path, force)
+}
+
 // openBoardArgs parses a board verb's flags, takes its one board folder,
-// checks that --out (when out is not nil) is given, and opens the board.
-func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board, error) {
+// checks that --out (when out is not nil) is given and may be written, and
+// opens the board.
+func openBoardArgs(e *env, fs *flag.FlagSet, args []string, out *string, force *bool) (*office.Board, error) {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return nil, err
@@ -28,8 +41,26 @@ func openBoardArgs(fs *flag.FlagSet, args []string, out *string) (*office.Board,
 		if err := required("out", *out); err != nil {
 			return nil, err
 		}
+		if err := checkOut(*out, *force); err != nil {
+			return nil, err
+		}
+		// A verb that writes holds the board for its whole run.
+		if err := e.lock(dir, "board"); err != nil {
+			return nil, err
+		}
 	}
 	return office.OpenBoard(dir)
+}
+
+// refuseSkipped stops a verb that hands something out while the board
+// holds files that are not valid messages of it: whatever it wrote would
+// be computed without them (issue 10: a bundle with 2 of 3 deals).
+func refuseSkipped(e *env, b *office.Board) error {
+	if len(b.Skipped) == 0 {
+		return nil
+	}
+	reportSkipped(e, b.Skipped)
+	return fmt.Errorf("the board %s holds %d file(s) that are not valid messages of this ceremony (listed above): nothing was written; move them out of the folder, or copy the board again from its backup", b.Dir, len(b.Skipped))
 }
 
 func oneDir(pos []string) (string, error) {
@@ -89,17 +120,20 @@ func cmdBoardNew(e *env, args []string) error {
 func cmdBoardNext(e *env, args []string) error {
 	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	force := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
-	b, err := openBoardArgs(fs, args, out)
+	without := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
+	force := forceFlag(fs)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
 		return err
 	}
-	reportSkipped(e, b.Skipped)
-	msg, err := b.Next(*force)
+	if err := refuseSkipped(e, b); err != nil {
+		return err
+	}
+	msg, err := b.Next(*without)
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, msg.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, msg.Bytes(), *force); err != nil {
 		return err
 	}
 	p := b.Progress()
@@ -138,6 +172,9 @@ func cmdBoardAdd(e *env, args []string) error {
 	}
 	if len(pos) < 2 {
 		return usagef("give the board folder and at least one file")
+	}
+	if err := e.lock(pos[0], "board"); err != nil {
+		return err
 	}
 	b, err := office.OpenBoard(pos[0])
 	if err != nil {
@@ -180,7 +217,7 @@ func cmdBoardAdd(e *env, args []string) error {
 }
 
 func cmdBoardStatus(e *env, args []string) error {
-	b, err := openBoardArgs(flag.NewFlagSet("board status", flag.ContinueOnError), args, nil)
+	b, err := openBoardArgs(e, flag.NewFlagSet("board status", flag.ContinueOnError), args, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -243,21 +280,28 @@ func cmdBoardStatus(e *env, args []string) error {
 		id, n := ceremony.RecordID(files)
 		e.printf("Record fingerprint: %s (%d messages)\n", id.Fingerprint(), n)
 	}
+	if len(b.Skipped) > 0 {
+		return fmt.Errorf("%d file(s) of the board were skipped (listed above): the status leaves them out", len(b.Skipped))
+	}
 	return nil
 }
 
 func cmdBoardKey(e *env, args []string) error {
 	fs := flag.NewFlagSet("board key", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	b, err := openBoardArgs(fs, args, out)
+	force := forceFlag(fs)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	k, err := b.State.ElectionKeyFile()
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, k.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, k.Bytes(), *force); err != nil {
 		return err
 	}
 	ek, err := ceremony.ParseElectionKey(k)
@@ -273,6 +317,7 @@ func cmdBoardRequest(e *env, args []string) error {
 	in := fs.String("ciphertexts", "", "ciphertext file (JSON, format conclave-ciphertexts/v1)")
 	out := fs.String("out", "", "file to write")
 	label := fs.String("label", "count", "a label for people")
+	force := forceFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -287,7 +332,10 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err := required("out", *out); err != nil {
 		return err
 	}
-	data, err := os.ReadFile(*in)
+	if err := checkOut(*out, *force); err != nil {
+		return err
+	}
+	data, err := safefile.Read(*in, safefile.Ciphertexts)
 	if err != nil {
 		return err
 	}
@@ -295,15 +343,21 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.lock(dir, "board"); err != nil {
+		return err
+	}
 	b, err := office.OpenBoard(dir)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	req, err := b.Request(*label, batch)
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, req.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, req.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote the decryption request to %s: %d ciphertexts (%s).\n", *out, len(batch.Data)/ceremony.CiphertextSize, batch.Kind)
@@ -315,8 +369,12 @@ func cmdBoardTally(e *env, args []string) error {
 	fs := flag.NewFlagSet("board tally", flag.ContinueOnError)
 	out := fs.String("out", "", "result file to write (JSON)")
 	which := fs.String("request", "", "fingerprint of the request (default: the one without a result)")
-	b, err := openBoardArgs(fs, args, out)
+	force := forceFlag(fs)
+	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
+		return err
+	}
+	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
 	var id ceremony.ID
@@ -329,7 +387,7 @@ func cmdBoardTally(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, res.JSON()); err != nil {
+	if err := office.WriteOutput(*out, res.JSON(), *force); err != nil {
 		return err
 	}
 	for _, s := range res.Skipped {

@@ -13,9 +13,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"conclave/internal/folderlock"
 )
 
 // Version and Commit are set at build time with -ldflags "-X".
@@ -28,6 +31,29 @@ var (
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	locks          []*folderlock.Lock // released when the verb ends
+}
+
+// lock takes the lock of dir (a keystore's or a board's folder, what says
+// which) for the rest of the verb, and removes the temporary files that an
+// interrupted run left there (docs/cli.md §1, "Locks").
+func (e *env) lock(dir, what string) error {
+	l, err := folderlock.Acquire(dir, what)
+	if err != nil {
+		return err
+	}
+	e.locks = append(e.locks, l)
+	for _, n := range l.CleanLeftovers(dir) {
+		fmt.Fprintf(e.stderr, "removed %s, a temporary file left by an interrupted run\n", filepath.Join(dir, n))
+	}
+	return nil
+}
+
+func (e *env) release() {
+	for _, l := range e.locks {
+		l.Release()
+	}
+	e.locks = nil
 }
 
 func (e *env) printf(format string, a ...any) { fmt.Fprintf(e.stdout, format, a...) }
@@ -44,23 +70,23 @@ func init() {
 		"version":             {"conclave version", cmdVersion},
 		"demo":                {"conclave demo [--members N] [--threshold T] [--ballots B] [--options K] [--dir D] [--pq]", cmdDemo},
 		"board new":           {"conclave board new DIR --title TITLE --members N --threshold T --close RFC3339 [--pq] [--i-understand]", cmdBoardNew},
-		"board next":          {"conclave board next DIR --out FILE [--without-missing]", cmdBoardNext},
+		"board next":          {"conclave board next DIR --out FILE [--without-missing] [--force]", cmdBoardNext},
 		"board add":           {"conclave board add DIR FILE...", cmdBoardAdd},
 		"board status":        {"conclave board status DIR", cmdBoardStatus},
-		"board key":           {"conclave board key DIR --out FILE", cmdBoardKey},
-		"board request":       {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL]", cmdBoardRequest},
+		"board key":           {"conclave board key DIR --out FILE [--force]", cmdBoardKey},
+		"board request":       {"conclave board request DIR --ciphertexts FILE --out FILE [--label LABEL] [--force]", cmdBoardRequest},
 		"board minutes":       {"conclave board minutes DIR --out FILE.pdf [--lang en|fr] [--tz ZONE] [--option NAME]... [--force]", cmdBoardMinutes},
-		"board tally":         {"conclave board tally DIR --out FILE [--request FINGERPRINT]", cmdBoardTally},
-		"member step":         {"conclave member step --keystore K [--name NAME] --in FILE --out FILE [--yes] [--i-understand] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
-		"member decrypt":      {"conclave member decrypt --keystore K --in REQUEST --out FILE [--ballots FILE] [--yes] [--passphrase-file F]", cmdMemberDecrypt},
+		"board tally":         {"conclave board tally DIR --out FILE [--request FINGERPRINT] [--force]", cmdBoardTally},
+		"member step":         {"conclave member step --keystore K [--name NAME] [--not-removable] --in FILE --out FILE [--force] [--yes] [--i-understand] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdMemberStep},
+		"member decrypt":      {"conclave member decrypt --keystore K --in REQUEST --out FILE [--ballots FILE] [--force] [--yes] [--passphrase-file F]", cmdMemberDecrypt},
 		"member check":        {"conclave member check --keystore K [--record DIR] [--passphrase-file F]", cmdMemberCheck},
 		"member backup":       {"conclave member backup --keystore K --to DIR [--passphrase-file F]", cmdMemberBackup},
 		"member passphrase":   {"conclave member passphrase --keystore K [--passphrase-file F --new-passphrase-file F2] [--kdf-memory MIB --kdf-time N]", cmdMemberPassphrase},
-		"ballots encrypt":     {"conclave ballots encrypt --key KEYFILE --expect FINGERPRINT (--votes FILE | --simulate B --options K [--seed S]) [--single] --out FILE", cmdBallotsEncrypt},
+		"ballots encrypt":     {"conclave ballots encrypt --key KEYFILE --expect FINGERPRINT (--votes FILE | --simulate B --options K [--seed S]) [--single] --out FILE [--force]", cmdBallotsEncrypt},
 		"key check":           {"conclave key check KEYFILE --expect FINGERPRINT", cmdKeyCheck},
-		"ballots sum":         {"conclave ballots sum IN --out OUT", cmdBallotsSum},
+		"ballots sum":         {"conclave ballots sum IN --out OUT [--force]", cmdBallotsSum},
 		"verify":              {"conclave verify DIR [--expect FINGERPRINT]", cmdVerify},
-		"record export":       {"conclave record export DIR --json FILE", cmdRecordExport},
+		"record export":       {"conclave record export DIR --json FILE [--force]", cmdRecordExport},
 		"qr encode":           {"conclave qr encode FILE --out-dir DIR [--bytes-per-frame N] [--level L|M|Q|H] [--parts N] [--module-px N]", cmdQREncode},
 		"qr decode":           {"conclave qr decode IMAGE_OR_DIR... --out FILE [--force]", cmdQRDecode},
 		"belenios keygen":     {"conclave belenios keygen --keystore K (--context I/T/N | --single) --out FILE [--name NAME] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdBeleniosKeygen},
@@ -100,6 +126,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		printUsage(stderr)
 		return 2
 	}
+	defer e.release()
 	if err := cmd.run(e, rest); err != nil {
 		var u usageError
 		if errors.As(err, &u) {

@@ -36,7 +36,7 @@ type cliMember struct {
 
 func (m *cliMember) step(t *testing.T, in, out string) string {
 	t.Helper()
-	return run(t, 0, "member", "step", "--keystore", m.keystore, "--name", m.name, "--in", in, "--out", out,
+	return run(t, 0, "member", "step", "--keystore", m.keystore, "--name", m.name, "--in", in, "--out", out, "--force",
 		"--passphrase-file", m.pass, "--kdf-memory", "8", "--kdf-time", "1", "--yes", "--i-understand")
 }
 
@@ -179,7 +179,7 @@ func endToEnd(t *testing.T, fault, pq bool) {
 		}
 		run(t, 0, "board", "add", board, f(fmt.Sprintf("complaints%d.cbor", i)))
 	}
-	run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+	run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
 	if fault {
 		// Reveal step: the cheater stays silent; the others have nothing to hand in.
 		for _, m := range ms {
@@ -189,15 +189,15 @@ func endToEnd(t *testing.T, fault, pq bool) {
 				}
 			}
 		}
-		out := run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+		out := run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
 		if !strings.Contains(out, "Waiting for: member 2") {
 			t.Fatalf("the board should wait for the accused dealer: %s", out)
 		}
-		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--without-missing")
+		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force", "--without-missing")
 	}
 	for i, m := range ms {
 		if fault && m == cheater {
-			out := run(t, 1, "member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", f("x.cbor"), "--passphrase-file", m.pass)
+			out := run(t, 1, "member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", f("x.cbor"), "--force", "--passphrase-file", m.pass)
 			if !strings.Contains(out, "you were disqualified (did not answer the complaint of member 4") {
 				t.Fatalf("the cheater was not told: %s", out)
 			}
@@ -232,7 +232,7 @@ func endToEnd(t *testing.T, fault, pq bool) {
 	}
 	if fault {
 		// The disqualified member holds no share of this key.
-		run(t, 1, "member", "decrypt", "--keystore", cheater.keystore, "--in", f("request.cbor"), "--out", f("x.cbor"), "--yes", "--passphrase-file", cheater.pass)
+		run(t, 1, "member", "decrypt", "--keystore", cheater.keystore, "--in", f("request.cbor"), "--out", f("x.cbor"), "--force", "--yes", "--passphrase-file", cheater.pass)
 	}
 	run(t, 0, "board", "tally", board, "--out", f("result.json"))
 	var res struct{ Counts []uint64 }

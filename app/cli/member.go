@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/folderlock"
+	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -64,9 +67,9 @@ func (p passphraseFlags) kdf() (keystore.KDFParams, error) {
 // keystore.TrimPassphraseFile) or from the terminal without echo.
 func readSecretLine(e *env, file, prompt string) ([]byte, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
+		data, err := safefile.Read(file, safefile.Passphrase)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read the passphrase file: %v", err)
+			return nil, fmt.Errorf("the passphrase file: %v", err)
 		}
 		// One line of visible text, at most one line break after it; the
 		// result is a prefix of data, which the caller wipes.
@@ -136,6 +139,8 @@ func cmdMemberStep(e *env, args []string) error {
 	out := fs.String("out", "", "file to write your answer to")
 	yes := fs.Bool("yes", false, "confirm the call's or manifest's terms without asking (for scripts)")
 	understood := fs.Bool("i-understand", false, "acknowledge the dangerous settings shown (threshold 1 or n, close of poll past or within the hour)")
+	force := forceFlag(fs)
+	notRemovable := fs.Bool("not-removable", false, "allow a new keystore on this computer's own disk rather than a USB stick")
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
 	pos, err := parse(fs, args)
@@ -154,6 +159,12 @@ func cmdMemberStep(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkMemberOut(*ks, *out, *force); err != nil {
+		return err
+	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
+		return err
+	}
 	msg, err := office.ReadMessage(*in)
 	if err != nil {
 		return err
@@ -165,6 +176,11 @@ func cmdMemberStep(e *env, args []string) error {
 	}
 	if creating && *name == "" {
 		return usagef("--name is required to enrol: the name the other members know you by")
+	}
+	if creating && !*notRemovable {
+		if err := office.CheckKeystoreLocation(*ks); err != nil {
+			return err
+		}
 	}
 	var acc office.Acceptance
 	if creating || msg.Kind == ceremony.KindManifest {
@@ -223,11 +239,28 @@ func cmdMemberStep(e *env, args []string) error {
 		e.printf("%s.\n", capitalize(outcome.Note))
 		return nil
 	}
-	if err := office.WriteFileAtomic(*out, outcome.Out.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, outcome.Out.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote %s (%s, fingerprint %s): %s.\n", *out, outcome.Out.Kind, outcome.Out.ID().Fingerprint(), outcome.Note)
 	return nil
+}
+
+// checkMemberOut refuses, before anything is unlocked or sealed, an output
+// path that is the keystore's own (even before the keystore exists, at
+// enrolment) or that office.CheckOutput refuses.
+func checkMemberOut(ks, out string, force bool) error {
+	a, errA := filepath.Abs(ks)
+	b, errB := filepath.Abs(out)
+	if errA == nil && errB == nil && a == b {
+		return fmt.Errorf("%w: --out %s is the keystore itself: give another file for your answer", office.ErrOutputProtected, out)
+	}
+	if fa, err := os.Stat(ks); err == nil {
+		if fb, err := os.Stat(out); err == nil && os.SameFile(fa, fb) {
+			return fmt.Errorf("%w: --out %s is the keystore itself: give another file for your answer", office.ErrOutputProtected, out)
+		}
+	}
+	return checkOut(out, force)
 }
 
 func capitalize(s string) string {
@@ -244,6 +277,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	out := fs.String("out", "", "file to write your answer to")
 	ballotsFile := fs.String("ballots", "", "the published ballots file: decrypt only if the request is the tally of all of them")
 	yes := fs.Bool("yes", false, "do not ask for confirmation (for scripts)")
+	force := forceFlag(fs)
 	pf := addPassphraseFlags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -256,6 +290,12 @@ func cmdMemberDecrypt(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := checkMemberOut(*ks, *out, *force); err != nil {
+		return err
+	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
+		return err
 	}
 	req, err := office.ReadMessage(*in)
 	if err != nil {
@@ -285,7 +325,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 		return fmt.Errorf("this request is for ceremony %s: %v", sum.Ceremony.Fingerprint(), err)
 	}
 	if *ballotsFile != "" {
-		data, err := os.ReadFile(*ballotsFile)
+		data, err := safefile.Read(*ballotsFile, safefile.Ballots)
 		if err != nil {
 			return err
 		}
@@ -321,7 +361,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, ans.Bytes()); err != nil {
+	if err := office.WriteOutput(*out, ans.Bytes(), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, ans.ID().Fingerprint())
@@ -361,6 +401,11 @@ func cmdMemberCheck(e *env, args []string) error {
 	if err := required("keystore", *ks); err != nil {
 		return err
 	}
+	// Only reads: a keystore on a write-protected stick is still checked,
+	// but never while another run is changing it.
+	if err := e.lock(filepath.Dir(*ks), "keystore"); errors.Is(err, folderlock.ErrBusy) {
+		return err
+	}
 	m, err := pf.unlock(e, *ks)
 	if err != nil {
 		return err
@@ -386,6 +431,9 @@ func cmdMemberBackup(e *env, args []string) error {
 		return err
 	}
 	if err := required("to", *to); err != nil {
+		return err
+	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
 		return err
 	}
 	m, err := pf.unlock(e, *ks)
@@ -415,6 +463,9 @@ func cmdMemberPassphrase(e *env, args []string) error {
 	}
 	kdf, err := pf.kdf()
 	if err != nil {
+		return err
+	}
+	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
 		return err
 	}
 	m, err := pf.unlock(e, *ks)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	"conclave/app/minutes"
@@ -22,12 +21,20 @@ func cmdBoardMinutes(e *env, args []string) error {
 	fs := flag.NewFlagSet("board minutes", flag.ContinueOnError)
 	out := fs.String("out", "", "PDF file to write")
 	lang := fs.String("lang", "en", "language of the minutes: en or fr")
-	force := fs.Bool("force", false, "replace the --out file if it exists")
+	force := forceFlag(fs)
 	tz := fs.String("tz", "", "time zone of the office, e.g. Europe/Paris (default: this machine's)")
 	var names stringList
 	fs.Var(&names, "option", "the name of the next option, in order (repeat for each option)")
-	b, err := openBoardArgs(fs, args, out)
+	// The minutes only read the board: no lock (the coordinator's screen
+	// may hold it), but the same rules for --out as every verb that writes.
+	b, err := openBoardArgs(e, fs, args, nil, nil)
 	if err != nil {
+		return err
+	}
+	if err := required("out", *out); err != nil {
+		return err
+	}
+	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
 	if *lang != "en" && *lang != "fr" {
@@ -37,11 +44,6 @@ func cmdBoardMinutes(e *env, args []string) error {
 	if *tz != "" {
 		if loc, err = time.LoadLocation(*tz); err != nil {
 			return usagef("--tz %q is not a time zone such as Europe/Paris", *tz)
-		}
-	}
-	if !*force {
-		if _, err := os.Lstat(*out); err == nil {
-			return fmt.Errorf("%s already exists: choose another file, or add --force to replace it", *out)
 		}
 	}
 	reportSkipped(e, b.Skipped)

@@ -21,7 +21,7 @@ func oneMember(t *testing.T, work, title, closeAt string) (string, *cliMember, s
 	m.step(t, f("call.cbor"), f("card.cbor"))
 	run(t, 0, "board", "add", board, f("card.cbor"))
 	for i := 0; i < 4; i++ {
-		run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
 		out := m.step(t, f("next.cbor"), f("answer.cbor"))
 		if strings.Contains(out, "Wrote") {
 			run(t, 0, "board", "add", board, f("answer.cbor"))

@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,6 +20,7 @@ import (
 
 	"conclave/app/transfer"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // handoutDir is the folder inside a board where the coordinator's bundles
@@ -62,14 +62,23 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 	return b, nil
 }
 
-// OpenBoard reads a board folder. Files that are not valid messages are
-// listed in Skipped and do not stop the rest.
+// OpenBoard reads a board folder. A file that cannot be read stops it
+// (ErrUnreadable, naming the file); files that are read but are not valid
+// messages of this board are listed in Skipped, and the verbs that hand
+// something out refuse while there are any.
 func OpenBoard(dir string) (*Board, error) {
 	files, problems, err := ReadRecord(dir)
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{Dir: dir, State: ceremony.NewState(), Skipped: problems, have: map[ceremony.ID]bool{}}
+	if len(problems) > 0 {
+		var names []string
+		for _, p := range problems {
+			names = append(names, p.Path+" ("+p.Reason+")")
+		}
+		return nil, fmt.Errorf("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, strings.Join(names, "; "), dir)
+	}
+	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {
@@ -180,8 +189,12 @@ func (b *Board) Next(withoutMissing bool) (*ceremony.Envelope, error) {
 // Progress says where the ceremony stands.
 func (b *Board) Progress() ceremony.Progress { return b.State.Progress(b.Issued) }
 
-// ReadRecord reads the message files of a record folder (not its
-// sub-folders) in name order. Unreadable entries are reported, not fatal.
+// ReadRecord reads the message files (*.cbor) of a record folder (not its
+// sub-folders) in name order. Files that cannot be read (an I/O error, a
+// named pipe or device, a file larger than any message) are returned as
+// problems: callers must not carry on as if they were absent (OpenBoard
+// refuses, verify fails). Each file is opened without blocking and its size
+// checked before it is read (safefile.BoardFile).
 func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -194,9 +207,11 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 			continue
 		}
 		p := filepath.Join(dir, en.Name())
-		data, err := readBounded(p, maxMessageFile)
+		// Opened without following a link: the board's files are written
+		// here by Conclave, so a link in their place is not one of them.
+		data, err := safefile.ReadNoFollow(p, safefile.BoardFile)
 		if err != nil {
-			problems = append(problems, Problem{en.Name(), err.Error()})
+			problems = append(problems, Problem{en.Name(), readReason(err)})
 			continue
 		}
 		files = append(files, ceremony.RecordFile{Name: en.Name(), Data: data})
@@ -205,31 +220,21 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	return files, problems, nil
 }
 
-// maxMessageFile bounds what is read as one message: a request of the
-// largest size with room to spare.
-const maxMessageFile = 2 << 30
+// readReason is a safefile error without the path (the caller names it).
+func readReason(err error) string { return safefile.Reason(err) }
 
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read it: %v", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		return nil, errors.New("it is not a regular file")
-	}
-	if fi.Size() > limit {
-		return nil, fmt.Errorf("it is larger (%d bytes) than any message", fi.Size())
-	}
-	return io.ReadAll(io.LimitReader(f, limit))
-}
+// ErrUnreadable marks a board folder holding a file that could not be
+// read: nothing is done with the board until it is fixed, since a missing
+// deal or answer would silently change what is handed out.
+var ErrUnreadable = errors.New("office: a file of the board cannot be read")
 
-// ReadMessage reads and parses one message file.
+// ReadMessage reads and parses one message file. It opens it without
+// blocking and refuses anything that is not a regular file of at most the
+// size of the largest message (safefile.Request).
 func ReadMessage(path string) (*ceremony.Envelope, error) {
-	data, err := readBounded(path, maxMessageFile)
+	data, err := safefile.Read(path, safefile.Request)
 	if err != nil {
-		return nil, fmt.Errorf("office: %s: %v", path, err)
+		return nil, fmt.Errorf("office: %w", err)
 	}
 	e, err := ceremony.ParseEnvelope(data)
 	if err != nil {
@@ -270,6 +275,12 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	}
 	if id.IsZero() {
 		pending := b.State.PendingRequests()
+		if all := b.State.Requests(); len(pending) == 0 && len(all) == 1 {
+			// The one request has its result: write it again (a run
+			// interrupted after the board took the result in, before the
+			// result file was written, is simply run again).
+			pending = all
+		}
 		if len(pending) == 0 {
 			return nil, errors.New("office: every request on this board already has a result: name one with --request FINGERPRINT to write its result again (see 'board status')")
 		}

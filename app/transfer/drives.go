@@ -1,6 +1,8 @@
 package transfer
 
 import (
+	"errors"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -17,6 +19,35 @@ type Drive struct {
 // RemovableDrives lists the mounted removable drives, or none when they
 // cannot be found (then the person picks a folder by hand).
 func RemovableDrives() []Drive { return removableDrives() }
+
+// OnRemovable reports whether path (a file to be made) lies on a removable
+// drive: the file system holding its folder, found through the mount
+// table, is one RemovableDrives lists. A folder under /media whose stick is
+// not mounted lies on the computer's own disk, so it is not. On systems
+// where drives cannot be told apart it returns ErrUnknownDrive.
+func OnRemovable(path string) (bool, error) { return onRemovable(path) }
+
+// ErrUnknownDrive: this system cannot tell a removable drive from a fixed one.
+var ErrUnknownDrive = errors.New("transfer: cannot tell removable drives here")
+
+// resolveExisting makes path absolute and resolves the symbolic links of
+// its longest existing part (the rest may not exist yet).
+func resolveExisting(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for p := abs; ; p = filepath.Dir(p) {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		if filepath.Dir(p) == p {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(p), rest)
+	}
+}
 
 // mountEntry is one line of /proc/mounts.
 type mountEntry struct {

@@ -66,3 +66,34 @@ func isRemovable(sysBlock, name string) bool {
 	b, err := os.ReadFile(filepath.Join(dir, "removable"))
 	return err == nil && strings.TrimSpace(string(b)) == "1"
 }
+
+func onRemovable(path string) (bool, error) {
+	mounts, err := os.ReadFile("/proc/mounts") // a /proc file: its size reads as 0
+	if err != nil {
+		return false, err
+	}
+	return onRemovableIn(path, string(mounts), "/sys/class/block", "/dev")
+}
+
+// onRemovableIn finds the mount that holds path (the longest mount point
+// above its folder, symbolic links resolved as far as they exist) and
+// reports whether findRemovable keeps it.
+func onRemovableIn(path, mounts, sysBlock, devDir string) (bool, error) {
+	dir, err := resolveExisting(filepath.Dir(path))
+	if err != nil {
+		return false, err
+	}
+	best := ""
+	for _, m := range parseMounts(mounts) {
+		mp := m.mountPoint
+		if (dir == mp || mp == "/" || strings.HasPrefix(dir, mp+"/")) && len(mp) > len(best) {
+			best = mp
+		}
+	}
+	for _, d := range findRemovable(mounts, sysBlock, devDir) {
+		if d.MountPoint == best {
+			return true, nil
+		}
+	}
+	return false, nil
+}

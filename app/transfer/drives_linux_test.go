@@ -53,3 +53,38 @@ func TestFindRemovable(t *testing.T) {
 	}
 	_ = RemovableDrives() // must not fail on this machine
 }
+
+func TestOnRemovable(t *testing.T) {
+	root := t.TempDir()
+	sys := filepath.Join(root, "sys")
+	dev := filepath.Join(root, "dev")
+	mkfile(t, filepath.Join(sys, "sdb/removable"), "1\n")
+	mkfile(t, filepath.Join(sys, "sda/removable"), "0\n")
+	mkfile(t, filepath.Join(dev, "sdb"), "")
+	mkfile(t, filepath.Join(dev, "sda"), "")
+	stick := filepath.Join(root, "media/alice/STICK")
+	os.MkdirAll(stick, 0o755)
+	mounts := "/dev/sda / ext4 rw 0 0\n/dev/sdb " + stick + " vfat rw 0 0\n"
+	// A link on the computer's disk to the stick counts as the stick.
+	link := filepath.Join(root, "home-link")
+	os.Symlink(stick, link)
+	for _, c := range []struct {
+		path string
+		want bool
+	}{
+		{filepath.Join(stick, "conclave.key"), true},
+		{filepath.Join(stick, "new-folder/conclave.key"), true},
+		{filepath.Join(link, "conclave.key"), true},
+		{filepath.Join(root, "home/conclave.key"), false},
+		{"/conclave.key", false},
+	} {
+		got, err := onRemovableIn(c.path, mounts, sys, dev)
+		if err != nil || got != c.want {
+			t.Errorf("%s: %v, %v; want %v", c.path, got, err, c.want)
+		}
+	}
+	// The stick unmounted: its mount point is a plain folder of the disk.
+	if got, _ := onRemovableIn(filepath.Join(stick, "conclave.key"), "/dev/sda / ext4 rw 0 0\n", sys, dev); got {
+		t.Error("an unmounted stick's empty mount point counts as removable")
+	}
+}

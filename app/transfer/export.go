@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"conclave/internal/faultfs"
 )
 
 // Export writes data to dir/name atomically: it writes a temporary file in
@@ -24,7 +26,12 @@ func Export(dir, name string, data []byte) (path string, err error) {
 		return "", fmt.Errorf("transfer: %s is not a folder", dir)
 	}
 	path = filepath.Join(dir, name)
-	tmp, err := os.CreateTemp(dir, "."+name+".part-*")
+	// Every file operation goes through faultfs first (a no-op in
+	// production; the fault campaign of app/cli fails or kills there).
+	var tmp *os.File
+	if err = faultfs.Before("create", dir); err == nil {
+		tmp, err = os.CreateTemp(dir, "."+name+".part-*")
+	}
 	if err != nil {
 		return "", fmt.Errorf("transfer: cannot write to %s: %v (is the drive read-only or full?)", dir, plainErr(err))
 	}
@@ -32,22 +39,27 @@ func Export(dir, name string, data []byte) (path string, err error) {
 	defer func() {
 		if err != nil {
 			tmp.Close()
-			os.Remove(tmpName)
+			if faultfs.Before("remove", tmpName) == nil {
+				os.Remove(tmpName)
+			}
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
+	if err = faultfs.Before("write", tmpName); err == nil {
+		_, err = tmp.Write(data)
+	}
+	if err != nil {
 		return "", fmt.Errorf("transfer: writing %s: %v (is the drive full?)", path, plainErr(err))
 	}
-	if err = tmp.Sync(); err != nil {
+	if err = faultfs.Do("sync", tmpName, tmp.Sync); err != nil {
 		return "", fmt.Errorf("transfer: flushing %s to the drive: %v", path, plainErr(err))
 	}
-	if err = tmp.Close(); err != nil {
+	if err = faultfs.Do("close", tmpName, tmp.Close); err != nil {
 		return "", fmt.Errorf("transfer: writing %s: %v", path, plainErr(err))
 	}
-	if err = os.Rename(tmpName, path); err != nil {
+	if err = faultfs.Do("rename", path, func() error { return os.Rename(tmpName, path) }); err != nil {
 		return "", fmt.Errorf("transfer: putting %s in place: %v", path, plainErr(err))
 	}
-	if err = syncDir(dir); err != nil {
+	if err = faultfs.Do("syncdir", dir, func() error { return syncDir(dir) }); err != nil {
 		return "", fmt.Errorf("transfer: flushing folder %s: %v", dir, plainErr(err))
 	}
 	return path, nil

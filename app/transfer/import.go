@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"conclave/app/transfer/ur"
+	"conclave/internal/safefile"
 )
 
 // Classify says what a file's content is (for example "deal of member 3,
@@ -145,26 +146,23 @@ func (r *importRun) path(p string) {
 }
 
 func (r *importRun) file(path string) {
-	f, err := os.Open(path)
-	if err != nil {
-		r.problem(path, "cannot be read: %v", plainErr(err))
+	// Opened without blocking, so that a named pipe cannot hang the
+	// importer, and refused unless a regular file within the size limit.
+	f, size, err := safefile.Open(path, safefile.Kind{Name: "Conclave file", Max: r.max})
+	switch {
+	case errors.Is(err, safefile.ErrNotRegular):
+		r.problem(path, "is not a regular file")
+		return
+	case errors.Is(err, safefile.ErrTooLarge):
+		r.problem(path, "is larger than %s, so it is not a Conclave file", sizeText(r.max))
+		return
+	case err != nil:
+		r.problem(path, "cannot be read: %v", plainErr(errors.Unwrap(err)))
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		r.problem(path, "cannot be read: %v", plainErr(err))
-		return
-	}
-	if !st.Mode().IsRegular() {
-		r.problem(path, "is not a regular file")
-		return
-	}
-	if st.Size() > r.max {
-		r.problem(path, "is larger than %s, so it is not a Conclave file", sizeText(r.max))
-		return
-	}
-	data, err := io.ReadAll(io.LimitReader(f, r.max+1))
+	data := make([]byte, 0, size+1)
+	data, err = readAllInto(data, io.LimitReader(f, r.max+1))
 	if err != nil {
 		r.problem(path, "cannot be read: %v (was the drive pulled out?)", plainErr(err))
 		return
@@ -182,6 +180,24 @@ func (r *importRun) file(path string) {
 		return
 	}
 	r.message(path, data, false)
+}
+
+// readAllInto reads r to its end into buf (sized from the file's size, so
+// that memory stays the file's size).
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 func sizeText(n int64) string {

@@ -93,6 +93,12 @@ func NewEncoder(message []byte, opts Options) (*ur.Encoder, error) {
 	if len(message) == 0 {
 		return nil, errors.New("qr: the message is empty")
 	}
+	if len(message) > ur.MaxMessageLen {
+		return nil, fmt.Errorf("qr: the message (%d bytes) is larger than the %d MiB QR codes may carry: carry it on a USB drive instead", len(message), ur.MaxMessageLen>>20)
+	}
+	if n := ur.PartsNeeded(len(message), o.BytesPerFrame); n > ur.MaxSeqLen {
+		return nil, fmt.Errorf("qr: the message needs %d frames at %d bytes per frame, more than the %d allowed: raise the bytes per frame, or carry it on a USB drive", n, o.BytesPerFrame, ur.MaxSeqLen)
+	}
 	return ur.NewEncoder(ur.Type, message, o.BytesPerFrame), nil
 }
 

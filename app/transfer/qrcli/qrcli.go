@@ -16,10 +16,21 @@ import (
 	"conclave/app/transfer"
 	"conclave/app/transfer/qr"
 	"conclave/app/transfer/ur"
+	"conclave/internal/safefile"
 )
 
+// CheckOutput says whether qr decode may write at path; the command line
+// sets it to office.CheckOutput (never a keystore, a board's file or a
+// device). By default only an existing path without force is refused.
+var CheckOutput = func(path string, force bool) error {
+	if _, err := os.Lstat(path); err == nil && !force {
+		return fmt.Errorf("%s exists: choose another name, or add --force to replace it", path)
+	}
+	return nil
+}
+
 // MaxInputSize bounds the file qr encode reads.
-const MaxInputSize = 16 << 20
+const MaxInputSize = ur.MaxMessageLen
 
 // splitArgs separates flags from positional arguments so that flags may
 // follow them ("FILE --out-dir DIR"). After "--" everything is positional.
@@ -144,17 +155,9 @@ func Encode(args []string, stdout, stderr io.Writer) error {
 }
 
 func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	b, err := safefile.Read(path, safefile.Kind{Name: "file carried by QR codes (carry larger ones on a USB drive)", Max: limit})
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB: carry it on a USB drive instead", path, limit>>20)
 	}
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%s is empty", path)
@@ -189,8 +192,8 @@ func Decode(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return errors.New("qr decode: --out is required")
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return fmt.Errorf("qr decode: %s exists: choose another name, or add --force to replace it", *out)
+	if err := CheckOutput(*out, *force); err != nil {
+		return fmt.Errorf("qr decode: %w", err)
 	}
 	var inputs []string
 	for _, p := range pos {
@@ -297,6 +300,9 @@ func Decode(args []string, stdout, stderr io.Writer) error {
 	dir, name := filepath.Split(*out)
 	if dir == "" {
 		dir = "."
+	}
+	if err := CheckOutput(*out, *force); err != nil {
+		return fmt.Errorf("qr decode: %w", err)
 	}
 	path, err := transfer.Export(dir, name, msg)
 	if err != nil {

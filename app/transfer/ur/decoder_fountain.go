@@ -75,7 +75,7 @@ type fountainDecoder struct {
 	checksum   uint32
 	ch         chooser
 
-	frags [][]byte // recovered fragments, nil when unknown
+	frags map[int][]byte // recovered fragments: memory grows with the parts held, not with seqLen
 	have  int
 	mixed map[string]*dpart
 	queue []*dpart
@@ -91,7 +91,7 @@ func newFountainDecoder(p *part) *fountainDecoder {
 		messageLen: p.messageLen,
 		checksum:   p.checksum,
 		ch:         chooser{seqLen: p.seqLen, checksum: p.checksum},
-		frags:      make([][]byte, p.seqLen),
+		frags:      make(map[int][]byte),
 		mixed:      make(map[string]*dpart),
 	}
 }
@@ -129,8 +129,8 @@ func (d *fountainDecoder) processSimple(q *dpart) {
 	d.have++
 	if d.have == d.seqLen {
 		msg := make([]byte, 0, d.seqLen*d.fragLen)
-		for _, f := range d.frags {
-			msg = append(msg, f...)
+		for k := range d.seqLen {
+			msg = append(msg, d.frags[k]...)
 		}
 		msg = msg[:d.messageLen]
 		if crc32IEEE(msg) == d.checksum {
@@ -213,10 +213,14 @@ func (d *fountainDecoder) processMixed(q *dpart) {
 }
 
 // missing returns the 0-based indexes of fragments not yet recovered.
-func (d *fountainDecoder) missing() []int {
+func (d *fountainDecoder) missing() []int { return d.missingFirst(d.seqLen) }
+
+// missingFirst returns the 0-based indexes of at most n fragments not yet
+// recovered.
+func (d *fountainDecoder) missingFirst(n int) []int {
 	var out []int
-	for i, f := range d.frags {
-		if f == nil {
+	for i := 0; i < d.seqLen && len(out) < n; i++ {
+		if d.frags[i] == nil {
 			out = append(out, i)
 		}
 	}

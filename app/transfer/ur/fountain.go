@@ -47,7 +47,7 @@ func degreeSampler(seqLen int) *aliasSampler {
 	for i := range w {
 		w[i] = 1 / float64(i+1)
 	}
-	return newAliasSampler(w)
+	return newAliasSamplerInPlace(w)
 }
 
 // chooser caches the degree sampler for one sequence length.
@@ -73,14 +73,14 @@ func (c *chooser) fragments(seqNum uint32) []int {
 	degree := c.sampler.next(rng) + 1
 	// The reference shuffles all indexes and keeps the first degree ones;
 	// the first draws do not depend on the later ones, so stop early.
-	remaining := make([]int, c.seqLen)
+	remaining := make([]uint16, c.seqLen) // seqLen ≤ MaxSeqLen < 2^16
 	for i := range remaining {
-		remaining[i] = i
+		remaining[i] = uint16(i)
 	}
 	out := make([]int, 0, degree)
 	for len(out) < degree {
 		k := rng.nextInt(0, len(remaining)-1)
-		out = append(out, remaining[k])
+		out = append(out, int(remaining[k]))
 		remaining = append(remaining[:k], remaining[k+1:]...)
 	}
 	return out
@@ -168,9 +168,37 @@ func readCBORHead(b []byte) (major byte, v uint64, rest []byte, err error) {
 	return major, v, b[n:], nil
 }
 
-// maxMessageLen bounds what a part may announce (the decoder never allocates
-// more than the parts it actually holds, but a sane bound catches garbage).
-const maxMessageLen = 1 << 30
+// Limits of a multipart UR (docs/transfer.md §2.5). Every length and count a
+// part announces is checked against them before anything is allocated, so
+// the decoder's memory grows with the parts it holds and never with what a
+// part claims: a part announcing 2^30 fragments of one byte is refused.
+const (
+	// MaxMessageLen bounds a message carried by QR codes (the largest file
+	// 'qr encode' reads).
+	MaxMessageLen = 16 << 20
+	// MaxSeqLen bounds the fragments of one message: 4096 frames are more
+	// than 15 minutes of scanning at the densest setting.
+	MaxSeqLen = 4096
+	// MaxFragmentLen bounds one fragment: a version-40 QR code holds about
+	// 2,100 bytes of UR text.
+	MaxFragmentLen = 4096
+)
+
+// maxMessageLen is the historical name, kept for the encoder's check.
+const maxMessageLen = MaxMessageLen
+
+// PartsNeeded is the number of fragments (seqLen) a message of messageLen
+// bytes is cut into with fragments of at most maxFragmentLen bytes.
+func PartsNeeded(messageLen, maxFragmentLen int) int {
+	if messageLen <= 0 {
+		return 0
+	}
+	if maxFragmentLen < minFragmentLen {
+		maxFragmentLen = minFragmentLen
+	}
+	fl := nominalFragmentLen(messageLen, minFragmentLen, maxFragmentLen)
+	return (messageLen + fl - 1) / fl
+}
 
 func parsePartCBOR(b []byte) (*part, error) {
 	major, n, rest, err := readCBORHead(b)
@@ -220,10 +248,14 @@ func parsePartCBOR(b []byte) (*part, error) {
 		return nil, errors.New("has sequence number 0")
 	case p.seqLen < 1:
 		return nil, errors.New("has sequence length 0")
-	case p.messageLen < 1 || p.messageLen > maxMessageLen:
+	case p.seqLen > MaxSeqLen:
+		return nil, fmt.Errorf("announces %d parts, more than the %d a message may have", p.seqLen, MaxSeqLen)
+	case p.messageLen < 1 || p.messageLen > MaxMessageLen:
 		return nil, errors.New("has an impossible message length")
 	case len(p.fragment) == 0:
 		return nil, errors.New("has an empty fragment")
+	case len(p.fragment) > MaxFragmentLen:
+		return nil, errors.New("has a fragment longer than any QR code holds")
 	case p.seqLen != (p.messageLen+len(p.fragment)-1)/len(p.fragment):
 		// Every encoder cuts the message into ceil(len/fragLen) fragments.
 		return nil, errors.New("has a sequence length that does not fit its message and fragment lengths")

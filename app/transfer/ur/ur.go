@@ -56,8 +56,8 @@ func NewEncoder(urType string, message []byte, maxFragmentLen int) *Encoder {
 	if len(message) == 0 {
 		panic("ur: empty message")
 	}
-	if len(message) > maxMessageLen {
-		panic("ur: message too long")
+	if len(message) > maxMessageLen || PartsNeeded(len(message), maxFragmentLen) > MaxSeqLen {
+		panic("ur: message too long for its fragment length (check with PartsNeeded and MaxSeqLen)")
 	}
 	m := append([]byte(nil), message...)
 	return &Encoder{urType: urType, message: m, fe: newFountainEncoder(m, maxFragmentLen, 0)}
@@ -176,6 +176,9 @@ func parseSeq(s string) (uint32, int, error) {
 	l, err2 := parseDecimal(b)
 	if err1 != nil || err2 != nil || n < 1 || l < 1 {
 		return 0, 0, fmt.Errorf("%q is not a sequence like 12-40", truncateForError(s))
+	}
+	if l > MaxSeqLen {
+		return 0, 0, fmt.Errorf("%q announces more than %d parts", truncateForError(s), MaxSeqLen)
 	}
 	return uint32(n), int(l), nil
 }
@@ -345,26 +348,37 @@ func (d *Decoder) Result() (urType string, message []byte, err error) {
 		return "", nil, fmt.Errorf("%w: no code has been read yet; show the first code to the camera, or paste its text", ErrIncomplete)
 	}
 	have, need := d.Progress()
-	return "", nil, fmt.Errorf("%w: %d of %d parts recovered, missing %s; keep scanning the animated code (it repeats with new combined parts) or add the missing parts", ErrIncomplete, have, need, listParts(d.Missing()))
+	return "", nil, fmt.Errorf("%w: %d of %d parts recovered, missing %s; keep scanning the animated code (it repeats with new combined parts) or add the missing parts", ErrIncomplete, have, need, listParts(oneBased(d.fd.missingFirst(10)), need-have))
 }
 
-func listParts(m []int) string {
+func oneBased(m []int) []int {
+	for i := range m {
+		m[i]++
+	}
+	return m
+}
+
+// listParts names the first missing parts (1-based m, at most show of
+// them) out of total missing.
+func listParts(m []int, total int) string {
 	const show = 10
 	var sb strings.Builder
-	if len(m) == 1 {
+	if total == 1 {
 		sb.WriteString("part ")
 	} else {
 		sb.WriteString("parts ")
 	}
 	for i, n := range m {
 		if i == show {
-			fmt.Fprintf(&sb, " and %d more", len(m)-show)
 			break
 		}
 		if i > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteString(strconv.Itoa(n))
+	}
+	if total > len(m) && len(m) >= show {
+		fmt.Fprintf(&sb, " and %d more", total-len(m))
 	}
 	return sb.String()
 }

@@ -57,48 +57,63 @@ func (x *xoshiro256) nextData(n int) []byte {
 // RandomSampler builds it (index lists filled from the top index down).
 type aliasSampler struct {
 	probs   []float64
-	aliases []int
+	aliases []uint16 // n ≤ MaxSeqLen < 2^16
 }
 
 func newAliasSampler(weights []float64) *aliasSampler {
-	n := len(weights)
+	return newAliasSamplerInPlace(append([]float64(nil), weights...))
+}
+
+// newAliasSamplerInPlace builds the sampler over the weights in p, which
+// become its probabilities: 12 bytes per index in all (docs/transfer.md
+// §2.5 bounds the number of indexes), the same arithmetic as bc-ur.
+func newAliasSamplerInPlace(p []float64) *aliasSampler {
+	n := len(p)
+	if n > 1<<16 {
+		panic("ur: alias sampler over more than 2^16 indexes")
+	}
 	sum := 0.0
-	for _, w := range weights {
+	for _, w := range p {
 		sum += w
 	}
-	p := make([]float64, n)
-	for i, w := range weights {
+	for i, w := range p {
 		p[i] = w * float64(n) / sum
 	}
-	small := make([]int, 0, n)
-	large := make([]int, 0, n)
+	// One stack of n slots: the small list grows up from 0, the large
+	// list down from n-1 (an index is in at most one of them).
+	stack := make([]uint16, n)
+	ns, nl := 0, 0
 	for i := n - 1; i >= 0; i-- {
 		if p[i] < 1 {
-			small = append(small, i)
+			stack[ns] = uint16(i)
+			ns++
 		} else {
-			large = append(large, i)
+			nl++
+			stack[n-nl] = uint16(i)
 		}
 	}
-	s := &aliasSampler{probs: make([]float64, n), aliases: make([]int, n)}
-	for len(small) > 0 && len(large) > 0 {
-		a := small[len(small)-1]
-		small = small[:len(small)-1]
-		g := large[len(large)-1]
-		large = large[:len(large)-1]
-		s.probs[a] = p[a]
+	s := &aliasSampler{probs: p, aliases: make([]uint16, n)}
+	for ns > 0 && nl > 0 {
+		ns--
+		a := stack[ns]
+		g := stack[n-nl]
+		nl--
+		// p[a] is final: a never enters a list again, so p doubles as probs.
 		s.aliases[a] = g
 		p[g] += p[a] - 1
 		if p[g] < 1 {
-			small = append(small, g)
+			stack[ns] = g
+			ns++
 		} else {
-			large = append(large, g)
+			nl++
+			stack[n-nl] = g
 		}
 	}
-	for _, g := range large {
-		s.probs[g] = 1
+	for k := 0; k < nl; k++ {
+		p[stack[n-1-k]] = 1
 	}
-	for _, a := range small {
-		s.probs[a] = 1
+	for k := 0; k < ns; k++ {
+		p[stack[k]] = 1
 	}
 	return s
 }
@@ -110,5 +125,5 @@ func (s *aliasSampler) next(rng *xoshiro256) int {
 	if r2 < s.probs[i] {
 		return i
 	}
-	return s.aliases[i]
+	return int(s.aliases[i])
 }

@@ -28,7 +28,9 @@ func randomPassphrase(name string) memscan.Needle {
 	return n
 }
 
-func passFromNeedle(n memscan.Needle) keystore.Passphrase { return keystore.NewPassphrase(n.Unmasked()) }
+func passFromNeedle(n memscan.Needle) keystore.Passphrase {
+	return keystore.NewPassphrase(n.Unmasked())
+}
 
 // secretNeedles reads the member's seeds (and share, once there is one)
 // through the ordinary path and returns them as needles.

@@ -51,9 +51,9 @@ if "$bin" verify "$work/puppet/board" --expect "$fp" > "$work/puppet.log" 2>&1; 
 grep -q "the minutes say $fp" "$work/puppet.log" && ok "verify --expect refuses another ceremony of the same title and names: $(grep -m1 -o 'its ceremony fingerprint is [0-9A-Z-]*' "$work/puppet.log")" || { cat "$work/puppet.log"; fail "no reason"; }
 # Hostile hands and files (issue 10): --out never replaces without --force, never a device;
 # a named pipe in a board is refused at once, not waited for.
-"$bin" board key "$work/demo/board" --out "$work/key.cbor" > /dev/null || fail "board key"
-if "$bin" board key "$work/demo/board" --out "$work/key.cbor" > /dev/null 2>&1; then fail "board key replaced a file without --force"; fi
-"$bin" board key "$work/demo/board" --out "$work/key.cbor" --force > /dev/null || fail "board key --force"
+"$bin" board key "$work/demo/board" --out "$work/key2.cbor" > /dev/null || fail "board key"
+if "$bin" board key "$work/demo/board" --out "$work/key2.cbor" > /dev/null 2>&1; then fail "board key replaced a file without --force"; fi
+"$bin" board key "$work/demo/board" --out "$work/key2.cbor" --force > /dev/null || fail "board key --force"
 if "$bin" record export "$work/demo/board" --json /dev/null --force > /dev/null 2>&1; then fail "record export wrote over a device"; fi
 ok "--out refuses an existing file without --force, and a device even with it"
 cp -r "$work/demo/board" "$work/piped"

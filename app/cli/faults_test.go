@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"testing"
 
+	"conclave/app/office"
 	"conclave/ceremony"
 	"conclave/internal/faultfs"
 	"conclave/keystore"
@@ -61,7 +62,28 @@ func faultChild(argsJSON string) int {
 		}
 		return nil
 	})
-	return Main(args, strings.NewReader(""), os.Stdout, os.Stderr)
+	return Main(withExpect(args), strings.NewReader(""), os.Stdout, os.Stderr)
+}
+
+// expectPlaceholder stands for the ceremony fingerprint of key.cbor in the
+// folder a verb runs in: each replay of the script makes a new ceremony, so
+// the fingerprint that ballots encrypt --expect needs is known only then.
+const expectPlaceholder = "{ceremony fingerprint of key.cbor}"
+
+func withExpect(args []string) []string {
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if a != expectPlaceholder {
+			continue
+		}
+		out[i] = "unreadable key.cbor"
+		if m, err := office.ReadMessage("key.cbor"); err == nil {
+			if ek, err := ceremony.ParseElectionKey(m); err == nil {
+				out[i] = ek.Ceremony.Fingerprint()
+			}
+		}
+	}
+	return out
 }
 
 // faultScript is a whole one-member ceremony, decryption, export, backup
@@ -73,14 +95,14 @@ func faultScript(t *testing.T, dir string) [][]string {
 	ks := "stick/conclave.key"
 	kdf := []string{"--kdf-memory", "8", "--kdf-time", "1"}
 	step := func(in, out string) []string {
-		return append([]string{"member", "step", "--keystore", ks, "--name", "Alice", "--in", in, "--out", out, "--force", "--passphrase-file", "pass"}, kdf...)
+		return append([]string{"member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", in, "--out", out, "--force", "--passphrase-file", "pass"}, kdf...)
 	}
 	os.MkdirAll(filepath.Join(dir, "stick"), 0o700)
 	os.MkdirAll(filepath.Join(dir, "backup"), 0o700)
 	os.WriteFile(filepath.Join(dir, "pass"), []byte("granite puzzle harbor lanterns saffron\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "pass2"), []byte("meadow copper violin orchard quartz\n"), 0o600)
 	script := [][]string{
-		{"board", "new", "board", "--title", "Faults", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z"},
+		{"board", "new", "board", "--title", "Faults", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z", "--i-understand"},
 		{"board", "next", "board", "--out", "call.cbor", "--force"},
 		step("call.cbor", "card.cbor"),
 		{"board", "add", "board", "card.cbor"},
@@ -93,7 +115,7 @@ func faultScript(t *testing.T, dir string) [][]string {
 	}
 	script = append(script,
 		[]string{"board", "key", "board", "--out", "key.cbor", "--force"},
-		[]string{"ballots", "encrypt", "--key", "key.cbor", "--simulate", "5", "--options", "2", "--seed", "3", "--out", "ballots.json", "--force"},
+		[]string{"ballots", "encrypt", "--key", "key.cbor", "--expect", expectPlaceholder, "--simulate", "5", "--options", "2", "--seed", "3", "--out", "ballots.json", "--force"},
 		[]string{"ballots", "sum", "ballots.json", "--out", "tally.json", "--force"},
 		[]string{"board", "request", "board", "--ciphertexts", "tally.json", "--out", "request.cbor", "--force"},
 		[]string{"member", "decrypt", "--keystore", ks, "--in", "request.cbor", "--out", "partial.cbor", "--yes", "--force", "--passphrase-file", "pass"},
@@ -123,7 +145,7 @@ func faultScript(t *testing.T, dir string) [][]string {
 
 func runIn(args []string) (int, string) {
 	var out bytes.Buffer
-	code := Main(args, strings.NewReader(""), &out, &out)
+	code := Main(withExpect(args), strings.NewReader(""), &out, &out)
 	return code, out.String()
 }
 

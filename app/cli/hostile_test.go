@@ -59,7 +59,7 @@ func TestNamedPipesRefusedNotWaitedFor(t *testing.T) {
 		{"board", "key", board, "--out", f("n2.cbor")},
 		{"record", "export", board, "--json", f("n3.json")},
 		{"board", "add", f("board"), pipe},
-		{"member", "step", "--keystore", m.keystore, "--in", pipe, "--out", f("n4.cbor"), "--passphrase-file", m.pass},
+		{"member", "step", "--yes", "--i-understand", "--keystore", m.keystore, "--in", pipe, "--out", f("n4.cbor"), "--passphrase-file", m.pass},
 		{"member", "check", "--keystore", m.keystore, "--passphrase-file", pipe},
 		{"member", "check", "--keystore", pipe, "--passphrase-file", m.pass},
 		{"qr", "decode", txt, "--out", f("n5.cbor")},
@@ -150,8 +150,8 @@ func TestOutNeverOverwritesWhatMatters(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", m.keystore, "--force", "--passphrase-file", m.pass}, "keystore itself"},
-		{[]string{"member", "step", "--keystore", f("new/k.key"), "--name", "Zoé", "--in", f("call.cbor"), "--out", f("new/k.key"), "--passphrase-file", m.pass}, "keystore itself"},
+		{[]string{"member", "step", "--yes", "--i-understand", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", m.keystore, "--force", "--passphrase-file", m.pass}, "keystore itself"},
+		{[]string{"member", "step", "--yes", "--i-understand", "--keystore", f("new/k.key"), "--name", "Zoé", "--in", f("call.cbor"), "--out", f("new/k.key"), "--passphrase-file", m.pass}, "keystore itself"},
 		{[]string{"board", "next", board, "--out", m2.keystore, "--force"}, "is a keystore"},
 		{[]string{"board", "key", board, "--out", record, "--force"}, "board folder"},
 		{[]string{"board", "key", board, "--out", filepath.Join(board, "new.cbor")}, "board folder"},
@@ -203,7 +203,7 @@ func toManifest(t *testing.T, work string) (string, *cliMember, string) {
 	t.Helper()
 	f := func(n string) string { return filepath.Join(work, n) }
 	board := f("board")
-	run(t, 0, "board", "new", board, "--title", "Locks", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z")
+	run(t, 0, "board", "new", board, "--title", "Locks", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z", "--i-understand")
 	run(t, 0, "board", "next", board, "--out", f("call.cbor"))
 	m := &cliMember{name: "Alice", keystore: f("stick/conclave.key"), pass: f("pass")}
 	os.MkdirAll(filepath.Dir(m.keystore), 0o700)
@@ -222,7 +222,7 @@ func TestSecondRunOnAKeystoreRefused(t *testing.T) {
 	f := func(n string) string { return filepath.Join(work, n) }
 	board, m, manifest := toManifest(t, work)
 	step := func(out string) []string {
-		return []string{"member", "step", "--keystore", m.keystore, "--in", manifest, "--out", out, "--passphrase-file", m.pass}
+		return []string{"member", "step", "--yes", "--i-understand", "--keystore", m.keystore, "--in", manifest, "--out", out, "--passphrase-file", m.pass}
 	}
 
 	// While another run holds the keystore, a run refuses at once.
@@ -331,7 +331,7 @@ func TestKeystoreThroughALinkStaysALink(t *testing.T) {
 		t.Skip(err)
 	}
 	before, _ := os.ReadFile(m.keystore)
-	run(t, 0, "member", "step", "--keystore", link, "--in", manifest, "--out", filepath.Join(work, "deal.cbor"), "--passphrase-file", m.pass)
+	run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", link, "--in", manifest, "--out", filepath.Join(work, "deal.cbor"), "--passphrase-file", m.pass)
 	fi, err := os.Lstat(link)
 	if err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatal("the link was replaced by a regular file")

@@ -13,7 +13,7 @@ import (
 func TestKDFFlagsRangeChecked(t *testing.T) {
 	work := t.TempDir()
 	f := func(n string) string { return filepath.Join(work, n) }
-	run(t, 0, "board", "new", f("board"), "--title", "KDF", "--members", "1", "--threshold", "1", "--close", "2099-01-01T00:00:00Z")
+	run(t, 0, "board", "new", f("board"), "--title", "KDF", "--members", "1", "--threshold", "1", "--close", "2099-01-01T00:00:00Z", "--i-understand")
 	run(t, 0, "board", "next", f("board"), "--out", f("call.cbor"))
 	os.WriteFile(f("pass"), []byte("granite puzzle harbor saffron\n"), 0o600)
 	for _, c := range []struct{ memory, time, want string }{
@@ -27,7 +27,7 @@ func TestKDFFlagsRangeChecked(t *testing.T) {
 		{"1024", "5", "too much work"},
 	} {
 		ks := f("stick-" + c.memory + "-" + c.time + ".key")
-		out := run(t, 2, "member", "step", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+		out := run(t, 2, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
 			"--passphrase-file", f("pass"), "--kdf-memory", c.memory, "--kdf-time", c.time)
 		if !strings.Contains(out, c.want) {
 			t.Errorf("--kdf-memory %s --kdf-time %s: %q, want %q", c.memory, c.time, out, c.want)
@@ -36,6 +36,6 @@ func TestKDFFlagsRangeChecked(t *testing.T) {
 			t.Errorf("--kdf-memory %s --kdf-time %s: a keystore was created", c.memory, c.time)
 		}
 	}
-	run(t, 0, "member", "step", "--keystore", f("ok.key"), "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+	run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", f("ok.key"), "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
 		"--passphrase-file", f("pass"), "--kdf-memory", "8", "--kdf-time", "1")
 }

@@ -56,24 +56,24 @@ func TestMemberVerbsUnderEveryMemlockLimit(t *testing.T) {
 			work := t.TempDir()
 			f := func(n string) string { return filepath.Join(work, n) }
 			run(t, 0, "board", "new", f("board"), "--title", "Memlock", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z", "--i-understand")
-			run(t, 0, "board", "next", f("board"), "--out", f("call.cbor"))
+			run(t, 0, "board", "next", f("board"), "--out", f("call.cbor"), "--force")
 			os.WriteFile(f("pass"), []byte("granite puzzle harbor 4471 saffron\n"), 0o600)
 			ks := f("alice.key")
-			member("member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+			member("member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"), "--force",
 				"--passphrase-file", f("pass"), "--kdf-memory", "8", "--kdf-time", "1")
 			run(t, 0, "board", "add", f("board"), f("card.cbor"))
 			for i := 0; i < 4; i++ {
-				run(t, 0, "board", "next", f("board"), "--out", f("next.cbor"))
-				out := member("member", "step", "--yes", "--i-understand", "--keystore", ks, "--in", f("next.cbor"), "--out", f("answer.cbor"), "--passphrase-file", f("pass"))
+				run(t, 0, "board", "next", f("board"), "--out", f("next.cbor"), "--force")
+				out := member("member", "step", "--yes", "--i-understand", "--keystore", ks, "--in", f("next.cbor"), "--out", f("answer.cbor"), "--force", "--passphrase-file", f("pass"))
 				if strings.Contains(out, "Wrote") {
 					run(t, 0, "board", "add", f("board"), f("answer.cbor"))
 				}
 			}
-			run(t, 0, "board", "key", f("board"), "--out", f("key.cbor"))
-			run(t, 0, "ballots", "encrypt", "--key", f("key.cbor"), "--expect", ceremonyOf(t, f("key.cbor")), "--simulate", "5", "--options", "2", "--out", f("ballots.json"))
-			run(t, 0, "ballots", "sum", f("ballots.json"), "--out", f("tally.json"))
-			run(t, 0, "board", "request", f("board"), "--ciphertexts", f("tally.json"), "--out", f("request.cbor"))
-			member("member", "decrypt", "--keystore", ks, "--in", f("request.cbor"), "--out", f("answer.cbor"), "--yes", "--passphrase-file", f("pass"))
+			run(t, 0, "board", "key", f("board"), "--out", f("key.cbor"), "--force")
+			run(t, 0, "ballots", "encrypt", "--key", f("key.cbor"), "--expect", ceremonyOf(t, f("key.cbor")), "--simulate", "5", "--options", "2", "--out", f("ballots.json"), "--force")
+			run(t, 0, "ballots", "sum", f("ballots.json"), "--out", f("tally.json"), "--force")
+			run(t, 0, "board", "request", f("board"), "--ciphertexts", f("tally.json"), "--out", f("request.cbor"), "--force")
+			member("member", "decrypt", "--keystore", ks, "--in", f("request.cbor"), "--out", f("answer.cbor"), "--force", "--yes", "--passphrase-file", f("pass"))
 			member("member", "check", "--keystore", ks, "--passphrase-file", f("pass"))
 		})
 	}

@@ -54,7 +54,7 @@ func TestBoardMinutes(t *testing.T) {
 		t.Fatalf("no PDF written: %v", err)
 	}
 	msg := run(t, 1, "board", "minutes", board, "--out", out)
-	if !strings.Contains(msg, "already exists") || !strings.Contains(msg, "--force") {
+	if !strings.Contains(msg, "exists") || !strings.Contains(msg, "--force") {
 		t.Fatalf("overwrite refused without saying how: %s", msg)
 	}
 	if again, _ := os.ReadFile(out); string(again) != string(first) {

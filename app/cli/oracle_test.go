@@ -16,7 +16,7 @@ func TestNotADecryptionOracle(t *testing.T) {
 	work := t.TempDir()
 	f := func(n string) string { return filepath.Join(work, n) }
 	board, m, key := oneMember(t, f("b"), "Closed election", "2020-01-01T00:00:00Z")
-	run(t, 0, "ballots", "encrypt", "--key", key, "--expect", ceremonyOf(t, key), "--simulate", "5", "--options", "2", "--out", f("ballots.json"))
+	run(t, 0, "ballots", "encrypt", "--key", key, "--expect", ceremonyOf(t, key), "--simulate", "5", "--options", "2", "--out", f("ballots.json"), "--force")
 	// The published file, and the same without its last ballot.
 	var all map[string]any
 	data, _ := os.ReadFile(f("ballots.json"))
@@ -27,13 +27,13 @@ func TestNotADecryptionOracle(t *testing.T) {
 	all["ballots"] = bs[:len(bs)-1]
 	data, _ = json.Marshal(all)
 	os.WriteFile(f("ballots-but-one.json"), data, 0o644)
-	run(t, 0, "ballots", "sum", f("ballots.json"), "--out", f("tally.json"))
-	run(t, 0, "ballots", "sum", f("ballots-but-one.json"), "--out", f("partial.json"))
-	run(t, 0, "board", "request", board, "--ciphertexts", f("tally.json"), "--label", "Tally", "--out", f("request.cbor"))
-	run(t, 0, "board", "request", board, "--ciphertexts", f("partial.json"), "--label", "Recount", "--out", f("partial.cbor"))
+	run(t, 0, "ballots", "sum", f("ballots.json"), "--out", f("tally.json"), "--force")
+	run(t, 0, "ballots", "sum", f("ballots-but-one.json"), "--out", f("partial.json"), "--force")
+	run(t, 0, "board", "request", board, "--ciphertexts", f("tally.json"), "--label", "Tally", "--out", f("request.cbor"), "--force")
+	run(t, 0, "board", "request", board, "--ciphertexts", f("partial.json"), "--label", "Recount", "--out", f("partial.cbor"), "--force")
 
 	decrypt := func(code int, req string, extra ...string) string {
-		args := append([]string{"member", "decrypt", "--keystore", m.keystore, "--in", req, "--out", f("answer.cbor"), "--yes", "--passphrase-file", m.pass}, extra...)
+		args := append([]string{"member", "decrypt", "--keystore", m.keystore, "--in", req, "--out", f("answer.cbor"), "--force", "--yes", "--passphrase-file", m.pass}, extra...)
 		return run(t, code, args...)
 	}
 	out := decrypt(1, f("partial.cbor"), "--ballots", f("ballots.json"))

@@ -16,7 +16,7 @@ func TestPassphraseFileRefusals(t *testing.T) {
 	work := t.TempDir()
 	f := func(n string) string { return filepath.Join(work, n) }
 	run(t, 0, "board", "new", f("board"), "--title", "Files", "--members", "1", "--threshold", "1", "--close", "2099-01-01T00:00:00Z", "--i-understand")
-	run(t, 0, "board", "next", f("board"), "--out", f("call.cbor"))
+	run(t, 0, "board", "next", f("board"), "--out", f("call.cbor"), "--force")
 	good := "granite puzzle harbor saffron"
 	for i, c := range []struct{ content, want string }{
 		{"\uFEFF" + good + "\n", "byte-order mark"},
@@ -27,7 +27,7 @@ func TestPassphraseFileRefusals(t *testing.T) {
 		pass := f("pass" + string(rune('a'+i)))
 		os.WriteFile(pass, []byte(c.content), 0o600)
 		ks := f("stick" + string(rune('a'+i)) + ".key")
-		out := run(t, 1, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+		out := run(t, 1, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"), "--force",
 			"--passphrase-file", pass, "--kdf-memory", "8", "--kdf-time", "1")
 		if !strings.Contains(out, c.want) {
 			t.Errorf("%+q: %q, want %q", c.content, out, c.want)
@@ -40,10 +40,10 @@ func TestPassphraseFileRefusals(t *testing.T) {
 		pass := f("ok" + string(rune('a'+i)))
 		os.WriteFile(pass, []byte(good+nl), 0o600)
 		ks := f("ok" + string(rune('a'+i)) + ".key")
-		run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+		run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"), "--force",
 			"--passphrase-file", pass, "--kdf-memory", "8", "--kdf-time", "1")
 		// The same passphrase opens it, whatever the line ending (answering
 		// the call again unlocks the keystore and gives the card again).
-		run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--in", f("call.cbor"), "--out", f("card2.cbor"), "--passphrase-file", f("oka"))
+		run(t, 0, "member", "step", "--yes", "--i-understand", "--keystore", ks, "--in", f("call.cbor"), "--out", f("card2.cbor"), "--force", "--passphrase-file", f("oka"))
 	}
 }

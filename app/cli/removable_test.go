@@ -27,11 +27,11 @@ func TestKeystoreNotMadeOnTheComputersDisk(t *testing.T) {
 		return mounted && strings.HasPrefix(p, stick+string(filepath.Separator)), nil
 	}
 	board := f("board")
-	run(t, 0, "board", "new", board, "--title", "Disk", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z")
+	run(t, 0, "board", "new", board, "--title", "Disk", "--members", "1", "--threshold", "1", "--close", "2020-01-01T00:00:00Z", "--i-understand")
 	run(t, 0, "board", "next", board, "--out", f("call.cbor"))
 	os.WriteFile(f("pass"), []byte("granite puzzle harbor lanterns saffron\n"), 0o600)
 	ks := filepath.Join(stick, "conclave.key")
-	enrol := []string{"member", "step", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
+	enrol := []string{"member", "step", "--yes", "--i-understand", "--keystore", ks, "--name", "Alice", "--in", f("call.cbor"), "--out", f("card.cbor"),
 		"--passphrase-file", f("pass"), "--kdf-memory", "8", "--kdf-time", "1"}
 	out := run(t, 1, enrol...)
 	if !strings.Contains(out, "not on a USB stick") || !strings.Contains(out, "--not-removable") {

@@ -55,6 +55,9 @@ func CheckPassphrase(pass []byte, name string) error {
 			return weak("the passphrase contains a control character: use letters, digits, spaces and punctuation only")
 		}
 	}
+	if isFamous(pass) {
+		return weak("the passphrase is a famous published example: it is among the first an attacker tries; choose your own unrelated words")
+	}
 	if containsName(pass, name) {
 		return weak("the passphrase contains your name: choose words that have nothing to do with you")
 	}

@@ -77,8 +77,8 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.threshold = widget.NewEntry()
 	s.threshold.SetText("3")
 	s.closeAt = widget.NewEntry()
-	s.closeAt.SetPlaceHolder("2027-03-14 18:00")
-	s.pq = widget.NewCheck(lang.L("Post-quantum protection of the shares (MLKEM768X25519)"), nil)
+	s.closeAt.SetPlaceHolder(closeHint())
+	s.pq = widget.NewCheck(lang.L("Extra protection of the pieces of the key against future quantum computers (slower, larger files)"), nil)
 	s.status = newCheckList()
 	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
 	s.open = widget.NewButtonWithIcon(lang.L("Open an existing board"), theme.FolderOpenIcon(), s.doOpen)
@@ -165,19 +165,6 @@ func (ui *UI) openCount() {
 	ui.showFocus(lang.L("Count"), ui.board.count, ui.board.countDir.entry)
 }
 
-func parseClose(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%s", lang.L("the close of poll must be a date and time such as 2027-03-14 18:00"))
-}
-
 func (s *boardScreen) doCreate() {
 	s.status.clear()
 	n, err1 := strconv.ParseUint(strings.TrimSpace(s.members.Text), 10, 64)
@@ -229,7 +216,7 @@ func (s *boardScreen) refresh() {
 	p := s.b.Progress()
 	s.heading.SetText(lang.L("{{.Title}}: {{.N}} members, {{.T}} needed to decrypt, close of poll {{.Close}}", map[string]any{
 		"Title": st.Call.Title, "N": st.Call.Members, "T": st.Call.Threshold,
-		"Close": time.Unix(st.Call.Close, 0).Local().Format("2006-01-02 15:04")}))
+		"Close": localTime(time.Unix(st.Call.Close, 0))}))
 	s.steps.set(p.Step, nil)
 	if st.ID.IsZero() {
 		s.fp.set(lang.L("Call fingerprint"), st.CallID.Fingerprint())
@@ -279,6 +266,9 @@ func (s *boardScreen) add(data []byte) (any, string, error) {
 	if s.b == nil {
 		return nil, "", fmt.Errorf("%s", lang.L("open a board first"))
 	}
+	if handedOut(data) {
+		return nil, "", errSkipped
+	}
 	text, err := s.b.Add(data)
 	return nil, text, err
 }
@@ -316,7 +306,7 @@ func describeKind(m *ceremony.Envelope) string {
 	case ceremony.KindRequest:
 		return lang.L("The decryption request")
 	}
-	return string(m.Kind)
+	return kindName(m.Kind)
 }
 
 func (s *boardScreen) doOpenCount() {

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,7 +48,7 @@ func save(t *testing.T, ui *UI, h *handOut, path string) {
 	}
 	typeInto(h.path.entry, path)
 	tap(ui, h.save)
-	if !strings.HasPrefix(h.state.Text, "Saved to") {
+	if !strings.HasPrefix(h.state.Text, strings.Split(lang.L("Saved to {{.Path}}"), " ")[0]) {
 		t.Fatalf("save %s: %s", path, h.state.Text)
 	}
 }
@@ -84,7 +85,10 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 			typeInto(ms.ks.pass, m.pass)
 		}
 		res := bring(t, m.ui, ms.in, handout)
-		if !strings.Contains(res, "OK:") || strings.Contains(ms.checks.Text(), "REFUSED:") {
+		if look != nil {
+			look(fmt.Sprintf("tour %d, %s", round, m.name), m.ui)
+		}
+		if !strings.Contains(res, lang.L("OK")+":") || strings.Contains(ms.checks.Text(), lang.L("REFUSED")+":") {
 			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
 		}
 		if ms.out.box.Visible() {
@@ -94,7 +98,10 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 	}
 	if got > 0 {
 		res := bring(t, coord, s.in, answers)
-		if strings.Contains(res, "REFUSED:") {
+		if look != nil {
+			look(fmt.Sprintf("tour %d, tableau", round), coord)
+		}
+		if strings.Contains(res, lang.L("REFUSED")+":") {
 			t.Fatalf("round %d: the board refused: %s", round, res)
 		}
 	}
@@ -110,7 +117,7 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	typeInto(s.threshold, fmt.Sprint(th))
 	typeInto(s.closeAt, closeAt)
 	tap(coord, s.create)
-	if coord.Title() != "Ceremony board" {
+	if coord.Title() != lang.L("Ceremony board") {
 		t.Fatalf("after create: %q, %s", coord.Title(), s.status.Text())
 	}
 	var members []*testMember
@@ -132,10 +139,10 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	if !coord.board.b.State.Complete() {
 		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
 	}
-	if !strings.Contains(coord.board.waiting.Text, "complete") {
+	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
 		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
 	}
-	if !strings.Contains(coord.board.steps.Text(), "complete (now)") {
+	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
 		t.Fatalf("steps: %s", coord.board.steps.Text())
 	}
 	return members
@@ -508,7 +515,7 @@ func prepareRequest(t *testing.T, coord *UI, work string, votes []uint64, option
 	tap(coord, s.openCount)
 	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
 	tap(coord, s.request)
-	if !strings.Contains(s.countState.Text(), "request") {
+	if !strings.Contains(s.countState.Text(), lang.L("OK")) {
 		t.Fatalf("request: %s", s.countState.Text())
 	}
 	request := filepath.Join(work, "request.cbor")

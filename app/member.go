@@ -83,7 +83,7 @@ type memberScreen struct {
 }
 
 func (ui *UI) newMemberScreen() *memberScreen {
-	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newCheckList(), fp: newFingerprint()}
+	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newDetailedCheckList(), fp: newFingerprint()}
 	s.name.SetPlaceHolder(lang.L("your name, as the other members know you"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.steps = newStepList(ceremony.Steps)
@@ -215,7 +215,7 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 		if dir := filepath.Dir(s.ks.path.path()); s.out.path.path() == "" {
 			s.out.path.entry.SetText(filepath.Join(dir, name))
 		}
-		s.out.set(lang.L("Your {{.Kind}}", map[string]any{"Kind": string(out.Out.Kind)}), name, out.Out.Bytes())
+		s.out.set(kindName(out.Out.Kind), name, out.Out.Bytes())
 	}
 }
 

@@ -1,46 +1,110 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2/lang"
 
+	"conclave/app/transfer/camera"
+	"conclave/app/transfer/qr"
+	"conclave/app/transfer/ur"
+	"conclave/assets"
+	"conclave/ceremony"
 	"conclave/keystore"
 )
 
-// The packages below the application (ceremony, keystore, office) speak
-// English: their texts serve the command line, logs and auditors. The
-// application shows them in the member's language: keystore refusals by
-// their sentinel error, the ceremony's checks by the shape of their
-// sentence. A text with no French form is shown as it is.
+// The packages below the application (ceremony, keystore, office,
+// transfer) speak English: their texts serve the command line, logs and
+// auditors. The application shows them in the member's language, at the
+// right depth: errors of keystore and transfer carry their English format
+// and its arguments (Key), and that format is the key of
+// assets/translation/*.json; sentinel errors (keystore, ur, qr, camera,
+// the operating system's) are keys too. The ceremony's sentences are still
+// matched by their shape (ceremonyFR) until ceremony returns keyed events.
+// A text with no French form is shown as it is; TestFrenchScreens fails on
+// any that reaches a screen.
 
 // french reports whether the interface is in French.
 func french() bool { return lang.L("@lang") == "fr" }
 
-// keystoreFR gives, for each keystore refusal a member meets, what to show
-// in French (errors.Is, so wrapped errors are found too).
-var keystoreFR = []struct {
-	err error
-	fr  string
-}{
-	{keystore.ErrWrongPassphrase, "mauvaise phrase secrète : tapez-la à nouveau, en vérifiant le verrouillage des majuscules et la disposition du clavier (si vous en êtes sûr, le fichier a été modifié : utilisez votre copie de secours)"},
-	{keystore.ErrOtherCeremony, "cette clé appartient à une autre cérémonie : apportez la clé USB utilisée pour cette cérémonie"},
-	{keystore.ErrTruncated, "le fichier de clé est tronqué (coupé, par exemple clé USB retirée pendant une copie) : utilisez votre copie de secours"},
-	{keystore.ErrDamaged, "le fichier de clé est endommagé (sa somme de contrôle ne correspond pas) : utilisez votre copie de secours"},
-	{keystore.ErrMalformed, "le fichier de clé enfreint les règles du format bien que sa somme de contrôle soit intacte : il n'a pas été écrit par Conclave ; utilisez votre copie de secours"},
-	{keystore.ErrTampered, "la phrase secrète est juste mais le secret scellé ne s'authentifie pas : le fichier a été modifié délibérément ; utilisez votre copie de secours et signalez-le"},
-	{keystore.ErrNotKeystore, "ce fichier n'est pas un coffre de clés Conclave : choisissez le fichier de clé sur la clé USB du membre"},
-	{keystore.ErrUnknownVersion, "le fichier de clé utilise une version de format que ce Conclave ne sait pas lire : ouvrez-le avec le Conclave qui l'a écrit ou un plus récent"},
-	{keystore.ErrExists, "un fichier existe déjà à cet endroit et n'a pas été touché : choisissez un autre dossier ou un autre nom"},
-	{keystore.ErrFileChanged, "le fichier de clé sur la clé USB n'est pas celui qui a été ouvert (autre clé USB, ou modifié par un autre programme) ; rien n'a été écrit : ouvrez la clé à nouveau"},
-	{keystore.ErrUnreadable, "impossible de lire le fichier de clé : vérifiez que la clé USB est branchée et que le nom est juste"},
-	{keystore.ErrWriteFailed, "l'écriture du fichier de clé a échoué : vérifiez la clé USB (branchée, pas pleine, pas en lecture seule) et réessayez"},
-	{keystore.ErrBackupMismatch, "la copie ne se relit pas identique à la clé : refaites la copie de secours, sur une autre clé USB si cela se reproduit"},
-	{keystore.ErrSameLocation, "le dossier de la copie de secours est celui de la clé elle-même : choisissez un dossier sur une seconde clé USB"},
-	{keystore.ErrLockedMemory, "pas assez de mémoire verrouillée pour ouvrir le secret en sécurité : fermez les autres clés ouvertes, ou relevez la limite de mémoire verrouillée (ulimit -l), et réessayez"},
+// keyed is what the errors of keystore and transfer implement: their
+// English format (the translation key) and its arguments.
+type keyed interface{ Key() (string, []any) }
+
+// enKeys are the keys of en.json: only these are translated (lang.L gives
+// back any other text as it is).
+var enKeys = func() map[string]string {
+	m := map[string]string{}
+	data, err := assets.Translations.ReadFile("translation/en.json")
+	if err == nil {
+		json.Unmarshal(data, &m)
+	}
+	return m
+}()
+
+// translate gives a key in the interface's language with its %-verbs
+// filled in: a string argument that is itself a key is translated, an
+// error argument explained. It reports false for a text that is no key.
+func translate(format string, args []any) (string, bool) {
+	if _, ok := enKeys[format]; !ok {
+		return "", false
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case error:
+			out[i] = explain(v)
+		case string:
+			if _, ok := enKeys[v]; ok {
+				out[i] = lang.L(v)
+			} else {
+				out[i] = v
+			}
+		default:
+			out[i] = a
+		}
+	}
+	if len(out) == 0 {
+		return lang.L(format), true
+	}
+	return fmt.Sprintf(lang.L(format), out...), true
 }
+
+// sentinels are the errors whose own text is a key: a refusal that wraps
+// one is shown by it when its own format has no translation.
+var sentinels = []error{
+	keystore.ErrWrongPassphrase, keystore.ErrOtherCeremony, keystore.ErrTruncated, keystore.ErrDamaged,
+	keystore.ErrMalformed, keystore.ErrTampered, keystore.ErrNotKeystore, keystore.ErrUnknownVersion,
+	keystore.ErrExists, keystore.ErrFileChanged, keystore.ErrUnreadable, keystore.ErrWriteFailed,
+	keystore.ErrBackupMismatch, keystore.ErrSameLocation, keystore.ErrLockedMemory, keystore.ErrWeakPassphrase,
+	keystore.ErrInvalidArgument, keystore.ErrClosed,
+	ur.ErrNotUR, ur.ErrCorruptPart, ur.ErrForeignPart, ur.ErrIncomplete, ur.ErrChecksum,
+	qr.ErrNoCode, camera.ErrNoCamera,
+}
+
+// osCauses are the operating system's refusals, in plain words.
+var osCauses = []struct {
+	err error
+	key string
+}{
+	{os.ErrNotExist, "the file or folder does not exist"},
+	{os.ErrPermission, "permission denied"},
+	{os.ErrExist, "a file of that name already exists"},
+	{syscall.EROFS, "the drive is read-only"},
+	{syscall.ENOSPC, "the drive is full"},
+	{syscall.ENOTDIR, "this is a file, not a folder"},
+	{syscall.EIO, "the drive could not be read or written (was it pulled out?)"},
+}
+
+// errCancel is the user's own Cancel: it is shown as "Cancelled", not as
+// a refusal.
+var errCancel = errors.New("cancelled: nothing was changed")
 
 // ceremonyFR gives French forms of the ceremony's sentences: the English
 // format (as the packages write it) and the French one, whose verbs come
@@ -159,14 +223,68 @@ func localize(text string) string {
 	return text
 }
 
-// explain shows an error in the interface's language.
+// explain shows an error in the interface's language: every error that
+// reaches a screen goes through it (STYLE.md §7).
 func explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, errCancel) {
+		return lang.L("Cancelled: nothing was changed.")
+	}
+	var k keyed
+	if errors.As(err, &k) {
+		if text, ok := translate(k.Key()); ok {
+			return text
+		}
+	}
 	if french() {
-		for _, k := range keystoreFR {
-			if errors.Is(err, k.err) {
-				return k.fr
+		// The English text is more precise than its sentinel's, so the
+		// sentinel stands in only where the text has no translation.
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				if text, ok := translate(s.Error(), nil); ok {
+					return text
+				}
+			}
+		}
+		for _, c := range osCauses {
+			if errors.Is(err, c.err) {
+				return lang.L(c.key)
 			}
 		}
 	}
 	return localize(err.Error())
+}
+
+// kindName names a kind of message in plain words, as the member who made
+// it sees it (the technical kind is for the record and the details).
+func kindName(k ceremony.Kind) string {
+	switch k {
+	case ceremony.KindCall:
+		return lang.L("The call to join the ceremony")
+	case ceremony.KindCard:
+		return lang.L("Your registration (your name and public keys)")
+	case ceremony.KindManifest:
+		return lang.L("The list of members")
+	case ceremony.KindDeal:
+		return lang.L("Your pieces of the key for the other members")
+	case ceremony.KindComplaints:
+		return lang.L("Your verdict on the pieces you received")
+	case ceremony.KindReveal:
+		return lang.L("Your answer to the objections")
+	case ceremony.KindConfirm:
+		return lang.L("Your confirmation")
+	case ceremony.KindBundle:
+		return lang.L("What the members need for the next step")
+	case ceremony.KindElectionKey:
+		return lang.L("The election key")
+	case ceremony.KindRequest:
+		return lang.L("The decryption request")
+	case ceremony.KindAnswer:
+		return lang.L("Your partial decryption")
+	case ceremony.KindResult:
+		return lang.L("The result")
+	}
+	return lang.L("A message of an unknown kind")
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -62,7 +61,7 @@ type verifyScreen struct {
 
 func (ui *UI) openVerify() {
 	if ui.verifier == nil {
-		s := &verifyScreen{dir: ui.newPathField(lang.L("the record folder (a board folder or a copy of it)"), true, false), checks: newCheckList(), summary: bold("")}
+		s := &verifyScreen{dir: ui.newPathField(lang.L("the record folder (a board folder or a copy of it)"), true, false), checks: newDetailedCheckList(), summary: bold("")}
 		s.verify = widget.NewButtonWithIcon(lang.L("Verify"), theme.ConfirmIcon(), func() {
 			s.checks.clear()
 			s.summary.SetText("")
@@ -333,7 +332,7 @@ func (ui *UI) openAbout() {
 			return err
 		}, func(err error) {
 			if err != nil {
-				s.sum.SetText(fmt.Sprint(err))
+				s.sum.SetText(explain(err))
 				return
 			}
 			s.sum.SetText(groupHex(sum))

@@ -310,9 +310,8 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	}()
 }
 
-// errCancelled is made when needed: lang.L must not run before the
-// translations are loaded.
-func errCancelled() error { return errors.New(lang.L("cancelled: nothing was changed")) }
+// errCancelled is the user's own Cancel (explain shows it as "Cancelled").
+func errCancelled() error { return errCancel }
 
 // Wait blocks until every long job started so far has finished (tests).
 func (ui *UI) Wait() { ui.jobs.Wait() }

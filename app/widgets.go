@@ -84,14 +84,50 @@ func (s *stepList) Text() string {
 }
 
 // checkList shows what was checked: each line with a symbol, a word and the
-// reason, green or red.
+// reason, green or red. A detailed list keeps the technical lines of
+// checks that passed behind a "Details" toggle, under a plain count;
+// refusals, notes and the rest are always shown.
 type checkList struct {
-	box *fyne.Container
+	box      *fyne.Container // the whole list, as placed on a screen
+	shown    *fyne.Container
+	details  *fyne.Container
+	toggle   *widget.Check
+	summary  *widget.Label
+	row      *fyne.Container
+	lines    []string
+	passed   int
+	detailed bool
 }
 
-func newCheckList() *checkList { return &checkList{box: container.NewVBox()} }
+func newCheckList() *checkList {
+	c := &checkList{shown: container.NewVBox(), details: container.NewVBox(), summary: widget.NewLabel("")}
+	c.summary.Importance = widget.SuccessImportance
+	c.toggle = widget.NewCheck(lang.L("Details"), func(on bool) {
+		if on {
+			c.details.Show()
+		} else {
+			c.details.Hide()
+		}
+	})
+	c.row = container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), c.summary, c.toggle)
+	c.row.Hide()
+	c.details.Hide()
+	c.box = container.NewVBox(c.shown, c.row, c.details)
+	return c
+}
 
-func (c *checkList) clear() { c.box.Objects = nil; c.box.Refresh() }
+// newDetailedCheckList is a list whose passed checks are technical detail.
+func newDetailedCheckList() *checkList {
+	c := newCheckList()
+	c.detailed = true
+	return c
+}
+
+func (c *checkList) clear() {
+	c.shown.Objects, c.details.Objects, c.lines, c.passed = nil, nil, nil, 0
+	c.row.Hide()
+	c.box.Refresh()
+}
 
 func (c *checkList) add(ok bool, text string) {
 	icon := theme.ConfirmIcon()
@@ -102,35 +138,46 @@ func (c *checkList) add(ok bool, text string) {
 	}
 	l := wrapped(prefix + localize(text))
 	l.Importance = imp
-	c.box.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	c.lines = append(c.lines, l.Text)
+	line := container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
+	if ok && c.detailed {
+		c.passed++
+		c.summary.SetText(lang.L("Checks passed: {{.N}}", map[string]any{"N": c.passed}))
+		c.row.Show()
+		c.details.Add(line)
+	} else {
+		c.shown.Add(line)
+	}
 	c.box.Refresh()
 }
 
 func (c *checkList) note(text string) {
 	l := wrapped(localize(text))
 	l.TextStyle.Italic = true
-	c.box.Add(l)
+	c.lines = append(c.lines, l.Text)
+	c.shown.Add(l)
 	c.box.Refresh()
 }
 
-func (c *checkList) fail(err error) { c.add(false, explain(err)) }
+// Text returns every line, shown or behind Details.
+func (c *checkList) Text() string { return strings.Join(c.lines, "\n") }
 
-// Text returns every line as shown.
-func (c *checkList) Text() string {
-	var lines []string
-	for _, o := range c.box.Objects {
-		switch v := o.(type) {
-		case *widget.Label:
-			lines = append(lines, v.Text)
-		case *fyne.Container:
-			for _, x := range v.Objects {
-				if l, ok := x.(*widget.Label); ok {
-					lines = append(lines, l.Text)
-				}
-			}
-		}
+// fail shows a refusal; the user's own Cancel is shown as "Cancelled",
+// not as a refusal.
+func (c *checkList) fail(err error) {
+	if errors.Is(err, errCancel) {
+		c.neutral(theme.CancelIcon(), explain(err))
+		return
 	}
-	return strings.Join(lines, "\n")
+	c.add(false, explain(err))
+}
+
+// neutral shows a line that is neither a success nor a refusal (Cancelled,
+// skipped), with its symbol.
+func (c *checkList) neutral(icon fyne.Resource, text string) {
+	c.lines = append(c.lines, text)
+	c.shown.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, wrapped(text)))
+	c.box.Refresh()
 }
 
 // fingerprint shows a fingerprint large, in monospace, to be read aloud.
@@ -243,7 +290,7 @@ func (ui *UI) newHandOut() *handOut {
 		}
 		out, err := transfer.Export(dir, name, h.data)
 		if err != nil {
-			h.state.SetText(lang.L("REFUSED") + ": " + err.Error())
+			h.state.SetText(lang.L("REFUSED") + ": " + explain(err))
 			h.state.Importance = widget.DangerImportance
 		} else {
 			h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
@@ -266,7 +313,7 @@ func (h *handOut) set(kind, suggested string, data []byte) {
 		}
 		h.path.entry.SetText(filepath.Join(dir, suggested))
 	}
-	h.state.SetText(lang.L("{{.Kind}} ready ({{.Size}} bytes): save it to the stick, or show it as a QR code.", map[string]any{"Kind": kind, "Size": len(data)}))
+	h.state.SetText(lang.L("Ready: {{.Kind}}. Save it to the transfer stick, or show it as QR codes.", map[string]any{"Kind": kind}))
 	h.state.Importance = widget.MediumImportance
 	h.box.Show()
 }
@@ -279,7 +326,7 @@ func (ui *UI) showQR(what string, data []byte) {
 	opts := ui.settings.qrOptions()
 	enc, err := qr.NewEncoder(data, opts)
 	if err != nil {
-		dialog.ShowError(err, ui.win)
+		ui.showError(err)
 		return
 	}
 	img := canvas.NewImageFromImage(nil)
@@ -294,7 +341,7 @@ func (ui *UI) showQR(what string, data []byte) {
 		frame++
 		m, err := qr.Render(text, opts.Level, 4)
 		if err != nil {
-			status.SetText(lang.L("REFUSED") + ": " + err.Error())
+			status.SetText(lang.L("REFUSED") + ": " + explain(err))
 			return
 		}
 		img.Image = m
@@ -349,7 +396,7 @@ type bringIn struct {
 }
 
 func (ui *UI) newBringIn(title string, in intake) *bringIn {
-	b := &bringIn{ui: ui, path: ui.newPathField(lang.L("file or folder, e.g. on a USB stick"), false, false), in: in, result: newCheckList()}
+	b := &bringIn{ui: ui, path: ui.newPathField(lang.L("file or folder, e.g. on a USB stick"), false, false), in: in, result: newDetailedCheckList()}
 	b.open = widget.NewButtonWithIcon(lang.L("Open from USB / file"), theme.FileIcon(), func() { b.importPaths(b.path.path()) })
 	b.path.entry.OnSubmitted = func(string) { b.importPaths(b.path.path()) }
 	b.scan = widget.NewButtonWithIcon(lang.L("Scan QR code"), theme.MediaVideoIcon(), func() { ui.scanQR(b) })
@@ -389,7 +436,7 @@ func (b *bringIn) importPaths(paths ...string) {
 			got = append(got, arrival{filepath.Base(it.Path), v, text, err})
 		}
 		for _, p := range problems {
-			got = append(got, arrival{source: filepath.Base(p.Path), err: errors.New(p.Reason)})
+			got = append(got, arrival{source: filepath.Base(p.Path), err: p.Err()})
 		}
 		return nil
 	}, func(error) { b.show(got) })
@@ -409,7 +456,11 @@ func (b *bringIn) deliver(source string, data []byte) {
 func (b *bringIn) show(got []arrival) {
 	for _, a := range got {
 		if a.err != nil {
-			b.result.add(false, a.source+": "+a.err.Error())
+			if errors.Is(a.err, errSkipped) {
+				b.result.neutral(theme.MediaSkipNextIcon(), a.source+": "+lang.L("skipped: this is a file the coordinator hands out, not a member's message"))
+				continue
+			}
+			b.result.add(false, a.source+": "+explain(a.err))
 			continue
 		}
 		b.result.add(true, a.source+": "+a.text)
@@ -442,7 +493,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	feed := func(part string) bool {
 		dec, err := multi.Receive(strings.TrimSpace(part))
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + err.Error())
+			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
 			return false
 		}
 		have, need := dec.Progress()
@@ -453,7 +504,7 @@ func (ui *UI) scanQR(b *bringIn) {
 		done[dec] = true
 		_, msg, err := dec.Result()
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + err.Error())
+			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
 			return false
 		}
 		if _, err := ceremony.ParseEnvelope(msg); err != nil {
@@ -502,7 +553,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	camStatus := widget.NewLabel("")
 	ctx, cancel := context.WithCancel(context.Background())
 	if cam, err := camera.Open(camera.Config{Device: ui.settings.camera}); err != nil {
-		camStatus.SetText(lang.L("No camera: {{.Err}}. Use image files or text instead.", map[string]any{"Err": err.Error()}))
+		camStatus.SetText(lang.L("No camera: {{.Err}}. Use image files or text instead.", map[string]any{"Err": explain(err)}))
 		preview.Hide()
 	} else {
 		camStatus.SetText(lang.L("Camera: hold the code 30 to 50 cm away, filling about half of the picture."))
@@ -511,7 +562,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			for ctx.Err() == nil {
 				frame, err := cam.Read()
 				if err != nil {
-					fyne.Do(func() { camStatus.SetText(lang.L("REFUSED") + ": " + err.Error()) })
+					fyne.Do(func() { camStatus.SetText(lang.L("REFUSED") + ": " + explain(err)) })
 					return
 				}
 				text, derr := qr.Decode(frame)
@@ -531,4 +582,28 @@ func (ui *UI) scanQR(b *bringIn) {
 	d.SetOnClosed(cancel)
 	d.Resize(fyne.NewSize(700, 600))
 	d.Show()
+}
+
+// errSkipped marks a file that is not for this place (the coordinator's
+// own hand-outs in a shared folder): shown "skipped", not refused.
+var errSkipped = errors.New("skipped")
+
+// showError is the one error dialog: the text goes through explain.
+func (ui *UI) showError(err error) {
+	dialog.ShowError(errors.New(explain(err)), ui.win)
+}
+
+// handedOut reports whether data is a message the coordinator hands out
+// (the call, the list of members, a step's bundle, the election key, a
+// request, a result): found among the members' answers, it is skipped.
+func handedOut(data []byte) bool {
+	e, err := ceremony.ParseEnvelope(data)
+	if err != nil {
+		return false
+	}
+	switch e.Kind {
+	case ceremony.KindCall, ceremony.KindManifest, ceremony.KindBundle, ceremony.KindElectionKey, ceremony.KindRequest, ceremony.KindResult:
+		return true
+	}
+	return false
 }

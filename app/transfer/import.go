@@ -264,7 +264,7 @@ func (r *importRun) urText(path string, data []byte) {
 		}
 		where := fmt.Sprintf("%s line %d", path, n+1)
 		if err := r.urLine(path, line); err != nil {
-			r.problem(where, "%v", urErr{err})
+			r.problem(where, "QR text: %v", urErr{err})
 		}
 	}
 }
@@ -286,7 +286,7 @@ func (r *importRun) finishText() {
 		where := strings.Join(sources, ", ")
 		typ, msg, err := d.Result()
 		if err != nil {
-			r.problem(where, "%v", urErr{err})
+			r.problem(where, "QR text: %v", urErr{err})
 			continue
 		}
 		if typ != r.urType {

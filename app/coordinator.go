@@ -148,6 +148,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		s.countDir.box, s.openCount, s.countState.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label)),
 		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box))
+	s.wireKeys()
 	return s
 }
 

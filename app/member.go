@@ -93,6 +93,17 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your name"), s.name), widget.NewFormItem(lang.L("Passphrase again"), s.confirm)))
+	next := func(f fyne.Focusable) func(string) { return func(string) { ui.win.Canvas().Focus(f) } }
+	s.ks.path.entry.OnSubmitted = next(s.ks.pass)
+	s.ks.pass.OnSubmitted = func(string) {
+		if s.newKey.Visible() {
+			ui.win.Canvas().Focus(s.name)
+		} else {
+			ui.win.Canvas().Focus(s.in.path.entry)
+		}
+	}
+	s.name.OnSubmitted = next(s.confirm)
+	s.confirm.OnSubmitted = next(s.in.path.entry)
 	s.ks.onInspect = func(exists bool) {
 		if exists {
 			s.newKey.Hide()
@@ -260,6 +271,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s.content = container.NewVScroll(container.NewVBox(s.steps.box,
 		wrapped(lang.L("Nothing is unlocked until you have seen the request and confirmed it.")),
 		s.in.box, s.summary, s.fp.box, s.unlocked, s.checks.box, s.out.box))
+	s.wireKeys()
 	return s
 }
 

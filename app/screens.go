@@ -186,6 +186,10 @@ func (ui *UI) openMyKey() {
 				return lang.L("passphrase changed: make a new backup, the old one still opens with the old passphrase"), nil
 			})
 		})
+		s.ks.path.entry.OnSubmitted = func(string) { ui.win.Canvas().Focus(s.ks.pass) }
+		submit(s.check.OnTapped, s.ks.pass)
+		submit(s.backup.OnTapped, s.backupDir.entry)
+		submit(s.change.OnTapped, s.newPass, s.newAgain)
 		s.content = container.NewVScroll(container.NewVBox(
 			widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
 			s.ks.header,
@@ -291,6 +295,7 @@ func (ui *UI) openSettings() {
 			}
 			s.state.SetText(msg)
 		})
+		submit(s.save.OnTapped, s.bytes, s.fps)
 		s.content = container.NewVScroll(container.NewVBox(widget.NewForm(
 			widget.NewFormItem(lang.L("Language"), s.language),
 			widget.NewFormItem(lang.L("QR: bytes per frame"), s.bytes),

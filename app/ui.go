@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +36,9 @@ type Options struct {
 	Interfaces func() []string
 	// ConfigDir holds the language choice; empty means the user's config dir.
 	ConfigDir string
+	// NetworkEvery is how often the network warning is refreshed; zero
+	// means every 3 seconds.
+	NetworkEvery time.Duration
 	// KDF is the key-derivation cost of new keystores; the zero value means
 	// keystore.DefaultKDF (tests lower it).
 	KDF keystore.KDFParams
@@ -47,6 +51,10 @@ type UI struct {
 	opts Options
 
 	banner   *fyne.Container
+	header   *fyne.Container
+	netKey   string
+	esc      escapes
+	netShown bool
 	body     *fyne.Container
 	title    *widget.Label
 	back     *widget.Button
@@ -145,17 +153,21 @@ func New(a fyne.App, opts Options) *UI {
 	ui.settings = loadSettings(a)
 	ui.win = a.NewWindow("Conclave")
 	ui.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	ui.title.SizeName = theme.SizeNameHeadingText
+	ui.title.SizeName = theme.SizeNameSubHeadingText
 	ui.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), ui.goBack)
 	homeBtn := widget.NewButtonWithIcon(lang.L("Home"), theme.HomeIcon(), ui.goHome)
 	ui.banner = container.NewVBox()
 	ui.body = container.NewStack()
-	top := container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
-	ui.win.SetContent(container.NewBorder(top, nil, nil, nil, ui.body))
+	// One compact row: Back, Home and the title; the network warning
+	// above it only when there is one. The body keeps the screen.
+	ui.header = container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
+	ui.win.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
 	ui.win.Resize(fyne.NewSize(1100, 760))
 	ui.win.SetMainMenu(ui.mainMenu())
 	ui.home = ui.newHomeScreen()
 	ui.checkNetwork()
+	ui.watchNetwork()
+	ui.listenKeys()
 	ui.goHome()
 	return ui
 }
@@ -253,11 +265,16 @@ func (ui *UI) checkNetwork() {
 	if list == nil {
 		list = upInterfaces
 	}
-	up := list()
+	up := outward(list())
+	if key := strings.Join(up, ", "); ui.netShown && key == ui.netKey {
+		return // unchanged: no flicker
+	} else {
+		ui.netShown, ui.netKey = true, key
+	}
 	ui.banner.Objects = nil
 	if len(up) > 0 {
-		msg := widget.NewLabel(lang.L("WARNING: this computer is connected to a network ({{.Names}}). A ceremony machine should be offline: unplug the cable and turn off Wi-Fi.", map[string]any{"Names": strings.Join(up, ", ")}))
-		msg.Wrapping = fyne.TextWrapWord
+		msg := widget.NewLabel(lang.L("Connected to a network ({{.Names}}): unplug the cable and turn off Wi-Fi, a ceremony machine must be offline.", map[string]any{"Names": strings.Join(up, ", ")}))
+		msg.Truncation = fyne.TextTruncateEllipsis // one line: the screen is for the ceremony
 		msg.Importance = widget.WarningImportance
 		msg.TextStyle.Bold = true
 		ui.banner.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, msg)}
@@ -289,6 +306,8 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	cancelBtn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { cancel() })
 	d = container.NewVBox(label, bar, cancelBtn)
 	overlay := newModal(ui.win, lang.L("Working"), d)
+	escID := ui.esc.push(cancel) // Escape is Cancel
+	ui.win.Canvas().Unfocus()
 	overlay.Show()
 	ui.jobs.Add(1)
 	go func() {
@@ -299,6 +318,7 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 		err := work(ctx)
 		cancel()
 		fyne.DoAndWait(func() {
+			ui.esc.remove(escID)
 			overlay.Hide()
 			bar.Stop()
 			if errors.Is(err, context.Canceled) {

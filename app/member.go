@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -40,7 +39,7 @@ type keystoreFields struct {
 
 func (ui *UI) newKeystoreFields() *keystoreFields {
 	k := &keystoreFields{
-		path:   ui.newPathField(lang.L("your keystore file, on your USB stick (e.g. /media/you/STICK/conclave.key)"), false, true),
+		path:   ui.newPathField(lang.L("your keystore file, on your key stick (e.g. /media/you/KEY/conclave.key)"), false, false),
 		pass:   widget.NewPasswordEntry(),
 		header: wrapped(""),
 	}
@@ -90,6 +89,8 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.steps.set(ceremony.StepEnrol, nil)
 	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), intake{check: parseMessage, then: s.answer})
 	s.out = ui.newHandOut()
+	s.out.keyStick = s.ks.path.path
+	s.ks.path.allowNew(lang.L("New keystore…"))
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your name"), s.name), widget.NewFormItem(lang.L("Passphrase again"), s.confirm)))
@@ -138,8 +139,12 @@ func parseMessage(data []byte) (any, string, error) {
 // makes it, for a call), checks everything and prepares the answer.
 func (s *memberScreen) answer(v any) {
 	s.checks.clear()
-	if err := s.begin(v.(*ceremony.Envelope)); err != nil {
+	msg := v.(*ceremony.Envelope)
+	if err := s.begin(msg); err != nil {
+		// The message (perhaps scanned from many QR codes) is kept: fill
+		// in what is missing and continue, without scanning again.
 		s.checks.fail(err)
+		s.checks.action(lang.L("Continue with the file already brought in"), theme.MediaPlayIcon(), func() { s.answer(msg) })
 	}
 }
 
@@ -223,9 +228,6 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 	s.newKey.Hide()
 	if out.Out != nil {
 		name := fmt.Sprintf("%s-%s.cbor", out.Out.Kind, strings.ReplaceAll(out.Out.ID().Fingerprint(), "-", "")[:8])
-		if dir := filepath.Dir(s.ks.path.path()); s.out.path.path() == "" {
-			s.out.path.entry.SetText(filepath.Join(dir, name))
-		}
 		s.out.set(kindName(out.Out.Kind), name, out.Out.Bytes())
 	}
 }
@@ -264,6 +266,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s.decrypt = widget.NewButtonWithIcon(lang.L("Unlock my key and decrypt"), theme.ConfirmIcon(), s.doDecrypt)
 	s.decrypt.Disable()
 	s.out = ui.newHandOut()
+	s.out.keyStick = s.ks.path.path
 	s.unlocked = container.NewVBox(s.agree,
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
 		s.ks.header, s.decrypt)
@@ -358,9 +361,6 @@ func (s *decryptScreen) doDecrypt() {
 		s.checks.add(true, lang.L("your partial decryption is made, with its proof, and signed"))
 		s.steps.set("hand out", nil)
 		name := fmt.Sprintf("answer-member%02d.cbor", ans.Sender)
-		if s.out.path.path() == "" {
-			s.out.path.entry.SetText(filepath.Join(filepath.Dir(path), name))
-		}
 		s.out.set(lang.L("Your partial decryption"), name, ans.Bytes())
 	})
 }

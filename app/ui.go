@@ -73,6 +73,7 @@ type UI struct {
 	prefs    *settingsScreen
 	about    *aboutScreen
 	scan     *scanDialog
+	qr       *qrWindow
 }
 
 type screen struct {

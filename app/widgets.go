@@ -159,6 +159,16 @@ func (c *checkList) note(text string) {
 	c.box.Refresh()
 }
 
+// action shows a button in the list (e.g. Continue after a refusal that
+// the user can fix).
+func (c *checkList) action(label string, icon fyne.Resource, f func()) *widget.Button {
+	b := widget.NewButtonWithIcon(label, icon, f)
+	b.Importance = widget.HighImportance
+	c.shown.Add(container.NewHBox(b))
+	c.box.Refresh()
+	return b
+}
+
 // Text returns every line, shown or behind Details.
 func (c *checkList) Text() string { return strings.Join(c.lines, "\n") }
 
@@ -204,53 +214,95 @@ func (f *fingerprint) set(what, value string) {
 // pathField is a file or folder path: typed (keyboard) or chosen with a
 // dialog; removable drives are proposed first.
 type pathField struct {
-	entry *widget.Entry
-	box   fyne.CanvasObject
+	ui      *UI
+	suggest string // the file name a Save dialog proposes
+	entry   *widget.Entry
+	box     *fyne.Container
+	buttons *fyne.Container
 }
 
 func (ui *UI) newPathField(placeholder string, folder, save bool) *pathField {
-	p := &pathField{entry: widget.NewEntry()}
+	p := &pathField{ui: ui, entry: widget.NewEntry()}
 	p.entry.SetPlaceHolder(placeholder)
 	browse := widget.NewButtonWithIcon(lang.L("Browse…"), theme.FolderOpenIcon(), func() {
-		start := ui.startLocation()
 		switch {
 		case folder:
-			d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-				if err == nil && u != nil {
-					p.entry.SetText(u.Path())
-				}
-			}, ui.win)
-			if start != nil {
-				d.SetLocation(start)
-			}
-			d.Show()
+			p.chooseFolder()
 		case save:
-			d := dialog.NewFileSave(func(u fyne.URIWriteCloser, err error) {
-				if err == nil && u != nil {
-					u.Close()
-					os.Remove(u.URI().Path())
-					p.entry.SetText(u.URI().Path())
-				}
-			}, ui.win)
-			if start != nil {
-				d.SetLocation(start)
-			}
-			d.Show()
+			p.chooseNew()
 		default:
-			d := dialog.NewFileOpen(func(u fyne.URIReadCloser, err error) {
-				if err == nil && u != nil {
-					u.Close()
-					p.entry.SetText(u.URI().Path())
-				}
-			}, ui.win)
-			if start != nil {
-				d.SetLocation(start)
-			}
-			d.Show()
+			p.chooseExisting()
 		}
 	})
-	p.box = container.NewBorder(nil, nil, nil, browse, p.entry)
+	p.buttons = container.NewHBox(browse)
+	p.box = container.NewBorder(nil, nil, nil, p.buttons, p.entry)
 	return p
+}
+
+// allowNew adds a "New file…" button (a Save dialog) to a field whose
+// Browse opens an existing file: the member's keystore, opened at every
+// step but made at the first.
+func (p *pathField) allowNew(label string) {
+	p.buttons.Add(widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), p.chooseNew))
+}
+
+// start is where a dialog opens: the folder of the path typed so far, or
+// the first removable drive.
+func (p *pathField) start() fyne.ListableURI {
+	if cur := p.path(); cur != "" {
+		for _, d := range []string{cur, filepath.Dir(cur)} {
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				if l, err := storage.ListerForURI(storage.NewFileURI(d)); err == nil {
+					return l
+				}
+			}
+		}
+	}
+	return p.ui.startLocation()
+}
+
+func (p *pathField) chooseFolder() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err == nil && u != nil {
+			p.entry.SetText(u.Path())
+		}
+	}, p.ui.win)
+	if start := p.start(); start != nil {
+		d.SetLocation(start)
+	}
+	p.ui.showFileDialog(d)
+}
+
+func (p *pathField) chooseExisting() {
+	d := dialog.NewFileOpen(func(u fyne.URIReadCloser, err error) {
+		if err == nil && u != nil {
+			u.Close()
+			p.entry.SetText(u.URI().Path())
+		}
+	}, p.ui.win)
+	if start := p.start(); start != nil {
+		d.SetLocation(start)
+	}
+	p.ui.showFileDialog(d)
+}
+
+func (p *pathField) chooseNew() {
+	d := dialog.NewFileSave(func(u fyne.URIWriteCloser, err error) {
+		if err == nil && u != nil {
+			u.Close()
+			os.Remove(u.URI().Path())
+			p.entry.SetText(u.URI().Path())
+		}
+	}, p.ui.win)
+	if start := p.start(); start != nil {
+		d.SetLocation(start)
+	}
+	if name := filepath.Base(p.path()); p.path() != "" {
+		d.SetFileName(name)
+	} else if p.suggest != "" {
+		d.SetFileName(p.suggest)
+	}
+	p.ui.showFileDialog(d)
 }
 
 func (p *pathField) path() string { return strings.TrimSpace(p.entry.Text) }
@@ -265,8 +317,10 @@ func (ui *UI) startLocation() fyne.ListableURI {
 	return nil
 }
 
-// handOut shows what to hand out: save to a file (USB) and show as QR.
+// handOut shows what to hand out: save to a file (the transfer stick) and
+// show as QR codes.
 type handOut struct {
+	ui    *UI
 	box   *fyne.Container
 	path  *pathField
 	save  *widget.Button
@@ -274,44 +328,72 @@ type handOut struct {
 	state *widget.Label
 	data  []byte
 	kind  string
+	// keyStick, when set, gives the member's keystore: nothing is saved
+	// on the stick that holds it.
+	keyStick func() string
 }
 
 func (ui *UI) newHandOut() *handOut {
-	h := &handOut{path: ui.newPathField(lang.L("file to write, e.g. on a USB stick"), false, true), state: widget.NewLabel("")}
-	h.save = widget.NewButtonWithIcon(lang.L("Save to USB / file"), theme.DocumentSaveIcon(), func() {
-		p := h.path.path()
-		if p == "" {
-			h.state.SetText(lang.L("Type or choose where to save the file first."))
-			return
-		}
-		dir, name := filepath.Split(p)
-		if dir == "" {
-			dir = "."
-		}
-		out, err := transfer.Export(dir, name, h.data)
-		if err != nil {
-			h.state.SetText(lang.L("REFUSED") + ": " + explain(err))
-			h.state.Importance = widget.DangerImportance
-		} else {
-			h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
-			h.state.Importance = widget.SuccessImportance
-		}
-		h.state.Refresh()
-	})
-	h.show = widget.NewButtonWithIcon(lang.L("Show QR code"), theme.VisibilityIcon(), func() { ui.showQR(h.kind, h.data) })
+	h := &handOut{ui: ui, path: ui.newPathField(lang.L("where to save it: a file on the transfer stick"), false, true), state: wrapped("")}
+	h.save = widget.NewButtonWithIcon(lang.L("Save to the transfer stick"), theme.DocumentSaveIcon(), h.doSave)
+	h.path.entry.OnSubmitted = func(string) { h.doSave() }
+	h.show = widget.NewButtonWithIcon(lang.L("Show as QR codes"), theme.VisibilityIcon(), func() { ui.showQR(h.kind, h.data) })
 	h.box = container.NewVBox(bold(lang.L("Hand out")), h.path.box, container.NewHBox(h.save, h.show), h.state)
 	h.box.Hide()
 	return h
 }
 
+func (h *handOut) refuse(text string) {
+	h.state.SetText(lang.L("REFUSED") + ": " + text)
+	h.state.Importance = widget.DangerImportance
+	h.state.Refresh()
+}
+
+func (h *handOut) doSave() {
+	p := h.path.path()
+	switch {
+	case p == "":
+		h.refuse(lang.L("type or choose where to save the file first (Browse…)"))
+		return
+	case !filepath.IsAbs(p):
+		h.refuse(lang.L("give the whole path, from the drive (e.g. /media/you/TRANSFER/{{.Name}}), or choose it with Browse…", map[string]any{"Name": filepath.Base(p)}))
+		return
+	}
+	if h.keyStick != nil {
+		if ks := h.keyStick(); ks != "" && filepath.IsAbs(ks) && sameStick(ks, p) {
+			h.refuse(lang.L("this is your key stick, which holds your keystore: save to the transfer stick instead, so that the key stick never leaves you"))
+			return
+		}
+	}
+	dir, name := filepath.Split(p)
+	out, err := transfer.Export(dir, name, h.data)
+	if err != nil {
+		h.refuse(explain(err))
+		return
+	}
+	h.ui.rememberTransferDir(filepath.Dir(out))
+	h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
+	h.state.Importance = widget.SuccessImportance
+	h.state.Refresh()
+}
+
+// set shows what to hand out, with a file name suggested in the transfer
+// folder last used (or the folder typed before); with neither, the field
+// stays empty until the member chooses.
 func (h *handOut) set(kind, suggested string, data []byte) {
 	h.data, h.kind = data, kind
-	if h.path.path() == "" || filepath.Base(h.path.path()) != suggested {
-		dir := filepath.Dir(h.path.path())
-		if h.path.path() == "" {
-			dir = ""
-		}
+	h.path.suggest = suggested
+	dir := ""
+	if cur := h.path.path(); cur != "" && filepath.IsAbs(cur) {
+		dir = filepath.Dir(cur)
+	} else if d := h.ui.transferDir(); d != "" {
+		dir = d
+	}
+	if dir != "" && (h.keyStick == nil || !sameStick(h.keyStick(), filepath.Join(dir, suggested))) {
 		h.path.entry.SetText(filepath.Join(dir, suggested))
+	} else {
+		h.path.entry.SetText("")
+		h.path.entry.SetPlaceHolder(lang.L("where to save {{.Name}}: choose a folder on the transfer stick (Browse…)", map[string]any{"Name": suggested}))
 	}
 	h.state.SetText(lang.L("Ready: {{.Kind}}. Save it to the transfer stick, or show it as QR codes.", map[string]any{"Kind": kind}))
 	h.state.Importance = widget.MediumImportance
@@ -320,56 +402,144 @@ func (h *handOut) set(kind, suggested string, data []byte) {
 
 func (h *handOut) hide() { h.box.Hide(); h.data = nil }
 
-// showQR shows a message as an animated QR code, at the density and speed
-// of the settings.
+// qrWindow is the open QR window's widgets (for tests).
+type qrWindow struct {
+	img                     *canvas.Image
+	caption                 *widget.Label
+	pause, enlarge          *widget.Button
+	speed, density          *widget.Select
+	dialog                  dialog.Dialog
+	frame                   int
+	paused, big             bool
+	speeds, densities       []string
+	speedValue, bytesValues map[string]float64
+}
+
+// qrSide is the side of the code on screen: as large as the window allows
+// with the caption and the controls still in view (at 1024×600 too).
+func (ui *UI) qrSide(big bool) float32 {
+	h := ui.win.Canvas().Size().Height
+	side := h - 230 // title, caption, Close (the controls are beside the code)
+	if !big {
+		side = min(side, 460)
+	}
+	return max(side, 200)
+}
+
+// showQR shows a message as an animated QR code. The caption (above the
+// code, so it stays in view) says which part is shown; pause, speed,
+// density and size are in the window itself; Escape closes it.
 func (ui *UI) showQR(what string, data []byte) {
 	opts := ui.settings.qrOptions()
-	enc, err := qr.NewEncoder(data, opts)
-	if err != nil {
+	w := &qrWindow{img: canvas.NewImageFromImage(nil), caption: wrapped("")}
+	w.img.ScaleMode = canvas.ImageScalePixels
+	w.img.FillMode = canvas.ImageFillContain
+	w.img.SetMinSize(fyne.NewSize(ui.qrSide(false), ui.qrSide(false)))
+	var enc interface {
+		NextPart() string
+		SinglePart() bool
+		SeqLen() int
+	}
+	start := func() error {
+		e, err := qr.NewEncoder(data, opts)
+		if err != nil {
+			return err
+		}
+		enc, w.frame = e, 0
+		return nil
+	}
+	if err := start(); err != nil {
 		ui.showError(err)
 		return
 	}
-	img := canvas.NewImageFromImage(nil)
-	img.ScaleMode = canvas.ImageScalePixels
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(460, 460))
-	status := widget.NewLabel("")
-	stop := make(chan struct{})
-	frame := 0
 	next := func() {
 		text := enc.NextPart()
-		frame++
+		w.frame++
 		m, err := qr.Render(text, opts.Level, 4)
 		if err != nil {
-			status.SetText(lang.L("REFUSED") + ": " + explain(err))
+			w.caption.SetText(lang.L("REFUSED") + ": " + explain(err))
 			return
 		}
-		img.Image = m
-		img.Refresh()
-		if enc.SinglePart() {
-			status.SetText(lang.L("One code holds the whole message ({{.Size}} bytes).", map[string]any{"Size": len(data)}))
-		} else {
-			status.SetText(lang.L("Frame {{.N}} — the message needs {{.Need}} frames; keep showing until the other screen turns green.", map[string]any{"N": frame, "Need": enc.SeqLen()}))
+		w.img.Image = m
+		w.img.Refresh()
+		need := enc.SeqLen()
+		switch {
+		case enc.SinglePart():
+			w.caption.SetText(lang.L("One code holds the whole message: hold it in front of the other computer's camera."))
+		case w.frame <= need:
+			w.caption.SetText(lang.L("Part {{.N}} of {{.Need}}: keep showing the codes until the other screen says the message is complete.", map[string]any{"N": w.frame, "Need": need}))
+		default:
+			w.caption.SetText(lang.L("Extra part {{.N}} (the message has {{.Need}} parts; extra parts fill the gaps): keep showing until the other screen says the message is complete.", map[string]any{"N": w.frame, "Need": need}))
 		}
 	}
 	next()
-	d := dialog.NewCustom(lang.L("QR code: {{.What}}", map[string]any{"What": what}), lang.L("Close"), container.NewVBox(img, status), ui.win)
-	d.SetOnClosed(func() { close(stop) })
-	if !enc.SinglePart() {
-		go func() {
-			t := time.NewTicker(opts.Interval())
-			defer t.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-t.C:
-					fyne.Do(next)
-				}
+	w.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), func() {
+		w.paused = !w.paused
+		if w.paused {
+			w.pause.SetText(lang.L("Resume"))
+			w.pause.SetIcon(theme.MediaPlayIcon())
+		} else {
+			w.pause.SetText(lang.L("Pause"))
+			w.pause.SetIcon(theme.MediaPauseIcon())
+		}
+	})
+	w.speedValue = map[string]float64{lang.L("Slow"): 2, lang.L("Normal"): qr.DefaultFPS, lang.L("Fast"): 8}
+	w.speeds = []string{lang.L("Slow"), lang.L("Normal"), lang.L("Fast")}
+	w.bytesValues = map[string]float64{lang.L("Sparse (poor camera)"): 100, lang.L("Normal"): float64(qr.DefaultBytesPerFrame), lang.L("Dense (good camera)"): 400}
+	w.densities = []string{lang.L("Sparse (poor camera)"), lang.L("Normal"), lang.L("Dense (good camera)")}
+	ticker := time.NewTicker(opts.Interval())
+	w.speed = widget.NewSelect(w.speeds, func(v string) {
+		opts.FPS = w.speedValue[v]
+		ticker.Reset(opts.Interval())
+	})
+	w.speed.SetSelected(lang.L("Normal"))
+	w.density = widget.NewSelect(w.densities, func(v string) {
+		if n := int(w.bytesValues[v]); n != opts.BytesPerFrame && enc != nil {
+			opts.BytesPerFrame = n
+			if start() == nil {
+				next()
 			}
-		}()
+		}
+	})
+	w.density.SetSelected(lang.L("Normal"))
+	w.enlarge = widget.NewButtonWithIcon(lang.L("Enlarge"), theme.ZoomInIcon(), func() {
+		w.big = !w.big
+		side := ui.qrSide(w.big)
+		w.img.SetMinSize(fyne.NewSize(side, side))
+		if w.big {
+			w.enlarge.SetText(lang.L("Smaller"))
+			w.enlarge.SetIcon(theme.ZoomOutIcon())
+		} else {
+			w.enlarge.SetText(lang.L("Enlarge"))
+			w.enlarge.SetIcon(theme.ZoomInIcon())
+		}
+		w.dialog.Resize(w.dialog.MinSize())
+	})
+	controls := container.NewVBox(w.pause, widget.NewLabel(lang.L("Speed:")), w.speed, widget.NewLabel(lang.L("Density:")), w.density, w.enlarge)
+	if enc.SinglePart() {
+		w.pause.Hide()
+		w.speed.Hide()
+		controls.Objects[1].Hide()
 	}
-	d.Show()
+	stop := make(chan struct{})
+	w.dialog = dialog.NewCustom(lang.L("QR code: {{.What}}", map[string]any{"What": what}), lang.L("Close"), container.NewBorder(w.caption, nil, nil, controls, container.NewCenter(w.img)), ui.win)
+	ui.qr = w
+	go func() {
+		defer ticker.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ticker.C:
+				fyne.Do(func() {
+					if !w.paused && !enc.SinglePart() {
+						next()
+					}
+				})
+			}
+		}
+	}()
+	ui.showDialog(w.dialog, func() { close(stop) })
 }
 
 // intake is how a screen takes a message in: check runs off the UI thread
@@ -476,6 +646,9 @@ func (b *bringIn) show(got []arrival) {
 // scanDialog holds the open scan dialog's widgets (for tests).
 type scanDialog struct {
 	progress, camera     *widget.Label
+	bar                  *widget.ProgressBar
+	dialog               dialog.Dialog
+	pasteField           *escEntry
 	paste                *widget.Entry
 	readText, readImages *widget.Button
 	images               *pathField
@@ -484,7 +657,8 @@ type scanDialog struct {
 // scanQR reads a message from QR codes: the webcam (live, with progress),
 // image files, or pasted/scanned text.
 func (ui *UI) scanQR(b *bringIn) {
-	progress := widget.NewLabel(lang.L("Waiting for the first code…"))
+	progress := wrapped(lang.L("Waiting for the first code…"))
+	bar := widget.NewProgressBar() // how much of the message has come
 	// Parts are sorted by message, so that a stray code of another message
 	// neither locks the scan nor spoils it.
 	var multi ur.MultiDecoder
@@ -497,7 +671,10 @@ func (ui *UI) scanQR(b *bringIn) {
 			return false
 		}
 		have, need := dec.Progress()
-		progress.SetText(lang.L("{{.Have}} of {{.Need}} parts", map[string]any{"Have": have, "Need": need}))
+		progress.SetText(lang.L("{{.Have}} of {{.Need}} parts received", map[string]any{"Have": have, "Need": need}))
+		if need > 0 {
+			bar.SetValue(float64(have) / float64(need))
+		}
 		if !dec.Done() || done[dec] {
 			return false
 		}
@@ -516,7 +693,8 @@ func (ui *UI) scanQR(b *bringIn) {
 		b.deliver(lang.L("QR code"), msg)
 		return true
 	}
-	paste := widget.NewMultiLineEntry()
+	pasteEntry := ui.newEscEntry(true)
+	paste := &pasteEntry.Entry
 	paste.SetPlaceHolder(lang.L("or paste or scan the text of the codes here (one per line)"))
 	readText := widget.NewButton(lang.L("Read the text"), func() {
 		for _, line := range strings.Split(paste.Text, "\n") {
@@ -576,12 +754,11 @@ func (ui *UI) scanQR(b *bringIn) {
 			}
 		}()
 	}
-	ui.scan = &scanDialog{progress: progress, paste: paste, readText: readText, images: images, readImages: readImages, camera: camStatus}
-	content := container.NewVBox(progress, camStatus, preview, images.box, readImages, paste, readText)
+	content := container.NewVBox(progress, bar, camStatus, preview, images.box, readImages, pasteEntry, readText)
 	d = dialog.NewCustom(lang.L("Scan QR code"), lang.L("Close"), content, ui.win)
-	d.SetOnClosed(cancel)
-	d.Resize(fyne.NewSize(700, 600))
-	d.Show()
+	ui.scan = &scanDialog{progress: progress, bar: bar, dialog: d, paste: paste, pasteField: pasteEntry, readText: readText, images: images, readImages: readImages, camera: camStatus}
+	d.Resize(fyne.NewSize(700, min(600, ui.win.Canvas().Size().Height-20)))
+	ui.showDialog(d, cancel)
 }
 
 // errSkipped marks a file that is not for this place (the coordinator's

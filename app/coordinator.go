@@ -347,6 +347,7 @@ func (s *boardScreen) doRequest() {
 		return
 	}
 	sum, _ := ceremony.Summarize(req)
+	s.warnBeforeClose()
 	s.countState.add(true, lang.L("request {{.FP}}: {{.N}} ciphertexts, fingerprint {{.CT}}", map[string]any{"FP": sum.ID.Fingerprint(), "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}))
 	s.countSteps.set("partial decryptions", nil)
 	if s.reqOut.path.path() == "" {

@@ -6,7 +6,11 @@ import (
 	"time"
 	"unicode"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+
+	"conclave/ceremony"
 )
 
 // Dates are typed and shown in the member's language and time zone:
@@ -70,4 +74,35 @@ func parseClose(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, errors.New(lang.L("the close of poll must be a date and time such as 2027-03-14 18:00"))
+}
+
+// waitForClose keeps the decryption closed until the close of poll: the
+// confirmation and the button are disabled, with the reason and the time
+// in the member's time zone; at the close, they open by themselves.
+func (s *decryptScreen) waitForClose(req *ceremony.Envelope, closeAt time.Time, early bool) {
+	if !early {
+		s.agree.Enable()
+		return
+	}
+	s.agree.Disable()
+	s.decrypt.Disable()
+	s.checks.neutral(theme.InfoIcon(), lang.L("Decryption opens at the close of poll, {{.Time}}; it is now {{.Now}}. Nothing can be decrypted before the close of poll.", map[string]any{
+		"Time": localTime(closeAt), "Now": localTime(time.Now())}))
+	time.AfterFunc(time.Until(closeAt)+time.Second, func() {
+		fyne.Do(func() {
+			if s.request == req {
+				s.checks.clear()
+				s.agree.Enable()
+			}
+		})
+	})
+}
+
+// warnBeforeClose tells the coordinator, when preparing a request, that
+// the members cannot decrypt it before the close of poll.
+func (s *boardScreen) warnBeforeClose() {
+	closeAt := time.Unix(s.b.State.Call.Close, 0)
+	if time.Now().Before(closeAt) {
+		s.countState.neutral(theme.WarningIcon(), lang.L("Warning: the poll closes at {{.Time}}. The members cannot decrypt this request before then; prepare it again from the final tally after the close.", map[string]any{"Time": localTime(closeAt)}))
+	}
 }

@@ -271,6 +271,12 @@ func TestDecryptBeforeClose(t *testing.T) {
 	if !strings.Contains(ds.summary.Text, "NOT closed") {
 		t.Fatalf("the summary does not warn: %s", ds.summary.Text)
 	}
+	if !ds.agree.Disabled() || !ds.decrypt.Disabled() || !strings.Contains(ds.checks.Text(), "Decryption opens at the close of poll, "+localTime(time.Unix(coord.board.b.State.Call.Close, 0))) {
+		t.Fatalf("before the close, the member can still confirm (%v) or decrypt (%v): %s", !ds.agree.Disabled(), !ds.decrypt.Disabled(), ds.checks.Text())
+	}
+	if !strings.Contains(coord.board.countState.Text(), "Warning: the poll closes at") {
+		t.Fatalf("the coordinator was not warned: %s", coord.board.countState.Text())
+	}
 	test.Tap(ds.agree)
 	typeInto(ds.ks.path.entry, m.keystore)
 	typeInto(ds.ks.pass, m.pass)

@@ -310,11 +310,12 @@ func (s *decryptScreen) review(v any) {
 	s.request = msg
 	closeAt := time.Unix(sum.Close, 0)
 	state := lang.L("the poll is closed")
-	if time.Now().Before(closeAt) {
+	early := time.Now().Before(closeAt)
+	if early {
 		state = lang.L("the poll is NOT closed yet: nothing can be decrypted before the close of poll")
 	}
 	s.summary.SetText(lang.L("Request {{.Label}} ({{.Kind}})\nCeremony: {{.Ceremony}}\nClose of poll: {{.Close}} — {{.State}}\nCiphertexts: {{.N}}, fingerprint {{.CT}}", map[string]any{
-		"Label": sum.Label, "Kind": sum.Kind, "Ceremony": sum.Ceremony.Fingerprint(), "Close": closeAt.Local().Format("2006-01-02 15:04"),
+		"Label": sum.Label, "Kind": sum.Kind, "Ceremony": sum.Ceremony.Fingerprint(), "Close": localTime(closeAt),
 		"State": state, "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}))
 	s.fp.set(lang.L("Request fingerprint"), sum.ID.Fingerprint())
 	s.agree.SetChecked(false)
@@ -322,6 +323,7 @@ func (s *decryptScreen) review(v any) {
 	s.steps.set("confirm", nil)
 	s.checks.clear()
 	s.out.hide()
+	s.waitForClose(msg, closeAt, early)
 }
 
 func (s *decryptScreen) doDecrypt() {

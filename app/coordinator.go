@@ -60,7 +60,9 @@ type boardScreen struct {
 	request    *widget.Button
 	answersIn  *bringIn
 	tally      *widget.Button
-	result     *widget.Label
+	result     *widget.Label // the counts as text, under the panel's Details
+	panel      *resultPanel
+	names      *widget.Entry
 	resultOut  *handOut
 	reqOut     *handOut
 	countState *checkList
@@ -78,7 +80,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.threshold.SetText("3")
 	s.closeAt = widget.NewEntry()
 	s.closeAt.SetPlaceHolder(closeHint())
-	s.pq = widget.NewCheck(lang.L("Extra protection of the pieces of the key against future quantum computers (slower, larger files)"), nil)
+	s.pq = widget.NewCheck(lang.L("Extra protection of the shares against future quantum computers (slower, larger files)"), nil)
 	s.status = newCheckList()
 	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
 	s.open = widget.NewButtonWithIcon(lang.L("Open an existing board"), theme.FolderOpenIcon(), s.doOpen)
@@ -137,6 +139,10 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), intake{check: s.add, after: s.refresh})
 	s.tally = widget.NewButtonWithIcon(lang.L("Combine and publish the result"), theme.ConfirmIcon(), s.doTally)
 	s.result = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.result.Hide()
+	s.panel = newResultPanel()
+	s.names = widget.NewEntry()
+	s.names.SetPlaceHolder(lang.L("optional: the names of the options, in order, separated by commas (e.g. Yes, No, Blank)"))
 	s.resultOut = ui.newHandOut()
 	s.reqOut = ui.newHandOut()
 	s.countState = newCheckList()
@@ -146,8 +152,8 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		s.countSteps.box,
 		wrapped(lang.L("After the close of poll: prepare the decryption request from the voting system's encrypted tally, hand it to the members, bring in at least t partial decryptions, then combine them.")),
 		s.countDir.box, s.openCount, s.countState.box,
-		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label)),
-		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box))
+		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label), widget.NewFormItem(lang.L("Options"), s.names)),
+		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.panel.box, s.result, s.resultOut.box))
 	s.wireKeys()
 	return s
 }
@@ -228,7 +234,11 @@ func (s *boardScreen) refresh() {
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")), bold(lang.L("confirm")))
+		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("Shares sent")), bold(lang.L("Verdict")), bold(lang.L("Answer to objections")), bold(lang.L("Confirmation")))
+		// A kind of message whose step has not come yet is "not yet", not
+		// missing.
+		stepOf := map[ceremony.Kind]string{ceremony.KindDeal: ceremony.StepDeal, ceremony.KindComplaints: ceremony.StepVerify, ceremony.KindReveal: ceremony.StepReveal, ceremony.KindConfirm: ceremony.StepConfirm}
+		now := slices.Index(ceremony.Steps, p.Step)
 		for _, m := range st.Members {
 			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
 			accused := slices.Contains(st.Accused(), m.Index)
@@ -241,8 +251,10 @@ func (s *boardScreen) refresh() {
 					l := widget.NewLabel(lang.L("arrived"))
 					l.Importance = widget.SuccessImportance
 					grid.Add(l)
+				} else if slices.Index(ceremony.Steps, stepOf[k]) > now {
+					grid.Add(widget.NewLabel("· " + lang.L("not yet")))
 				} else {
-					grid.Add(widget.NewLabel("— " + lang.L("missing")))
+					grid.Add(widget.NewLabel("— " + lang.L("waiting")))
 				}
 			}
 		}
@@ -275,6 +287,7 @@ func (s *boardScreen) add(data []byte) (any, string, error) {
 }
 
 func (s *boardScreen) doNext() {
+	s.in.result.clear() // the last step's arrivals are done with
 	msg, err := s.b.Next(s.without.Checked)
 	s.without.SetChecked(false)
 	s.refresh()
@@ -379,6 +392,8 @@ func (s *boardScreen) doTally() {
 			s.countState.add(false, lang.L("the answer of member {{.N}} ({{.Name}}) was skipped: {{.Why}}", map[string]any{"N": sk.Member, "Name": sk.Name, "Why": sk.Reason}))
 		}
 		s.result.SetText(b.String())
+		s.panel.set(strings.TrimSpace(s.label.Text), res.Counts, optionNames(s.names.Text))
+		s.ui.reveal(s.panel.box)
 		s.countSteps.set("result", nil)
 		s.countState.add(true, lang.L("result combined from members {{.Used}} and added to the record", map[string]any{"Used": fmt.Sprint(res.MembersUsed)}))
 		s.resultOut.set(lang.L("The result"), "result.json", res.JSON())

@@ -90,6 +90,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), intake{check: parseMessage, then: s.answer})
 	s.out = ui.newHandOut()
 	s.out.keyStick = s.ks.path.path
+	s.out.onSaved = func() { s.steps.handIn(true) }
 	s.ks.path.allowNew(lang.L("New keystore…"))
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
@@ -224,6 +225,7 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 		what = lang.L("Call fingerprint")
 	}
 	s.fp.set(what, out.Fingerprint)
+	s.steps.handedIn = false
 	s.steps.set(out.Step, nil)
 	s.newKey.Hide()
 	if out.Out != nil {

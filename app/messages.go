@@ -268,9 +268,9 @@ func kindName(k ceremony.Kind) string {
 	case ceremony.KindManifest:
 		return lang.L("The list of members")
 	case ceremony.KindDeal:
-		return lang.L("Your pieces of the key for the other members")
+		return lang.L("Your shares for the other members")
 	case ceremony.KindComplaints:
-		return lang.L("Your verdict on the pieces you received")
+		return lang.L("Your verdict on the shares you received")
 	case ceremony.KindReveal:
 		return lang.L("Your answer to the objections")
 	case ceremony.KindConfirm:

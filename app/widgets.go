@@ -33,6 +33,12 @@ func newModal(w fyne.Window, title string, content fyne.CanvasObject) *widget.Po
 type stepList struct {
 	box   *fyne.Container
 	steps []string
+	// current and failed are the last set.
+	current string
+	failed  map[string]bool
+	// handedIn marks the current step done on this side: the member has
+	// handed in their answer and waits for the coordinator.
+	handedIn bool
 }
 
 func newStepList(steps []string) *stepList {
@@ -43,6 +49,7 @@ func newStepList(steps []string) *stepList {
 
 // set marks current; failed lists steps that failed.
 func (s *stepList) set(current string, failed map[string]bool) {
+	s.current, s.failed = current, failed
 	s.box.Objects = nil
 	reached := current == ""
 	for i, st := range s.steps {
@@ -54,6 +61,8 @@ func (s *stepList) set(current string, failed map[string]bool) {
 		switch {
 		case failed[st]:
 			text, icon, imp = text+" "+lang.L("(failed)"), theme.ErrorIcon(), widget.DangerImportance
+		case st == current && s.handedIn:
+			text, icon, imp, reached = text+" "+lang.L("(done: waiting for the coordinator)"), theme.HistoryIcon(), widget.SuccessImportance, true
 		case st == current:
 			text, icon, imp, reached = text+" "+lang.L("(now)"), theme.MediaPlayIcon(), widget.HighImportance, true
 		case !reached:
@@ -70,6 +79,12 @@ func (s *stepList) set(current string, failed map[string]bool) {
 		}
 	}
 	s.box.Refresh()
+}
+
+// handIn marks the current step handed in (true) or to do (false).
+func (s *stepList) handIn(done bool) {
+	s.handedIn = done
+	s.set(s.current, s.failed)
 }
 
 // Text returns the list as shown.
@@ -331,6 +346,8 @@ type handOut struct {
 	// keyStick, when set, gives the member's keystore: nothing is saved
 	// on the stick that holds it.
 	keyStick func() string
+	// onSaved, when set, runs after a successful save.
+	onSaved func()
 }
 
 func (ui *UI) newHandOut() *handOut {
@@ -375,6 +392,9 @@ func (h *handOut) doSave() {
 	h.state.SetText(lang.L("Saved to {{.Path}}", map[string]any{"Path": out}))
 	h.state.Importance = widget.SuccessImportance
 	h.state.Refresh()
+	if h.onSaved != nil {
+		h.onSaved()
+	}
 }
 
 // set shows what to hand out, with a file name suggested in the transfer
@@ -398,6 +418,7 @@ func (h *handOut) set(kind, suggested string, data []byte) {
 	h.state.SetText(lang.L("Ready: {{.Kind}}. Save it to the transfer stick, or show it as QR codes.", map[string]any{"Kind": kind}))
 	h.state.Importance = widget.MediumImportance
 	h.box.Show()
+	h.ui.reveal(h.box)
 }
 
 func (h *handOut) hide() { h.box.Hide(); h.data = nil }
@@ -641,6 +662,7 @@ func (b *bringIn) show(got []arrival) {
 	if b.in.after != nil {
 		b.in.after()
 	}
+	b.ui.reveal(b.result.box)
 }
 
 // scanDialog holds the open scan dialog's widgets (for tests).

@@ -79,6 +79,7 @@ type memberScreen struct {
 	checks  *checkList
 	fp      *fingerprint
 	out     *handOut
+	backup  *backupPrompt
 }
 
 func (ui *UI) newMemberScreen() *memberScreen {
@@ -91,6 +92,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.out = ui.newHandOut()
 	s.out.keyStick = s.ks.path.path
 	s.out.onSaved = func() { s.steps.handIn(true) }
+	s.backup = ui.newBackupPrompt(s.ks.path.path)
 	s.ks.path.allowNew(lang.L("New keystore…"))
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
@@ -116,7 +118,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
-		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box))
+		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box, s.backup.box))
 	return s
 }
 
@@ -231,6 +233,11 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 	if out.Out != nil {
 		name := fmt.Sprintf("%s-%s.cbor", out.Out.Kind, strings.ReplaceAll(out.Out.ID().Fingerprint(), "-", "")[:8])
 		s.out.set(kindName(out.Out.Kind), name, out.Out.Bytes())
+	}
+	if out.Step == ceremony.StepEnrol {
+		s.backup.show() // the backup, right at the end of the enrolment
+	} else {
+		s.backup.box.Hide()
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"conclave/app/office"
+	"conclave/ceremony"
 )
 
 // TestEnrolmentEndsWithBackup: right after the enrolment the member is
@@ -62,4 +63,18 @@ func TestEnrolmentEndsWithBackup(t *testing.T) {
 	if !ui.inView(bp.box) {
 		t.Fatal("the backup prompt is out of view")
 	}
+}
+
+// mustCall makes a coordinator's call.
+func mustCall(t *testing.T) *ceremony.Envelope {
+	t.Helper()
+	b, err := office.CreateBoard(filepath.Join(t.TempDir(), "board"), "Appel", 1, 1, false, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := b.Next(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return call
 }

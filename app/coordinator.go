@@ -174,19 +174,22 @@ func (ui *UI) openCount() {
 
 func (s *boardScreen) doCreate() {
 	s.status.clear()
+	// Every problem of the form is shown at once.
+	var ps problems
 	n, err1 := strconv.ParseUint(strings.TrimSpace(s.members.Text), 10, 64)
 	t, err2 := strconv.ParseUint(strings.TrimSpace(s.threshold.Text), 10, 64)
 	if err1 != nil || err2 != nil {
-		s.status.add(false, lang.L("the number of members and the threshold must be whole numbers"))
-		return
+		ps = append(ps, fmt.Errorf("%s", lang.L("the number of members and the threshold must be whole numbers")))
 	}
 	closeAt, err := parseClose(s.closeAt.Text)
 	if err != nil {
-		s.status.fail(err)
-		return
+		ps = append(ps, err)
 	}
 	if s.dir.path() == "" {
-		s.status.add(false, lang.L("choose a folder for the board"))
+		ps = append(ps, fmt.Errorf("%s", lang.L("choose a folder for the board")))
+	}
+	if len(ps) > 0 {
+		s.status.fail(ps)
 		return
 	}
 	b, err := office.CreateBoard(s.dir.path(), strings.TrimSpace(s.title.Text), n, t, s.pq.Checked, closeAt)

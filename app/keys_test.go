@@ -138,3 +138,32 @@ func TestFocusVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsTogether: a form with several problems shows them all at
+// once.
+func TestProblemsTogether(t *testing.T) {
+	ui := newTestUI(t)
+	test.Tap(ui.home.buttons["Start a ceremony"])
+	s := ui.board
+	typeInto(s.members, "five")
+	typeInto(s.closeAt, "tomorrow")
+	tap(ui, s.create)
+	txt := s.status.Text()
+	for _, want := range []string{"whole numbers", "close of poll", "folder for the board"} {
+		if !strings.Contains(txt, want) {
+			t.Fatalf("missing %q in:\n%s", want, txt)
+		}
+	}
+	ui.goHome()
+	test.Tap(ui.home.buttons["Join a ceremony"])
+	ms := ui.member
+	typeInto(ms.ks.pass, "correct horse battery staple")
+	typeInto(ms.confirm, "correct horse battery staple")
+	ms.answer(mustCall(t))
+	txt = ms.checks.Text()
+	for _, want := range []string{"keystore file first", "your name first", "famous"} {
+		if !strings.Contains(txt, want) {
+			t.Fatalf("missing %q in:\n%s", want, txt)
+		}
+	}
+}

@@ -152,28 +152,36 @@ func (s *memberScreen) answer(v any) {
 }
 
 func (s *memberScreen) begin(msg *ceremony.Envelope) error {
+	// Every problem of the form is shown at once, not one per attempt.
+	var ps problems
 	path := s.ks.path.path()
+	creating := s.newKey.Visible()
 	if path == "" {
-		return errors.New(lang.L("type or choose your keystore file first"))
-	}
-	_, statErr := os.Stat(path)
-	creating := errors.Is(statErr, os.ErrNotExist)
-	if creating && msg.Kind != ceremony.KindCall {
-		return errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
+		ps = append(ps, errors.New(lang.L("type or choose your keystore file first")))
+	} else {
+		_, statErr := os.Stat(path)
+		creating = errors.Is(statErr, os.ErrNotExist)
+		if creating && msg.Kind != ceremony.KindCall {
+			return errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
+		}
 	}
 	name := strings.TrimSpace(s.name.Text)
 	if creating {
 		if name == "" {
-			return errors.New(lang.L("type your name first"))
+			ps = append(ps, errors.New(lang.L("type your name first")))
 		}
 		if s.ks.pass.Text != s.confirm.Text {
 			s.ks.pass.SetText("")
 			s.confirm.SetText("")
-			return errors.New(lang.L("the two passphrases differ: type them again"))
+			ps = append(ps, errors.New(lang.L("the two passphrases differ: type them again")))
+		} else if err := keystore.CheckPassphrase([]byte(s.ks.pass.Text), name); err != nil {
+			ps = append(ps, err)
 		}
-		if err := keystore.CheckPassphrase([]byte(s.ks.pass.Text), name); err != nil {
-			return err
-		}
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	if creating {
 		s.confirm.SetText("")
 	}
 	pass := takePassphrase(s.ks.pass)

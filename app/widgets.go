@@ -190,6 +190,12 @@ func (c *checkList) Text() string { return strings.Join(c.lines, "\n") }
 // fail shows a refusal; the user's own Cancel is shown as "Cancelled",
 // not as a refusal.
 func (c *checkList) fail(err error) {
+	if ps, ok := err.(problems); ok {
+		for _, p := range ps {
+			c.fail(p)
+		}
+		return
+	}
 	if errors.Is(err, errCancel) {
 		c.neutral(theme.CancelIcon(), explain(err))
 		return
@@ -781,6 +787,17 @@ func (ui *UI) scanQR(b *bringIn) {
 	ui.scan = &scanDialog{progress: progress, bar: bar, dialog: d, paste: paste, pasteField: pasteEntry, readText: readText, images: images, readImages: readImages, camera: camStatus}
 	d.Resize(fyne.NewSize(700, min(600, ui.win.Canvas().Size().Height-20)))
 	ui.showDialog(d, cancel)
+}
+
+// problems are the problems of a form, shown together (one line each).
+type problems []error
+
+func (ps problems) Error() string {
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.Error())
+	}
+	return strings.Join(s, "; ")
 }
 
 // errSkipped marks a file that is not for this place (the coordinator's

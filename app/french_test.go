@@ -347,3 +347,41 @@ func TestExplainEnglish(t *testing.T) {
 		t.Fatalf("explain gave %q", got)
 	}
 }
+
+// jargon is the cryptographer's vocabulary that no screen shows outside
+// its Details (the glossary of docs/user-guide.md explains the rest).
+var jargon = regexp.MustCompile(`(?i)\b(deal|deals|complaints?|card|cards|reveal|revealed|commitments?|proof of knowledge|X25519|MLKEM\w*|bytes|cbor|ciphertexts?|transcript|manifest|bundle)\b`)
+
+// TestPlainWords walks a whole ceremony and a count in English, with the
+// Details closed, and fails on any cryptographer's word on screen.
+func TestPlainWords(t *testing.T) {
+	bad := map[string]string{}
+	check := func(where string, ui *UI) {
+		for _, s := range screenTexts(ui.win) {
+			if m := jargon.FindString(fileNames.ReplaceAllString(s, "")); m != "" {
+				bad[s+"   ["+m+"]"] = where
+			}
+		}
+	}
+	look = check
+	defer func() { look = nil }()
+	work := t.TempDir()
+	coord := newTestUI(t)
+	check("home", coord)
+	members := startCeremony(t, coord, work, 3, 2, "2020-01-01 10:00", []string{"Alice", "Bruno", "Chloé"})
+	check("board complete", coord)
+	request := prepareRequest(t, coord, work, []uint64{1, 2, 2}, 2)
+	check("request", coord)
+	m := members[0]
+	test.Tap(m.ui.home.buttons["Decrypt"])
+	bring(t, m.ui, m.ui.decrypt.in, request)
+	check("decrypt", m.ui)
+	var lines []string
+	for s, where := range bad {
+		lines = append(lines, where+": "+s)
+	}
+	sort.Strings(lines)
+	if len(lines) > 0 {
+		t.Fatalf("%d texts in cryptographer's words:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+}

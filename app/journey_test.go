@@ -193,7 +193,7 @@ func TestJourney(t *testing.T) {
 		test.Tap(m.ui.home.buttons["Decrypt"])
 		ds := m.ui.decrypt
 		bring(t, m.ui, ds.in, request)
-		if !strings.Contains(ds.summary.Text, "Ciphertexts: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
+		if !strings.Contains(ds.summary.Text, "Encrypted totals: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
 			t.Fatalf("summary: %s", ds.summary.Text)
 		}
 		test.Tap(ds.agree)

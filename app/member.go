@@ -201,7 +201,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 			callID := m.Header().Ceremony // the call ID, until the manifest
 			m.Close()
 			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(callID),
-				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your card to the coordinator")}
+				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your registration to the coordinator")}
 			return nil
 		}
 		m, err := office.OpenMember(path, pass)

@@ -113,18 +113,18 @@ var ceremonyFR = [][2]string{
 	{"the call is the one this keystore answered", "l'appel est celui auquel ce coffre de clés a répondu"},
 	{"the manifest holds the call %q and %d signed cards, in order", "le manifeste contient l'appel %q et %d cartes signées, dans l'ordre"},
 	{"your card is in it: you are member %d", "votre carte y figure : vous êtes le membre %d"},
-	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "lisez l'empreinte de la cérémonie à voix haute, vérifiez que chaque membre voit la même, puis remettez votre distribution au coordinateur"},
+	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "lisez l'empreinte de la cérémonie à voix haute, vérifiez que chaque membre voit la même, puis remettez au coordinateur vos parts pour les autres membres"},
 	{"FAILED: the share from %s does not open: you complain", "ÉCHEC : la part de %s ne s'ouvre pas : vous portez plainte"},
 	{"FAILED: the share from %s does not match its commitments: you complain", "ÉCHEC : la part de %s ne correspond pas à ses engagements : vous portez plainte"},
 	{"the share from %s opens and matches its commitments", "la part de %s s'ouvre et correspond à ses engagements"},
-	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "remettez votre liste de plaintes au coordinateur (une liste vide dit que chaque part était bonne)"},
-	{"you already checked your shares; hand this list to the coordinator", "vous avez déjà vérifié vos parts ; remettez cette liste au coordinateur"},
-	{"nobody complained about your deal: you have nothing to hand in at this step", "personne ne s'est plaint de votre distribution : vous n'avez rien à remettre à cette étape"},
-	{"%s complained about your share: it is revealed so that everyone can check it", "%s s'est plaint de votre part : elle est révélée pour que chacun puisse la vérifier"},
-	{"hand your answer to the complaints to the coordinator", "remettez votre réponse aux plaintes au coordinateur"},
+	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "remettez au coordinateur votre avis sur les parts reçues (un avis sans objection dit que chaque part était bonne)"},
+	{"you already checked your shares; hand this list to the coordinator", "vous avez déjà vérifié vos parts ; remettez cet avis au coordinateur"},
+	{"nobody complained about your deal: you have nothing to hand in at this step", "personne n'a fait d'objection à vos parts : vous n'avez rien à remettre à cette étape"},
+	{"%s complained about your share: it is revealed so that everyone can check it", "%s a fait une objection à votre part : elle est montrée à tous pour que chacun puisse la vérifier"},
+	{"hand your answer to the complaints to the coordinator", "remettez au coordinateur votre réponse aux objections"},
 	{"you already confirmed; hand your confirmation to the coordinator", "vous avez déjà confirmé ; remettez votre confirmation au coordinateur"},
 	{"your share matches your verification key; election key %s", "votre part correspond à votre clé de vérification ; clé de l'élection %s"},
-	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "lisez l'empreinte de la transcription %s à voix haute : chaque membre doit voir la même ; puis remettez votre confirmation au coordinateur"},
+	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "lisez l'empreinte finale %s à voix haute : chaque membre doit voir la même ; puis remettez votre confirmation au coordinateur"},
 	{"the published election key is the one you confirmed, signed by all qualified members", "la clé de l'élection publiée est celle que vous avez confirmée, signée par tous les membres qualifiés"},
 	{"the key ceremony is complete: keep your stick and your passphrase safe until the count", "la cérémonie des clés est terminée : gardez votre clé USB et votre phrase secrète en lieu sûr jusqu'au dépouillement"},
 	{"you were disqualified (%s): you hold no share of this election key", "vous avez été disqualifié (%s) : vous ne détenez aucune part de cette clé d'élection"},
@@ -159,7 +159,19 @@ var ceremonyFR = [][2]string{
 	{"the key ceremony is not complete", "la cérémonie des clés n'est pas terminée"},
 	{"member %d (%s)", "membre %d (%s)"},
 	{"new keys made and sealed in your keystore", "nouvelles clés créées et scellées dans votre coffre de clés"},
-	{"hand your card to the coordinator", "remettez votre carte au coordinateur"},
+	}
+
+// plainEN gives plain English forms of the ceremony's sentences that a
+// member reads as instructions (the ceremony's own words are for the
+// record: deal, complaints, reveal).
+var plainEN = [][2]string{
+	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "read the ceremony fingerprint aloud, check that every member sees the same, then hand your shares for the other members to the coordinator"},
+	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "hand your verdict on the shares you received to the coordinator (a verdict with no objection says every share was good)"},
+	{"you already checked your shares; hand this list to the coordinator", "you already checked your shares; hand this verdict to the coordinator"},
+	{"nobody complained about your deal: you have nothing to hand in at this step", "nobody objected to your shares: you have nothing to hand in at this step"},
+	{"%s complained about your share: it is revealed so that everyone can check it", "%s objected to your share: it is shown to everyone so that they can check it"},
+	{"hand your answer to the complaints to the coordinator", "hand your answer to the objections to the coordinator"},
+	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "read the final fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator"},
 }
 
 type frPattern struct {
@@ -205,7 +217,7 @@ func compileFR(pairs [][2]string) []frPattern {
 	return out
 }
 
-var frPatterns = compileFR(ceremonyFR)
+var frPatterns, enPatterns = compileFR(ceremonyFR), compileFR(plainEN)
 
 // packagePrefix is the "ceremony: " that errors of the packages below
 // start with: useful in a log, noise on a member's screen.
@@ -214,10 +226,11 @@ var packagePrefix = regexp.MustCompile(`\b(ceremony|office|keystore|transfer|ur|
 // localize shows a text of the packages below in the interface's language.
 func localize(text string) string {
 	text = packagePrefix.ReplaceAllString(text, "")
+	pats := frPatterns
 	if !french() {
-		return text
+		pats = enPatterns
 	}
-	for _, p := range frPatterns {
+	for _, p := range pats {
 		text = p.re.ReplaceAllString(text, p.repl)
 	}
 	return text

@@ -36,7 +36,7 @@ func (ui *UI) newHomeScreen() *homeScreen {
 	}
 	grid := container.NewGridWithColumns(2,
 		role("Start a ceremony", theme.ContentAddIcon(), "coordinator", "open the ceremony's board, gather the members' messages, hand out each step", ui.openBoard),
-		role("Join a ceremony", theme.AccountIcon(), "member", "make your keys, deal, check your shares, confirm", ui.openMember),
+		role("Join a ceremony", theme.AccountIcon(), "member", "sign up, share out, check the shares you receive, confirm", ui.openMember),
 		role("Count", theme.ListIcon(), "coordinator", "after the close of poll: prepare the decryption request, gather the answers, publish the result", ui.openCount),
 		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then make your partial decryption", ui.openDecrypt),
 		role("Verify a record", theme.ConfirmIcon(), "anyone", "check every signature, proof and result of a ceremony", ui.openVerify),

@@ -159,7 +159,7 @@ var ceremonyFR = [][2]string{
 	{"the key ceremony is not complete", "la cérémonie des clés n'est pas terminée"},
 	{"member %d (%s)", "membre %d (%s)"},
 	{"new keys made and sealed in your keystore", "nouvelles clés créées et scellées dans votre coffre de clés"},
-	}
+}
 
 // plainEN gives plain English forms of the ceremony's sentences that a
 // member reads as instructions (the ceremony's own words are for the

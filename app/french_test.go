@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -383,5 +384,55 @@ func TestPlainWords(t *testing.T) {
 	sort.Strings(lines)
 	if len(lines) > 0 {
 		t.Fatalf("%d texts in cryptographer's words:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+}
+
+// TestOfficeRefusalsInFrench: the board's refusals a coordinator meets
+// reach a French screen in French.
+func TestOfficeRefusalsInFrench(t *testing.T) {
+	inFrench(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x"), []byte("x"), 0o644)
+	ui := newTestUI(t)
+	test.Tap(ui.home.buttons["Start a ceremony"])
+	s := ui.board
+	typeInto(s.dir.entry, dir)
+	typeInto(s.closeAt, "01/01/2030 10h")
+	tap(ui, s.create)
+	if txt := s.status.Text(); !strings.Contains(txt, "n'est pas vide") {
+		t.Fatalf("a non-empty folder: %s", txt)
+	}
+	tap(ui, s.open)
+	if txt := s.status.Text(); !strings.Contains(txt, "n'est pas un tableau de cérémonie") {
+		t.Fatalf("not a board: %s", txt)
+	}
+	if bad := untranslated(t, screenTexts(ui.win)); len(bad) > 0 {
+		t.Fatalf("English on the screen: %q", bad)
+	}
+}
+
+// TestParseClose: French dates are read day first, with 18:00 or 18h00;
+// English takes the ISO form; both in the local time zone.
+func TestParseClose(t *testing.T) {
+	want := time.Date(2027, 3, 14, 18, 0, 0, 0, time.Local)
+	for _, s := range []string{"2027-03-14 18:00", " 2027-03-14  18:00 "} {
+		if got, err := parseClose(s); err != nil || !got.Equal(want) {
+			t.Errorf("English %q: %v %v", s, got, err)
+		}
+	}
+	if _, err := parseClose("14/03/2027 18:00"); err == nil {
+		t.Error("English takes a slashed date, whose order is ambiguous")
+	}
+	inFrench(t)
+	for _, s := range []string{"14/03/2027 18:00", "14/03/2027 18h00", "14/03/2027 18h", "14/03/2027 à 18h00", "2027-03-14 18:00", "14.03.2027 18:00"} {
+		if got, err := parseClose(s); err != nil || !got.Equal(want) {
+			t.Errorf("French %q: %v %v", s, got, err)
+		}
+	}
+	if _, err := parseClose("demain soir"); err == nil || !strings.Contains(explain(err), "clôture du scrutin") {
+		t.Errorf("a refused date: %v", err)
+	}
+	if h := closeHint(); !strings.HasPrefix(h, "JJ/MM/AAAA HH:MM, heure locale (") {
+		t.Errorf("placeholder: %q", h)
 	}
 }

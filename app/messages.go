@@ -159,6 +159,27 @@ var ceremonyFR = [][2]string{
 	{"the key ceremony is not complete", "la cérémonie des clés n'est pas terminée"},
 	{"member %d (%s)", "membre %d (%s)"},
 	{"new keys made and sealed in your keystore", "nouvelles clés créées et scellées dans votre coffre de clés"},
+	// office's refusals (package office is not keyed yet)
+	{"the folder %s is not empty: choose a new folder for a new ceremony", "le dossier %s n'est pas vide : choisissez un nouveau dossier pour une nouvelle cérémonie"},
+	{"cannot create the board folder: %v", "impossible de créer le dossier du tableau : %v"},
+	{"%s is not a ceremony board (it holds no call): create one with 'conclave board new'", "%s n'est pas un tableau de cérémonie (il ne contient pas d'appel) : créez-en un avec « Démarrer une cérémonie »"},
+	{"the deal step is closed: this deal arrived too late", "l'étape du partage est close : ces parts sont arrivées trop tard"},
+	{"complaints are taken only during the verify step", "les avis ne sont acceptés que pendant l'étape de vérification"},
+	{"answers to complaints are taken only during the reveal step", "les réponses aux objections ne sont acceptées que pendant l'étape des objections"},
+	{"confirmations are taken only during the confirm step, once every complaint has been answered", "les confirmations ne sont acceptées que pendant l'étape de confirmation, une fois toutes les objections traitées"},
+	{"cannot read the folder %s: %v", "impossible de lire le dossier %s : %v"},
+	{"the ciphertext file is not valid JSON of format %s: %v", "le fichier du décompte chiffré n'est pas un JSON valable au format %s : %v"},
+	{"the ciphertext file has format %q, want %q", "le fichier du décompte chiffré a le format %q, %q attendu"},
+	{"the ciphertext file holds no ciphertexts", "le fichier du décompte chiffré ne contient aucun total chiffré"},
+	{"the ballots file holds no ballots", "le fichier des bulletins ne contient aucun bulletin"},
+	{"there is no decryption request on this board: prepare one with 'board request'", "il n'y a aucune demande de déchiffrement sur ce tableau : préparez-en une"},
+	{"%s already exists: a keystore is never overwritten; choose another file name", "%s existe déjà : un coffre de clés n'est jamais écrasé ; choisissez un autre nom de fichier"},
+	{"to join a ceremony, start from the coordinator's call; this is a %s message", "pour rejoindre une cérémonie, partez de l'appel du coordinateur ; ceci est un message %s"},
+	{"this request is for ceremony %s, not the one of this key: %s", "cette demande est pour la cérémonie %s, pas celle de cette clé : %s"},
+	{"the record's key ceremony is not complete", "la cérémonie des clés du registre n'est pas terminée"},
+	{"cannot create %s: %v (is the stick plugged in and writable?)", "impossible de créer %s : %v (le support USB est-il branché et accessible en écriture ?)"},
+	{"no such file or directory", "fichier ou dossier introuvable"},
+	{"permission denied", "accès refusé"},
 }
 
 // plainEN gives plain English forms of the ceremony's sentences that a

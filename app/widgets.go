@@ -806,7 +806,7 @@ var errSkipped = errors.New("skipped")
 
 // showError is the one error dialog: the text goes through explain.
 func (ui *UI) showError(err error) {
-	dialog.ShowError(errors.New(explain(err)), ui.win)
+	ui.showDialog(dialog.NewError(errors.New(explain(err)), ui.win), nil)
 }
 
 // handedOut reports whether data is a message the coordinator hands out

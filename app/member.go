@@ -148,6 +148,7 @@ func (s *memberScreen) answer(v any) {
 		// in what is missing and continue, without scanning again.
 		s.checks.fail(err)
 		s.checks.action(lang.L("Continue with the file already brought in"), theme.MediaPlayIcon(), func() { s.answer(msg) })
+		s.ui.reveal(s.checks.box)
 	}
 }
 
@@ -218,6 +219,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope) error {
 		s.ks.inspect()
 		if err != nil {
 			s.checks.fail(err)
+			s.ui.reveal(s.checks.box)
 			return
 		}
 		s.show(out)

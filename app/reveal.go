@@ -44,7 +44,12 @@ func (ui *UI) inView(o fyne.CanvasObject) bool {
 
 // layoutNow lays the screen out at once (Fyne would on the next frame), so
 // that positions are those the user is about to see.
+// Twice: a wrapped text's height depends on the width the first pass
+// gave it, and a text laid out with its old height overlaps the next one
+// (seen after a refusal).
 func layoutNow(scroll *container.Scroll) {
-	sz := scroll.Size()
-	scroll.Content.Resize(fyne.NewSize(max(sz.Width, scroll.Content.MinSize().Width), max(scroll.Content.MinSize().Height, sz.Height)))
+	for range 2 {
+		sz := scroll.Size()
+		scroll.Content.Resize(fyne.NewSize(max(sz.Width, scroll.Content.MinSize().Width), max(scroll.Content.MinSize().Height, sz.Height)))
+	}
 }

@@ -242,7 +242,7 @@ var frPatterns, enPatterns = compileFR(ceremonyFR), compileFR(plainEN)
 
 // packagePrefix is the "ceremony: " that errors of the packages below
 // start with: useful in a log, noise on a member's screen.
-var packagePrefix = regexp.MustCompile(`\b(ceremony|office|keystore|transfer|ur|qr): `)
+var packagePrefix = regexp.MustCompile(`\b(ceremony|office|keystore|transfer|ur|qr|camera): `)
 
 // localize shows a text of the packages below in the interface's language.
 func localize(text string) string {

@@ -510,25 +510,30 @@ func (ui *UI) showQR(what string, data []byte) {
 			w.pause.SetIcon(theme.MediaPauseIcon())
 		}
 	})
-	w.speedValue = map[string]float64{lang.L("Slow"): 2, lang.L("Normal"): qr.DefaultFPS, lang.L("Fast"): 8}
-	w.speeds = []string{lang.L("Slow"), lang.L("Normal"), lang.L("Fast")}
-	w.bytesValues = map[string]float64{lang.L("Sparse (poor camera)"): 100, lang.L("Normal"): float64(qr.DefaultBytesPerFrame), lang.L("Dense (good camera)"): 400}
-	w.densities = []string{lang.L("Sparse (poor camera)"), lang.L("Normal"), lang.L("Dense (good camera)")}
+	// The window starts as in the settings; its choices apply to this
+	// window only.
+	asSet := lang.L("As in the settings")
+	w.speedValue = map[string]float64{asSet: opts.FPS, lang.L("Slow"): 2, lang.L("Normal"): qr.DefaultFPS, lang.L("Fast"): 8}
+	w.speeds = []string{asSet, lang.L("Slow"), lang.L("Normal"), lang.L("Fast")}
+	w.bytesValues = map[string]float64{asSet: float64(opts.BytesPerFrame), lang.L("Sparse (poor camera)"): 100, lang.L("Normal"): float64(qr.DefaultBytesPerFrame), lang.L("Dense (good camera)"): 400}
+	w.densities = []string{asSet, lang.L("Sparse (poor camera)"), lang.L("Normal"), lang.L("Dense (good camera)")}
 	ticker := time.NewTicker(opts.Interval())
-	w.speed = widget.NewSelect(w.speeds, func(v string) {
+	w.speed = widget.NewSelect(w.speeds, nil)
+	w.speed.SetSelected(asSet)
+	w.speed.OnChanged = func(v string) {
 		opts.FPS = w.speedValue[v]
 		ticker.Reset(opts.Interval())
-	})
-	w.speed.SetSelected(lang.L("Normal"))
-	w.density = widget.NewSelect(w.densities, func(v string) {
-		if n := int(w.bytesValues[v]); n != opts.BytesPerFrame && enc != nil {
+	}
+	w.density = widget.NewSelect(w.densities, nil)
+	w.density.SetSelected(asSet)
+	w.density.OnChanged = func(v string) {
+		if n := int(w.bytesValues[v]); n != opts.BytesPerFrame {
 			opts.BytesPerFrame = n
 			if start() == nil {
 				next()
 			}
 		}
-	})
-	w.density.SetSelected(lang.L("Normal"))
+	}
 	w.enlarge = widget.NewButtonWithIcon(lang.L("Enlarge"), theme.ZoomInIcon(), func() {
 		w.big = !w.big
 		side := ui.qrSide(w.big)

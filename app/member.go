@@ -43,6 +43,7 @@ func (ui *UI) newKeystoreFields() *keystoreFields {
 		pass:   widget.NewPasswordEntry(),
 		header: wrapped(""),
 	}
+	k.header.Hide()
 	k.pass.SetPlaceHolder(lang.L("passphrase"))
 	k.path.entry.OnChanged = func(string) { k.inspect() }
 	return k
@@ -56,8 +57,10 @@ func (k *keystoreFields) inspect() {
 	}
 	if err != nil {
 		k.header.SetText("")
+		k.header.Hide() // no empty gap in the form
 		return
 	}
+	k.header.Show()
 	member := lang.L("not yet numbered")
 	if h.Member > 0 {
 		member = fmt.Sprint(h.Member)

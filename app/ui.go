@@ -83,6 +83,11 @@ type screen struct {
 
 // PrepareLanguage loads the translations, applying the language chosen in
 // Settings (it takes effect at start-up: Fyne cannot switch at run time).
+// Fyne 2.7 ships its own French (lang/translations/base.fr.json: Open,
+// Save, Cancel, New Folder… of its dialogs), chosen by the same locale
+// (LANGUAGE, LC_ALL) set here before the translations are loaded; the
+// places of its file dialog are not in it, and showFileDialog translates
+// them.
 func PrepareLanguage() { prepareLanguage("") }
 
 func prepareLanguage(configDir string) {

@@ -53,7 +53,7 @@ func readT(t *testing.T, p string) []byte {
 func TestBeleniosTrusteeJourney(t *testing.T) {
 	ui := newTestUI(t)
 	work := t.TempDir()
-	const pass = "correct horse battery staple"
+	const pass = "umber kettle 4410 drizzle abacus"
 	tap(ui, ui.home.buttons["Belenios trustee"])
 	s := beleniosScreens[ui]
 	if s == nil || ui.Title() != "Belenios trustee" {
@@ -154,8 +154,8 @@ func TestBeleniosSingleKeyScreen(t *testing.T) {
 	typeInto(s.path.entry, filepath.Join(work, "single.key"))
 	test.Tap(s.single)
 	typeInto(s.name, "Server")
-	typeInto(s.pass, "correct horse battery staple")
-	typeInto(s.confirm, "correct horse battery staple")
+	typeInto(s.pass, "umber kettle 4410 drizzle abacus")
+	typeInto(s.confirm, "umber kettle 4410 drizzle abacus")
 	tap(ui, s.keygen)
 	if txt := s.checks.Text(); !strings.Contains(txt, "Single key") {
 		t.Fatalf("keygen: %s", txt)

@@ -68,7 +68,9 @@ type boardScreen struct {
 	request    *widget.Button
 	answersIn  *bringIn
 	tally      *widget.Button
-	result     *widget.Label
+	result     *widget.Label // the counts as text, under the panel's Details
+	panel      *resultPanel
+	names      *widget.Entry
 	resultOut  *handOut
 	reqOut     *handOut
 	countState *checkList
@@ -85,8 +87,8 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.threshold = widget.NewEntry()
 	s.threshold.SetText("3")
 	s.closeAt = widget.NewEntry()
-	s.closeAt.SetPlaceHolder("2027-03-14 18:00")
-	s.pq = widget.NewCheck(lang.L("Post-quantum protection of the shares (MLKEM768X25519)"), nil)
+	s.closeAt.SetPlaceHolder(closeHint())
+	s.pq = widget.NewCheck(lang.L("Extra protection of the shares against future quantum computers (slower, larger files)"), nil)
 	s.understand = widget.NewCheck(lang.L("I understand the dangers of these settings, if any, and the office decided them knowingly"), nil)
 	s.status = newCheckList()
 	s.create = widget.NewButtonWithIcon(lang.L("Create the ceremony"), theme.ContentAddIcon(), s.doCreate)
@@ -149,6 +151,10 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), intake{check: s.add, after: s.refresh})
 	s.tally = widget.NewButtonWithIcon(lang.L("Combine and publish the result"), theme.ConfirmIcon(), s.doTally)
 	s.result = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.result.Hide()
+	s.panel = newResultPanel()
+	s.names = widget.NewEntry()
+	s.names.SetPlaceHolder(lang.L("optional: the names of the options, in order, separated by commas (e.g. Yes, No, Blank)"))
 	s.resultOut = ui.newHandOut()
 	s.reqOut = ui.newHandOut()
 	s.countState = newCheckList()
@@ -159,9 +165,10 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		s.countSteps.box,
 		wrapped(lang.L("After the close of poll: prepare the decryption request from the voting system's encrypted tally, hand it to the members, bring in at least t partial decryptions, then combine them.")),
 		s.countDir.box, s.openCount, s.countState.box,
-		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label)),
-		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.result, s.resultOut.box,
+		widget.NewForm(widget.NewFormItem(lang.L("Ciphertexts"), s.cts.box), widget.NewFormItem(lang.L("Label"), s.label), widget.NewFormItem(lang.L("Options"), s.names)),
+		s.request, s.reqOut.box, widget.NewSeparator(), s.answersIn.box, s.tally, s.panel.box, s.result, s.resultOut.box,
 		widget.NewSeparator(), s.countMinutes.box))
+	s.wireKeys()
 	return s
 }
 
@@ -179,34 +186,24 @@ func (ui *UI) openCount() {
 	ui.showFocus(lang.L("Count"), ui.board.count, ui.board.countDir.entry)
 }
 
-func parseClose(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%s", lang.L("the close of poll must be a date and time such as 2027-03-14 18:00"))
-}
-
 func (s *boardScreen) doCreate() {
 	s.status.clear()
+	// Every problem of the form is shown at once.
+	var ps problems
 	n, err1 := strconv.ParseUint(strings.TrimSpace(s.members.Text), 10, 64)
 	t, err2 := strconv.ParseUint(strings.TrimSpace(s.threshold.Text), 10, 64)
 	if err1 != nil || err2 != nil {
-		s.status.add(false, lang.L("the number of members and the threshold must be whole numbers"))
-		return
+		ps = append(ps, fmt.Errorf("%s", lang.L("the number of members and the threshold must be whole numbers")))
 	}
 	closeAt, err := parseClose(s.closeAt.Text)
 	if err != nil {
-		s.status.fail(err)
-		return
+		ps = append(ps, err)
 	}
 	if s.dir.path() == "" {
-		s.status.add(false, lang.L("choose a folder for the board"))
+		ps = append(ps, fmt.Errorf("%s", lang.L("choose a folder for the board")))
+	}
+	if len(ps) > 0 {
+		s.status.fail(ps)
 		return
 	}
 	if dangers := office.Dangers(n, t, closeAt, time.Now()); len(dangers) > 0 {
@@ -276,7 +273,7 @@ func (s *boardScreen) refresh() {
 	p := s.b.Progress()
 	s.heading.SetText(lang.L("{{.Title}}: {{.N}} members, {{.T}} needed to decrypt, close of poll {{.Close}}", map[string]any{
 		"Title": st.Call.Title, "N": st.Call.Members, "T": st.Call.Threshold,
-		"Close": time.Unix(st.Call.Close, 0).Local().Format("2006-01-02 15:04")}))
+		"Close": localTime(time.Unix(st.Call.Close, 0))}))
 	s.steps.set(p.Step, nil)
 	if st.ID.IsZero() {
 		s.fp.set(lang.L("Call fingerprint"), st.CallID.Fingerprint())
@@ -287,7 +284,11 @@ func (s *boardScreen) refresh() {
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")), bold(lang.L("confirm")))
+		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("Shares sent")), bold(lang.L("Verdict")), bold(lang.L("Answer to objections")), bold(lang.L("Confirmation")))
+		// A kind of message whose step has not come yet is "not yet", not
+		// missing.
+		stepOf := map[ceremony.Kind]string{ceremony.KindDeal: ceremony.StepDeal, ceremony.KindComplaints: ceremony.StepVerify, ceremony.KindReveal: ceremony.StepReveal, ceremony.KindConfirm: ceremony.StepConfirm}
+		now := slices.Index(ceremony.Steps, p.Step)
 		for _, m := range st.Members {
 			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
 			accused := slices.Contains(st.Accused(), m.Index)
@@ -300,8 +301,10 @@ func (s *boardScreen) refresh() {
 					l := widget.NewLabel(lang.L("arrived"))
 					l.Importance = widget.SuccessImportance
 					grid.Add(l)
+				} else if slices.Index(ceremony.Steps, stepOf[k]) > now {
+					grid.Add(widget.NewLabel("· " + lang.L("not yet")))
 				} else {
-					grid.Add(widget.NewLabel("— " + lang.L("missing")))
+					grid.Add(widget.NewLabel("— " + lang.L("waiting")))
 				}
 			}
 		}
@@ -326,11 +329,15 @@ func (s *boardScreen) add(data []byte) (any, string, error) {
 	if s.b == nil {
 		return nil, "", fmt.Errorf("%s", lang.L("open a board first"))
 	}
+	if handedOut(data) {
+		return nil, "", errSkipped
+	}
 	text, err := s.b.Add(data)
 	return nil, text, err
 }
 
 func (s *boardScreen) doNext() {
+	s.in.result.clear() // the last step's arrivals are done with
 	msg, err := s.b.Next(s.without.Checked)
 	s.without.SetChecked(false)
 	s.refresh()
@@ -363,7 +370,7 @@ func describeKind(m *ceremony.Envelope) string {
 	case ceremony.KindRequest:
 		return lang.L("The decryption request")
 	}
-	return string(m.Kind)
+	return kindName(m.Kind)
 }
 
 func (s *boardScreen) doOpenCount() {
@@ -407,6 +414,7 @@ func (s *boardScreen) doRequest() {
 		return
 	}
 	sum, _ := ceremony.Summarize(req)
+	s.warnBeforeClose()
 	s.countState.add(true, lang.L("request {{.FP}}: {{.N}} ciphertexts, fingerprint {{.CT}}", map[string]any{"FP": sum.ID.Fingerprint(), "N": sum.Ciphertexts, "CT": sum.Hash.Fingerprint()}))
 	s.countSteps.set("partial decryptions", nil)
 	if s.reqOut.path.path() == "" {
@@ -438,6 +446,8 @@ func (s *boardScreen) doTally() {
 			s.countState.add(false, lang.L("the answer of member {{.N}} ({{.Name}}) was skipped: {{.Why}}", map[string]any{"N": sk.Member, "Name": sk.Name, "Why": sk.Reason}))
 		}
 		s.result.SetText(b.String())
+		s.panel.set(strings.TrimSpace(s.label.Text), res.Counts, optionNames(s.names.Text))
+		s.ui.reveal(s.panel.box)
 		s.countSteps.set("result", nil)
 		s.countState.add(true, lang.L("result combined from members {{.Used}} and added to the record", map[string]any{"Used": fmt.Sprint(res.MembersUsed)}))
 		s.resultOut.set(lang.L("The result"), "result.json", res.JSON())

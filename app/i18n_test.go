@@ -16,6 +16,7 @@ var (
 	literalKey  = regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
 	roleKeys    = regexp.MustCompile(`role\("([^"]+)", [^,]+, "([^"]+)", "([^"]+)"`)
 	placeholder = regexp.MustCompile(`\{\{\.[A-Za-z]+\}\}`)
+	printfVerb  = regexp.MustCompile(`%[-+# 0-9.]*[a-zA-Z%]`)
 )
 
 func loadTranslation(t *testing.T, name string) map[string]string {
@@ -66,6 +67,11 @@ func TestTranslations(t *testing.T) {
 	for k := range fr {
 		if _, ok := en[k]; !ok {
 			missing = append(missing, "en lacks fr key: "+k)
+		}
+		// Keys of the packages below are their English formats: the French
+		// keeps the same verbs, in the same order (fmt fills them in order).
+		if v, w := printfVerb.FindAllString(k, -1), printfVerb.FindAllString(fr[k], -1); strings.Join(v, ",") != strings.Join(w, ",") {
+			missing = append(missing, "verbs differ: "+k)
 		}
 		a, b := placeholder.FindAllString(k, -1), placeholder.FindAllString(fr[k], -1)
 		sort.Strings(a)

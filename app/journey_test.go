@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,7 +48,7 @@ func save(t *testing.T, ui *UI, h *handOut, path string) {
 	}
 	typeInto(h.path.entry, path)
 	tap(ui, h.save)
-	if !strings.HasPrefix(h.state.Text, "Saved to") {
+	if !strings.HasPrefix(h.state.Text, strings.Split(lang.L("Saved to {{.Path}}"), " ")[0]) {
 		t.Fatalf("save %s: %s", path, h.state.Text)
 	}
 }
@@ -85,7 +86,7 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 		}
 		res := bring(t, m.ui, ms.in, handout)
 		shown := acceptTerms(t, m.ui, ms)
-		if round == 0 && (!strings.Contains(shown, "Threshold: ") || !strings.Contains(shown, "UTC") || ms.card.value.Text == "") {
+		if round == 0 && (strings.Count(shown, "\n") < 3 || !strings.Contains(shown, "UTC") || ms.card.value.Text == "") {
 			t.Fatalf("enrolment of %s: terms %q, card fingerprint %q", m.name, shown, ms.card.value.Text)
 		}
 		if strings.Contains(shown, "manifest") {
@@ -95,7 +96,10 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 				}
 			}
 		}
-		if !strings.Contains(res, "OK:") || strings.Contains(ms.checks.Text(), "REFUSED:") {
+		if look != nil {
+			look(fmt.Sprintf("tour %d, %s", round, m.name), m.ui)
+		}
+		if !strings.Contains(res, lang.L("OK")+":") || strings.Contains(ms.checks.Text(), lang.L("REFUSED")+":") {
 			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
 		}
 		if ms.out.box.Visible() {
@@ -105,7 +109,10 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 	}
 	if got > 0 {
 		res := bring(t, coord, s.in, answers)
-		if strings.Contains(res, "REFUSED:") {
+		if look != nil {
+			look(fmt.Sprintf("tour %d, tableau", round), coord)
+		}
+		if strings.Contains(res, lang.L("REFUSED")+":") {
 			t.Fatalf("round %d: the board refused: %s", round, res)
 		}
 	}
@@ -149,7 +156,7 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	}
 	test.Tap(s.understand)
 	tap(coord, s.create)
-	if coord.Title() != "Ceremony board" {
+	if coord.Title() != lang.L("Ceremony board") {
 		t.Fatalf("after create: %q, %s", coord.Title(), s.status.Text())
 	}
 	var members []*testMember
@@ -171,10 +178,10 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 	if !coord.board.b.State.Complete() {
 		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
 	}
-	if !strings.Contains(coord.board.waiting.Text, "complete") {
+	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
 		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
 	}
-	if !strings.Contains(coord.board.steps.Text(), "complete (now)") {
+	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
 		t.Fatalf("steps: %s", coord.board.steps.Text())
 	}
 	return members
@@ -235,7 +242,7 @@ func TestJourney(t *testing.T) {
 		test.Tap(m.ui.home.buttons["Decrypt"])
 		ds := m.ui.decrypt
 		bring(t, m.ui, ds.in, request)
-		if !strings.Contains(ds.summary.Text, "Ciphertexts: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
+		if !strings.Contains(ds.summary.Text, "Encrypted totals: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
 			t.Fatalf("summary: %s", ds.summary.Text)
 		}
 		test.Tap(ds.agree)
@@ -337,6 +344,12 @@ func TestDecryptBeforeClose(t *testing.T) {
 	bring(t, m.ui, ds.in, request)
 	if !strings.Contains(ds.summary.Text, "NOT closed") {
 		t.Fatalf("the summary does not warn: %s", ds.summary.Text)
+	}
+	if !ds.agree.Disabled() || !ds.decrypt.Disabled() || !strings.Contains(ds.checks.Text(), "Decryption opens at the close of poll, "+localTime(time.Unix(coord.board.b.State.Call.Close, 0))) {
+		t.Fatalf("before the close, the member can still confirm (%v) or decrypt (%v): %s", !ds.agree.Disabled(), !ds.decrypt.Disabled(), ds.checks.Text())
+	}
+	if !strings.Contains(coord.board.countState.Text(), "Warning: the poll closes at") {
+		t.Fatalf("the coordinator was not warned: %s", coord.board.countState.Text())
 	}
 	test.Tap(ds.agree)
 	typeInto(ds.ks.path.entry, m.keystore)
@@ -596,7 +609,7 @@ func prepareRequest(t *testing.T, coord *UI, work string, votes []uint64, option
 	tap(coord, s.openCount)
 	typeInto(s.cts.entry, filepath.Join(work, "tally.json"))
 	tap(coord, s.request)
-	if !strings.Contains(s.countState.Text(), "request") {
+	if !strings.Contains(s.countState.Text(), lang.L("OK")) {
 		t.Fatalf("request: %s", s.countState.Text())
 	}
 	request := filepath.Join(work, "request.cbor")

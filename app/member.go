@@ -43,11 +43,12 @@ type keystoreFields struct {
 
 func (ui *UI) newKeystoreFields() *keystoreFields {
 	k := &keystoreFields{
-		path:   ui.newPathField(lang.L("your keystore file, on your USB stick (e.g. /media/you/STICK/conclave.key)"), false, true),
+		path:   ui.newPathField(lang.L("your keystore file, on your key stick (e.g. /media/you/KEY/conclave.key)"), false, false),
 		pass:   widget.NewPasswordEntry(),
 		header: wrapped(""),
 	}
-	k.path.defaultName = "conclave.key"
+	k.path.suggest = "conclave.key"
+	k.header.Hide()
 	k.pass.SetPlaceHolder(lang.L("passphrase"))
 	k.path.entry.OnChanged = func(string) { k.inspect() }
 	return k
@@ -61,8 +62,10 @@ func (k *keystoreFields) inspect() {
 	}
 	if err != nil {
 		k.header.SetText("")
+		k.header.Hide() // no empty gap in the form
 		return
 	}
+	k.header.Show()
 	member := lang.L("not yet numbered")
 	if h.Member > 0 {
 		member = fmt.Sprint(h.Member)
@@ -99,17 +102,16 @@ type memberScreen struct {
 	minCeremony, minKey *fingerprint
 	cardFP              string
 	minutesFP           [2]string
+	backup              *backupPrompt
 }
 
 func (ui *UI) newMemberScreen() *memberScreen {
-	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newCheckList(), fp: newFingerprint(),
+	s := &memberScreen{ui: ui, ks: ui.newKeystoreFields(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), checks: newDetailedCheckList(), fp: newFingerprint(),
 		card: newFingerprint(), minCeremony: newFingerprint(), minKey: newFingerprint()}
 	s.terms = newTermsPanel(func(acc office.Acceptance) {
 		if msg := s.pending; msg != nil {
 			s.pending = nil
-			if err := s.begin(msg, acc); err != nil {
-				s.checks.fail(err)
-			}
+			s.start(msg, acc)
 		}
 	})
 	s.minutes = container.NewVBox(widget.NewSeparator(), bold(lang.L("For the minutes: write these two fingerprints down, and check them with the other members")), s.minCeremony.box, s.minKey.box)
@@ -120,9 +122,24 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.steps.set(ceremony.StepEnrol, nil)
 	s.in = ui.newBringIn(lang.L("Bring in the coordinator's file for this step"), intake{check: parseMessage, then: s.answer})
 	s.out = ui.newHandOut()
+	s.out.keyStick = s.ks.path.path
+	s.out.onSaved = func() { s.steps.handIn(true) }
+	s.backup = ui.newBackupPrompt(s.ks.path.path)
+	s.ks.path.allowNew(lang.L("New keystore…"))
 	s.newKey = container.NewVBox(
 		wrapped(lang.L("First step only: a new keystore is made on your stick. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your name"), s.name), widget.NewFormItem(lang.L("Passphrase again"), s.confirm)))
+	next := func(f fyne.Focusable) func(string) { return func(string) { ui.win.Canvas().Focus(f) } }
+	s.ks.path.entry.OnSubmitted = next(s.ks.pass)
+	s.ks.pass.OnSubmitted = func(string) {
+		if s.newKey.Visible() {
+			ui.win.Canvas().Focus(s.name)
+		} else {
+			ui.win.Canvas().Focus(s.in.path.entry)
+		}
+	}
+	s.name.OnSubmitted = next(s.confirm)
+	s.confirm.OnSubmitted = next(s.in.path.entry)
 	s.ks.onInspect = func(exists bool) {
 		if exists {
 			s.newKey.Hide()
@@ -133,7 +150,7 @@ func (ui *UI) newMemberScreen() *memberScreen {
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
-		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, s.terms.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.card.box, s.out.box, s.minutes))
+		s.ks.header, s.newKey, widget.NewSeparator(), s.in.box, s.terms.box, bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.card.box, s.out.box, s.minutes, s.backup.box))
 	return s
 }
 
@@ -173,57 +190,82 @@ func (s *memberScreen) answer(v any) {
 		s.terms.show(terms)
 		return
 	}
-	if err := s.begin(msg, office.Acceptance{}); err != nil {
+	s.start(msg, office.Acceptance{})
+}
+
+// start answers msg (with acc, the member's confirmation of its terms); on
+// a refusal the message, perhaps scanned from many QR codes, is kept: fill
+// in what is missing and continue, without scanning again.
+func (s *memberScreen) start(msg *ceremony.Envelope, acc office.Acceptance) {
+	if err := s.begin(msg, acc); err != nil {
 		s.checks.fail(err)
+		s.checks.action(lang.L("Continue with the file already brought in"), theme.MediaPlayIcon(), func() {
+			if acc == (office.Acceptance{}) {
+				s.answer(msg) // the terms are shown first, if it has any
+			} else {
+				s.start(msg, acc)
+			}
+		})
+		s.ui.reveal(s.checks.box)
 	}
 }
 
 // begin answers msg; acc is the member's confirmation of its terms (for a
 // call or a manifest).
 func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) error {
+	// Every problem of the form is shown at once, not one per attempt.
+	var ps problems
 	path := s.ks.path.path()
+	creating := s.newKey.Visible()
 	if path == "" {
-		return errors.New(lang.L("type or choose your keystore file first"))
-	}
-	_, statErr := os.Stat(path)
-	creating := errors.Is(statErr, os.ErrNotExist)
-	if creating && msg.Kind != ceremony.KindCall {
-		return errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
+		ps = append(ps, errors.New(lang.L("type or choose your keystore file first")))
+	} else {
+		_, statErr := os.Stat(path)
+		creating = errors.Is(statErr, os.ErrNotExist)
+		if creating && msg.Kind != ceremony.KindCall {
+			return errors.New(lang.L("there is no keystore at this path; a new one is made only from the coordinator's call"))
+		}
 	}
 	name := strings.TrimSpace(s.name.Text)
 	if creating {
 		if name == "" {
-			return errors.New(lang.L("type your name first"))
-		}
-		if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
-			// The stick may not be mounted: ask before keys land on the PC.
-			dialog.ShowConfirm(lang.L("Keep the keys on this computer?"),
-				lang.L("{{.Path}} is on this computer's own disk, not on a USB stick. The keys belong on the stick: plug it in and check that it is mounted. Make the keystore on this computer anyway?", map[string]any{"Path": path}),
-				func(ok bool) {
-					if !ok {
-						return
-					}
-					s.onDisk = true
-					defer func() { s.onDisk = false }()
-					if err := s.begin(msg, acc); err != nil {
-						s.checks.fail(err)
-					}
-				}, s.ui.win)
-			return nil
+			ps = append(ps, errors.New(lang.L("type your name first")))
 		}
 		if s.ks.pass.Text != s.confirm.Text {
 			s.ks.pass.SetText("")
 			s.confirm.SetText("")
-			return errors.New(lang.L("the two passphrases differ: type them again"))
+			ps = append(ps, errors.New(lang.L("the two passphrases differ: type them again")))
+		} else {
+			b := []byte(s.ks.pass.Text)
+			err := keystore.CheckPassphrase(b, name)
+			clear(b)
+			if err != nil {
+				// A refused passphrase is typed anew: keep it nowhere.
+				s.ks.pass.SetText("")
+				s.confirm.SetText("")
+				ps = append(ps, err)
+			}
 		}
-		b := []byte(s.ks.pass.Text)
-		err := keystore.CheckPassphrase(b, name)
-		clear(b)
+	}
+	if len(ps) > 0 {
+		return ps
+	}
+	if creating && !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
+		// The stick may not be mounted: ask before keys land on the PC.
+		dialog.ShowConfirm(lang.L("Keep the keys on this computer?"),
+			lang.L("{{.Path}} is on this computer's own disk, not on a USB stick. The keys belong on the stick: plug it in and check that it is mounted. Make the keystore on this computer anyway?", map[string]any{"Path": path}),
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				s.onDisk = true
+				defer func() { s.onDisk = false }()
+				s.start(msg, acc)
+			}, s.ui.win)
+		return nil
+	}
+	if creating {
 		s.confirm.SetText("")
-		if err != nil {
-			s.ks.pass.SetText("") // a refused passphrase is typed anew: keep it nowhere
-			return err
-		}
 	}
 	pass := takePassphrase(s.ks.pass)
 	s.checks.clear()
@@ -251,7 +293,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 			s.cardFP = card.ID().Fingerprint()
 			m.Close()
 			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(callID),
-				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your card to the coordinator")}
+				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your registration to the coordinator")}
 			return nil
 		}
 		m, err := office.OpenMember(path, pass)
@@ -278,6 +320,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 		s.ks.inspect()
 		if err != nil {
 			s.checks.fail(err)
+			s.ui.reveal(s.checks.box)
 			return
 		}
 		s.show(out)
@@ -297,7 +340,7 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 	s.fp.set(what, out.Fingerprint)
 	if s.cardFP != "" {
 		s.card.set("", s.cardFP)
-		s.card.what.SetText(lang.L("Your card fingerprint: read it aloud, and write it in the minutes beside your name"))
+		s.card.what.SetText(lang.L("Your registration fingerprint: read it aloud, and write it in the minutes beside your name"))
 	} else {
 		s.card.box.Hide()
 	}
@@ -310,14 +353,17 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 	} else {
 		s.minutes.Hide()
 	}
+	s.steps.handedIn = false
 	s.steps.set(out.Step, nil)
 	s.newKey.Hide()
 	if out.Out != nil {
 		name := fmt.Sprintf("%s-%s.cbor", out.Out.Kind, strings.ReplaceAll(out.Out.ID().Fingerprint(), "-", "")[:8])
-		if dir := filepath.Dir(s.ks.path.path()); s.out.path.path() == "" {
-			s.out.path.entry.SetText(filepath.Join(dir, name))
-		}
-		s.out.set(lang.L("Your {{.Kind}}", map[string]any{"Kind": string(out.Out.Kind)}), name, out.Out.Bytes())
+		s.out.set(kindName(out.Out.Kind), name, out.Out.Bytes())
+	}
+	if out.Step == ceremony.StepEnrol {
+		s.backup.show() // the backup, right at the end of the enrolment
+	} else {
+		s.backup.box.Hide()
 	}
 }
 
@@ -376,6 +422,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 		}
 	})
 	s.again.Hide()
+	s.out.keyStick = s.ks.path.path
 	s.unlocked = container.NewVBox(s.agree,
 		widget.NewForm(widget.NewFormItem(lang.L("Published ballots"), s.ballots.box),
 			widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
@@ -384,6 +431,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s.content = container.NewVScroll(container.NewVBox(s.steps.box,
 		wrapped(lang.L("Nothing is unlocked until you have seen the request and confirmed it.")),
 		s.in.box, s.summary, s.fp.box, s.unlocked, s.checks.box, s.out.box))
+	s.wireKeys()
 	return s
 }
 
@@ -420,7 +468,8 @@ func (s *decryptScreen) review(v any) {
 	s.closeOpened()
 	closeAt := time.Unix(sum.Close, 0)
 	state := lang.L("the poll is closed")
-	if time.Now().Before(closeAt) {
+	early := time.Now().Before(closeAt)
+	if early {
 		state = lang.L("the poll is NOT closed yet: nothing can be decrypted before the close of poll")
 	}
 	ballots := lang.L("each ciphertext is decrypted on its own (shuffled ballots)")
@@ -436,6 +485,7 @@ func (s *decryptScreen) review(v any) {
 	s.steps.set("confirm", nil)
 	s.checks.clear()
 	s.out.hide()
+	s.waitForClose(msg, closeAt, early)
 }
 
 // closeOpened wipes a keystore left open between showing its log and
@@ -529,7 +579,6 @@ func (s *decryptScreen) doDecrypt() {
 // finish makes the partial decryption with the open keystore m, and closes it.
 func (s *decryptScreen) finish(m *office.Member) {
 	req := s.request
-	path := s.ks.path.path()
 	var ans *ceremony.Envelope
 	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(ctx context.Context) error {
 		defer m.Close()
@@ -547,9 +596,6 @@ func (s *decryptScreen) finish(m *office.Member) {
 		s.checks.add(true, lang.L("your partial decryption is made, with its proof, and signed"))
 		s.steps.set("hand out", nil)
 		name := fmt.Sprintf("answer-member%02d.cbor", ans.Sender)
-		if s.out.path.path() == "" {
-			s.out.path.entry.SetText(filepath.Join(filepath.Dir(path), name))
-		}
 		s.out.set(lang.L("Your partial decryption"), name, ans.Bytes())
 	})
 }

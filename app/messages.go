@@ -1,46 +1,110 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2/lang"
 
+	"conclave/app/transfer/camera"
+	"conclave/app/transfer/qr"
+	"conclave/app/transfer/ur"
+	"conclave/assets"
+	"conclave/ceremony"
 	"conclave/keystore"
 )
 
-// The packages below the application (ceremony, keystore, office) speak
-// English: their texts serve the command line, logs and auditors. The
-// application shows them in the member's language: keystore refusals by
-// their sentinel error, the ceremony's checks by the shape of their
-// sentence. A text with no French form is shown as it is.
+// The packages below the application (ceremony, keystore, office,
+// transfer) speak English: their texts serve the command line, logs and
+// auditors. The application shows them in the member's language, at the
+// right depth: errors of keystore and transfer carry their English format
+// and its arguments (Key), and that format is the key of
+// assets/translation/*.json; sentinel errors (keystore, ur, qr, camera,
+// the operating system's) are keys too. The ceremony's sentences are still
+// matched by their shape (ceremonyFR) until ceremony returns keyed events.
+// A text with no French form is shown as it is; TestFrenchScreens fails on
+// any that reaches a screen.
 
 // french reports whether the interface is in French.
 func french() bool { return lang.L("@lang") == "fr" }
 
-// keystoreFR gives, for each keystore refusal a member meets, what to show
-// in French (errors.Is, so wrapped errors are found too).
-var keystoreFR = []struct {
-	err error
-	fr  string
-}{
-	{keystore.ErrWrongPassphrase, "mauvaise phrase secrète : tapez-la à nouveau, en vérifiant le verrouillage des majuscules et la disposition du clavier (si vous en êtes sûr, le fichier a été modifié : utilisez votre copie de secours)"},
-	{keystore.ErrOtherCeremony, "cette clé appartient à une autre cérémonie : apportez la clé USB utilisée pour cette cérémonie"},
-	{keystore.ErrTruncated, "le fichier de clé est tronqué (coupé, par exemple clé USB retirée pendant une copie) : utilisez votre copie de secours"},
-	{keystore.ErrDamaged, "le fichier de clé est endommagé (sa somme de contrôle ne correspond pas) : utilisez votre copie de secours"},
-	{keystore.ErrMalformed, "le fichier de clé enfreint les règles du format bien que sa somme de contrôle soit intacte : il n'a pas été écrit par Conclave ; utilisez votre copie de secours"},
-	{keystore.ErrTampered, "la phrase secrète est juste mais le secret scellé ne s'authentifie pas : le fichier a été modifié délibérément ; utilisez votre copie de secours et signalez-le"},
-	{keystore.ErrNotKeystore, "ce fichier n'est pas un coffre de clés Conclave : choisissez le fichier de clé sur la clé USB du membre"},
-	{keystore.ErrUnknownVersion, "le fichier de clé utilise une version de format que ce Conclave ne sait pas lire : ouvrez-le avec le Conclave qui l'a écrit ou un plus récent"},
-	{keystore.ErrExists, "un fichier existe déjà à cet endroit et n'a pas été touché : choisissez un autre dossier ou un autre nom"},
-	{keystore.ErrFileChanged, "le fichier de clé sur la clé USB n'est pas celui qui a été ouvert (autre clé USB, ou modifié par un autre programme) ; rien n'a été écrit : ouvrez la clé à nouveau"},
-	{keystore.ErrUnreadable, "impossible de lire le fichier de clé : vérifiez que la clé USB est branchée et que le nom est juste"},
-	{keystore.ErrWriteFailed, "l'écriture du fichier de clé a échoué : vérifiez la clé USB (branchée, pas pleine, pas en lecture seule) et réessayez"},
-	{keystore.ErrBackupMismatch, "la copie ne se relit pas identique à la clé : refaites la copie de secours, sur une autre clé USB si cela se reproduit"},
-	{keystore.ErrSameLocation, "le dossier de la copie de secours est celui de la clé elle-même : choisissez un dossier sur une seconde clé USB"},
-	{keystore.ErrLockedMemory, "pas assez de mémoire verrouillée pour ouvrir le secret en sécurité : fermez les autres clés ouvertes, ou relevez la limite de mémoire verrouillée (ulimit -l), et réessayez"},
+// keyed is what the errors of keystore and transfer implement: their
+// English format (the translation key) and its arguments.
+type keyed interface{ Key() (string, []any) }
+
+// enKeys are the keys of en.json: only these are translated (lang.L gives
+// back any other text as it is).
+var enKeys = func() map[string]string {
+	m := map[string]string{}
+	data, err := assets.Translations.ReadFile("translation/en.json")
+	if err == nil {
+		json.Unmarshal(data, &m)
+	}
+	return m
+}()
+
+// translate gives a key in the interface's language with its %-verbs
+// filled in: a string argument that is itself a key is translated, an
+// error argument explained. It reports false for a text that is no key.
+func translate(format string, args []any) (string, bool) {
+	if _, ok := enKeys[format]; !ok {
+		return "", false
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case error:
+			out[i] = explain(v)
+		case string:
+			if _, ok := enKeys[v]; ok {
+				out[i] = lang.L(v)
+			} else {
+				out[i] = v
+			}
+		default:
+			out[i] = a
+		}
+	}
+	if len(out) == 0 {
+		return lang.L(format), true
+	}
+	return fmt.Sprintf(lang.L(format), out...), true
 }
+
+// sentinels are the errors whose own text is a key: a refusal that wraps
+// one is shown by it when its own format has no translation.
+var sentinels = []error{
+	keystore.ErrWrongPassphrase, keystore.ErrOtherCeremony, keystore.ErrTruncated, keystore.ErrDamaged,
+	keystore.ErrMalformed, keystore.ErrTampered, keystore.ErrNotKeystore, keystore.ErrUnknownVersion,
+	keystore.ErrExists, keystore.ErrFileChanged, keystore.ErrUnreadable, keystore.ErrWriteFailed,
+	keystore.ErrBackupMismatch, keystore.ErrSameLocation, keystore.ErrLockedMemory, keystore.ErrWeakPassphrase,
+	keystore.ErrInvalidArgument, keystore.ErrClosed,
+	ur.ErrNotUR, ur.ErrCorruptPart, ur.ErrForeignPart, ur.ErrIncomplete, ur.ErrChecksum,
+	qr.ErrNoCode, camera.ErrNoCamera,
+}
+
+// osCauses are the operating system's refusals, in plain words.
+var osCauses = []struct {
+	err error
+	key string
+}{
+	{os.ErrNotExist, "the file or folder does not exist"},
+	{os.ErrPermission, "permission denied"},
+	{os.ErrExist, "a file of that name already exists"},
+	{syscall.EROFS, "the drive is read-only"},
+	{syscall.ENOSPC, "the drive is full"},
+	{syscall.ENOTDIR, "this is a file, not a folder"},
+	{syscall.EIO, "the drive could not be read or written (was it pulled out?)"},
+}
+
+// errCancel is the user's own Cancel: it is shown as "Cancelled", not as
+// a refusal.
+var errCancel = errors.New("cancelled: nothing was changed")
 
 // ceremonyFR gives French forms of the ceremony's sentences: the English
 // format (as the packages write it) and the French one, whose verbs come
@@ -49,18 +113,18 @@ var ceremonyFR = [][2]string{
 	{"the call is the one this keystore answered", "l'appel est celui auquel ce coffre de clés a répondu"},
 	{"the manifest holds the call %q and %d signed cards, in order", "le manifeste contient l'appel %q et %d cartes signées, dans l'ordre"},
 	{"your card is in it: you are member %d", "votre carte y figure : vous êtes le membre %d"},
-	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "lisez l'empreinte de la cérémonie à voix haute, vérifiez que chaque membre voit la même, puis remettez votre distribution au coordinateur"},
+	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "lisez l'empreinte de la cérémonie à voix haute, vérifiez que chaque membre voit la même, puis remettez au coordinateur vos parts pour les autres membres"},
 	{"FAILED: the share from %s does not open: you complain", "ÉCHEC : la part de %s ne s'ouvre pas : vous portez plainte"},
 	{"FAILED: the share from %s does not match its commitments: you complain", "ÉCHEC : la part de %s ne correspond pas à ses engagements : vous portez plainte"},
 	{"the share from %s opens and matches its commitments", "la part de %s s'ouvre et correspond à ses engagements"},
-	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "remettez votre liste de plaintes au coordinateur (une liste vide dit que chaque part était bonne)"},
-	{"you already checked your shares; hand this list to the coordinator", "vous avez déjà vérifié vos parts ; remettez cette liste au coordinateur"},
-	{"nobody complained about your deal: you have nothing to hand in at this step", "personne ne s'est plaint de votre distribution : vous n'avez rien à remettre à cette étape"},
-	{"%s complained about your share: it is revealed so that everyone can check it", "%s s'est plaint de votre part : elle est révélée pour que chacun puisse la vérifier"},
-	{"hand your answer to the complaints to the coordinator", "remettez votre réponse aux plaintes au coordinateur"},
+	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "remettez au coordinateur votre avis sur les parts reçues (un avis sans objection dit que chaque part était bonne)"},
+	{"you already checked your shares; hand this list to the coordinator", "vous avez déjà vérifié vos parts ; remettez cet avis au coordinateur"},
+	{"nobody complained about your deal: you have nothing to hand in at this step", "personne n'a fait d'objection à vos parts : vous n'avez rien à remettre à cette étape"},
+	{"%s complained about your share: it is revealed so that everyone can check it", "%s a fait une objection à votre part : elle est montrée à tous pour que chacun puisse la vérifier"},
+	{"hand your answer to the complaints to the coordinator", "remettez au coordinateur votre réponse aux objections"},
 	{"you already confirmed; hand your confirmation to the coordinator", "vous avez déjà confirmé ; remettez votre confirmation au coordinateur"},
 	{"your share matches your verification key; election key %s", "votre part correspond à votre clé de vérification ; clé de l'élection %s"},
-	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "lisez l'empreinte de la transcription %s à voix haute : chaque membre doit voir la même ; puis remettez votre confirmation au coordinateur"},
+	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "lisez l'empreinte finale %s à voix haute : chaque membre doit voir la même ; puis remettez votre confirmation au coordinateur"},
 	{"the published election key is the one you confirmed, signed by all qualified members", "la clé de l'élection publiée est celle que vous avez confirmée, signée par tous les membres qualifiés"},
 	{"the key ceremony is complete: keep your stick and your passphrase safe until the count", "la cérémonie des clés est terminée : gardez votre clé USB et votre phrase secrète en lieu sûr jusqu'au dépouillement"},
 	{"you were disqualified (%s): you hold no share of this election key", "vous avez été disqualifié (%s) : vous ne détenez aucune part de cette clé d'élection"},
@@ -95,7 +159,40 @@ var ceremonyFR = [][2]string{
 	{"the key ceremony is not complete", "la cérémonie des clés n'est pas terminée"},
 	{"member %d (%s)", "membre %d (%s)"},
 	{"new keys made and sealed in your keystore", "nouvelles clés créées et scellées dans votre coffre de clés"},
-	{"hand your card to the coordinator", "remettez votre carte au coordinateur"},
+	// office's refusals (package office is not keyed yet)
+	{"the folder %s is not empty: choose a new folder for a new ceremony", "le dossier %s n'est pas vide : choisissez un nouveau dossier pour une nouvelle cérémonie"},
+	{"cannot create the board folder: %v", "impossible de créer le dossier du tableau : %v"},
+	{"%s is not a ceremony board (it holds no call): create one with 'conclave board new'", "%s n'est pas un tableau de cérémonie (il ne contient pas d'appel) : créez-en un avec « Démarrer une cérémonie »"},
+	{"the deal step is closed: this deal arrived too late", "l'étape du partage est close : ces parts sont arrivées trop tard"},
+	{"complaints are taken only during the verify step", "les avis ne sont acceptés que pendant l'étape de vérification"},
+	{"answers to complaints are taken only during the reveal step", "les réponses aux objections ne sont acceptées que pendant l'étape des objections"},
+	{"confirmations are taken only during the confirm step, once every complaint has been answered", "les confirmations ne sont acceptées que pendant l'étape de confirmation, une fois toutes les objections traitées"},
+	{"cannot read the folder %s: %v", "impossible de lire le dossier %s : %v"},
+	{"the ciphertext file is not valid JSON of format %s: %v", "le fichier du décompte chiffré n'est pas un JSON valable au format %s : %v"},
+	{"the ciphertext file has format %q, want %q", "le fichier du décompte chiffré a le format %q, %q attendu"},
+	{"the ciphertext file holds no ciphertexts", "le fichier du décompte chiffré ne contient aucun total chiffré"},
+	{"the ballots file holds no ballots", "le fichier des bulletins ne contient aucun bulletin"},
+	{"there is no decryption request on this board: prepare one with 'board request'", "il n'y a aucune demande de déchiffrement sur ce tableau : préparez-en une"},
+	{"%s already exists: a keystore is never overwritten; choose another file name", "%s existe déjà : un coffre de clés n'est jamais écrasé ; choisissez un autre nom de fichier"},
+	{"to join a ceremony, start from the coordinator's call; this is a %s message", "pour rejoindre une cérémonie, partez de l'appel du coordinateur ; ceci est un message %s"},
+	{"this request is for ceremony %s, not the one of this key: %s", "cette demande est pour la cérémonie %s, pas celle de cette clé : %s"},
+	{"the record's key ceremony is not complete", "la cérémonie des clés du registre n'est pas terminée"},
+	{"cannot create %s: %v (is the stick plugged in and writable?)", "impossible de créer %s : %v (le support USB est-il branché et accessible en écriture ?)"},
+	{"no such file or directory", "fichier ou dossier introuvable"},
+	{"permission denied", "accès refusé"},
+}
+
+// plainEN gives plain English forms of the ceremony's sentences that a
+// member reads as instructions (the ceremony's own words are for the
+// record: deal, complaints, reveal).
+var plainEN = [][2]string{
+	{"read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator", "read the ceremony fingerprint aloud, check that every member sees the same, then hand your shares for the other members to the coordinator"},
+	{"hand your list of complaints to the coordinator (an empty list says every share was good)", "hand your verdict on the shares you received to the coordinator (a verdict with no objection says every share was good)"},
+	{"you already checked your shares; hand this list to the coordinator", "you already checked your shares; hand this verdict to the coordinator"},
+	{"nobody complained about your deal: you have nothing to hand in at this step", "nobody objected to your shares: you have nothing to hand in at this step"},
+	{"%s complained about your share: it is revealed so that everyone can check it", "%s objected to your share: it is shown to everyone so that they can check it"},
+	{"hand your answer to the complaints to the coordinator", "hand your answer to the objections to the coordinator"},
+	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "read the final fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator"},
 }
 
 type frPattern struct {
@@ -141,32 +238,87 @@ func compileFR(pairs [][2]string) []frPattern {
 	return out
 }
 
-var frPatterns = compileFR(ceremonyFR)
+var frPatterns, enPatterns = compileFR(ceremonyFR), compileFR(plainEN)
 
 // packagePrefix is the "ceremony: " that errors of the packages below
 // start with: useful in a log, noise on a member's screen.
-var packagePrefix = regexp.MustCompile(`\b(ceremony|office|keystore|transfer|ur|qr): `)
+var packagePrefix = regexp.MustCompile(`\b(ceremony|office|keystore|transfer|ur|qr|camera): `)
 
 // localize shows a text of the packages below in the interface's language.
 func localize(text string) string {
 	text = packagePrefix.ReplaceAllString(text, "")
+	pats := frPatterns
 	if !french() {
-		return text
+		pats = enPatterns
 	}
-	for _, p := range frPatterns {
+	for _, p := range pats {
 		text = p.re.ReplaceAllString(text, p.repl)
 	}
 	return text
 }
 
-// explain shows an error in the interface's language.
+// explain shows an error in the interface's language: every error that
+// reaches a screen goes through it (STYLE.md §7).
 func explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	if errors.Is(err, errCancel) {
+		return lang.L("Cancelled: nothing was changed.")
+	}
+	var k keyed
+	if errors.As(err, &k) {
+		if text, ok := translate(k.Key()); ok {
+			return text
+		}
+	}
 	if french() {
-		for _, k := range keystoreFR {
-			if errors.Is(err, k.err) {
-				return k.fr
+		// The English text is more precise than its sentinel's, so the
+		// sentinel stands in only where the text has no translation.
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				if text, ok := translate(s.Error(), nil); ok {
+					return text
+				}
+			}
+		}
+		for _, c := range osCauses {
+			if errors.Is(err, c.err) {
+				return lang.L(c.key)
 			}
 		}
 	}
 	return localize(err.Error())
+}
+
+// kindName names a kind of message in plain words, as the member who made
+// it sees it (the technical kind is for the record and the details).
+func kindName(k ceremony.Kind) string {
+	switch k {
+	case ceremony.KindCall:
+		return lang.L("The call to join the ceremony")
+	case ceremony.KindCard:
+		return lang.L("Your registration (your name and public keys)")
+	case ceremony.KindManifest:
+		return lang.L("The list of members")
+	case ceremony.KindDeal:
+		return lang.L("Your shares for the other members")
+	case ceremony.KindComplaints:
+		return lang.L("Your verdict on the shares you received")
+	case ceremony.KindReveal:
+		return lang.L("Your answer to the objections")
+	case ceremony.KindConfirm:
+		return lang.L("Your confirmation")
+	case ceremony.KindBundle:
+		return lang.L("What the members need for the next step")
+	case ceremony.KindElectionKey:
+		return lang.L("The election key")
+	case ceremony.KindRequest:
+		return lang.L("The decryption request")
+	case ceremony.KindAnswer:
+		return lang.L("Your partial decryption")
+	case ceremony.KindResult:
+		return lang.L("The result")
+	}
+	return lang.L("A message of an unknown kind")
 }

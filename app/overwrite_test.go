@@ -8,34 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"conclave/app/office"
 	"conclave/keystore"
 )
-
-// findButtonDeep returns the button labelled text under o, looking
-// inside widgets' renderers too (a dialog's buttons are inside its widget).
-func findButtonDeep(o fyne.CanvasObject, text string) *widget.Button {
-	if b, ok := o.(*widget.Button); ok && b.Text == text {
-		return b
-	}
-	var kids []fyne.CanvasObject
-	switch c := o.(type) {
-	case *fyne.Container:
-		kids = c.Objects
-	case fyne.Widget:
-		kids = test.WidgetRenderer(c).Objects()
-	}
-	for _, k := range kids {
-		if b := findButtonDeep(k, text); b != nil {
-			return b
-		}
-	}
-	return nil
-}
 
 // Saving a hand-out over an existing file asks first, and over a keystore
 // is refused (issue 10: --out and the GUI replaced whatever was there).

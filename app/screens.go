@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,7 +36,7 @@ func (ui *UI) newHomeScreen() *homeScreen {
 	}
 	grid := container.NewGridWithColumns(2,
 		role("Start a ceremony", theme.ContentAddIcon(), "coordinator", "open the ceremony's board, gather the members' messages, hand out each step", ui.openBoard),
-		role("Join a ceremony", theme.AccountIcon(), "member", "make your keys, deal, check your shares, confirm", ui.openMember),
+		role("Join a ceremony", theme.AccountIcon(), "member", "sign up, share out, check the shares you receive, confirm", ui.openMember),
 		role("Count", theme.ListIcon(), "coordinator", "after the close of poll: prepare the decryption request, gather the answers, publish the result", ui.openCount),
 		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then make your partial decryption", ui.openDecrypt),
 		role("Verify a record", theme.ConfirmIcon(), "anyone", "check every signature, proof and result of a ceremony", ui.openVerify),
@@ -63,7 +62,7 @@ type verifyScreen struct {
 
 func (ui *UI) openVerify() {
 	if ui.verifier == nil {
-		s := &verifyScreen{dir: ui.newPathField(lang.L("the record folder (a board folder or a copy of it)"), true, false), checks: newCheckList(), summary: bold("")}
+		s := &verifyScreen{dir: ui.newPathField(lang.L("the record folder (a board folder or a copy of it)"), true, false), checks: newDetailedCheckList(), summary: bold("")}
 		s.verify = widget.NewButtonWithIcon(lang.L("Verify"), theme.ConfirmIcon(), func() {
 			s.checks.clear()
 			s.summary.SetText("")
@@ -188,6 +187,10 @@ func (ui *UI) openMyKey() {
 				return lang.L("passphrase changed: make a new backup, the old one still opens with the old passphrase"), nil
 			})
 		})
+		s.ks.path.entry.OnSubmitted = func(string) { ui.win.Canvas().Focus(s.ks.pass) }
+		submit(s.check.OnTapped, s.ks.pass)
+		submit(s.backup.OnTapped, s.backupDir.entry)
+		submit(s.change.OnTapped, s.newPass, s.newAgain)
 		s.content = container.NewVScroll(container.NewVBox(
 			widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
 			s.ks.header,
@@ -293,6 +296,7 @@ func (ui *UI) openSettings() {
 			}
 			s.state.SetText(msg)
 		})
+		submit(s.save.OnTapped, s.bytes, s.fps)
 		s.content = container.NewVScroll(container.NewVBox(widget.NewForm(
 			widget.NewFormItem(lang.L("Language"), s.language),
 			widget.NewFormItem(lang.L("QR: bytes per frame"), s.bytes),
@@ -334,7 +338,7 @@ func (ui *UI) openAbout() {
 			return err
 		}, func(err error) {
 			if err != nil {
-				s.sum.SetText(fmt.Sprint(err))
+				s.sum.SetText(explain(err))
 				return
 			}
 			s.sum.SetText(groupHex(sum))

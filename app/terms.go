@@ -33,8 +33,8 @@ func dangerText(d office.Danger) string {
 // closeText writes a close of poll in the member's language and time zone,
 // and in UTC.
 func closeText(t time.Time) string {
-	return lang.L("{{.Local}} (your time zone), that is {{.UTC}} UTC", map[string]any{
-		"Local": t.Local().Format(lang.L("Mon 2006-01-02 15:04 MST")), "UTC": t.UTC().Format("2006-01-02 15:04")})
+	return lang.L("{{.Local}}, that is {{.UTC}} UTC", map[string]any{
+		"Local": localTime(t), "UTC": t.UTC().Format("2006-01-02 15:04")})
 }
 
 // termsText says in words what a call or manifest binds the member to.
@@ -44,7 +44,7 @@ func termsText(t *office.Terms) string {
 	b.WriteString(lang.L("Threshold: {{.T}} of {{.N}}: any {{.T}} members together can decrypt; fewer cannot.", map[string]any{"T": t.Threshold, "N": t.Members}) + "\n")
 	b.WriteString(lang.L("Close of poll: {{.Close}}; nothing can be decrypted before it.", map[string]any{"Close": closeText(t.Close)}))
 	if len(t.List) > 0 {
-		b.WriteString("\n" + lang.L("Members (check each name and card fingerprint against the minutes; yours is among them):"))
+		b.WriteString("\n" + lang.L("Members (check each name and registration fingerprint against the minutes; yours is among them):"))
 		for _, m := range t.List {
 			b.WriteString(fmt.Sprintf("\n  %d. %s — %s", m.Index, m.Name, m.Card.Fingerprint()))
 		}

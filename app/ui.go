@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,6 +37,9 @@ type Options struct {
 	Interfaces func() []string
 	// ConfigDir holds the language choice; empty means the user's config dir.
 	ConfigDir string
+	// NetworkEvery is how often the network warning is refreshed; zero
+	// means every 3 seconds.
+	NetworkEvery time.Duration
 	// KDF is the key-derivation cost of new keystores; the zero value means
 	// keystore.DefaultKDF (tests lower it).
 	KDF keystore.KDFParams
@@ -48,6 +52,10 @@ type UI struct {
 	opts Options
 
 	banner   *fyne.Container
+	header   *fyne.Container
+	netKey   string
+	esc      escapes
+	netShown bool
 	body     *fyne.Container
 	title    *widget.Label
 	back     *widget.Button
@@ -66,6 +74,7 @@ type UI struct {
 	prefs    *settingsScreen
 	about    *aboutScreen
 	scan     *scanDialog
+	qr       *qrWindow
 }
 
 type screen struct {
@@ -75,6 +84,11 @@ type screen struct {
 
 // PrepareLanguage loads the translations, applying the language chosen in
 // Settings (it takes effect at start-up: Fyne cannot switch at run time).
+// Fyne 2.7 ships its own French (lang/translations/base.fr.json: Open,
+// Save, Cancel, New Folder… of its dialogs), chosen by the same locale
+// (LANGUAGE, LC_ALL) set here before the translations are loaded; the
+// places of its file dialog are not in it, and showFileDialog translates
+// them.
 func PrepareLanguage() { prepareLanguage("") }
 
 func prepareLanguage(configDir string) {
@@ -146,17 +160,21 @@ func New(a fyne.App, opts Options) *UI {
 	ui.settings = loadSettings(a)
 	ui.win = a.NewWindow("Conclave")
 	ui.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	ui.title.SizeName = theme.SizeNameHeadingText
+	ui.title.SizeName = theme.SizeNameSubHeadingText
 	ui.back = widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), ui.goBack)
 	homeBtn := widget.NewButtonWithIcon(lang.L("Home"), theme.HomeIcon(), ui.goHome)
 	ui.banner = container.NewVBox()
 	ui.body = container.NewStack()
-	top := container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
-	ui.win.SetContent(container.NewBorder(top, nil, nil, nil, ui.body))
+	// One compact row: Back, Home and the title; the network warning
+	// above it only when there is one. The body keeps the screen.
+	ui.header = container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
+	ui.win.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
 	ui.win.Resize(fyne.NewSize(1100, 760))
 	ui.win.SetMainMenu(ui.mainMenu())
 	ui.home = ui.newHomeScreen()
 	ui.checkNetwork()
+	ui.watchNetwork()
+	ui.listenKeys()
 	ui.goHome()
 	return ui
 }
@@ -254,11 +272,16 @@ func (ui *UI) checkNetwork() {
 	if list == nil {
 		list = upInterfaces
 	}
-	up := list()
+	up := outward(list())
+	if key := strings.Join(up, ", "); ui.netShown && key == ui.netKey {
+		return // unchanged: no flicker
+	} else {
+		ui.netShown, ui.netKey = true, key
+	}
 	ui.banner.Objects = nil
 	if len(up) > 0 {
-		msg := widget.NewLabel(lang.L("WARNING: this computer is connected to a network ({{.Names}}). A ceremony machine should be offline: unplug the cable and turn off Wi-Fi.", map[string]any{"Names": strings.Join(up, ", ")}))
-		msg.Wrapping = fyne.TextWrapWord
+		msg := widget.NewLabel(lang.L("Connected to a network ({{.Names}}): unplug the cable and turn off Wi-Fi, a ceremony machine must be offline.", map[string]any{"Names": strings.Join(up, ", ")}))
+		msg.Truncation = fyne.TextTruncateEllipsis // one line: the screen is for the ceremony
 		msg.Importance = widget.WarningImportance
 		msg.TextStyle.Bold = true
 		ui.banner.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, msg)}
@@ -290,6 +313,8 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	cancelBtn := widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { cancel() })
 	d = container.NewVBox(label, bar, cancelBtn)
 	overlay := newModal(ui.win, lang.L("Working"), d)
+	escID := ui.esc.push(cancel) // Escape is Cancel
+	ui.win.Canvas().Unfocus()
 	overlay.Show()
 	ui.jobs.Add(1)
 	go func() {
@@ -300,6 +325,7 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 		err := work(ctx)
 		cancel()
 		fyne.DoAndWait(func() {
+			ui.esc.remove(escID)
 			overlay.Hide()
 			bar.Stop()
 			if errors.Is(err, context.Canceled) {
@@ -311,9 +337,8 @@ func (ui *UI) run(what string, work func(ctx context.Context) error, done func(e
 	}()
 }
 
-// errCancelled is made when needed: lang.L must not run before the
-// translations are loaded.
-func errCancelled() error { return errors.New(lang.L("cancelled: nothing was changed")) }
+// errCancelled is the user's own Cancel (explain shows it as "Cancelled").
+func errCancelled() error { return errCancel }
 
 // Wait blocks until every long job started so far has finished (tests).
 func (ui *UI) Wait() { ui.jobs.Wait() }

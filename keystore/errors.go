@@ -71,9 +71,18 @@ type kerror struct {
 	msg      string
 	sentinel error
 	cause    error
+	// format and args are the message's English format (the key the
+	// application translates) and its arguments.
+	format string
+	args   []any
 }
 
 func (e *kerror) Error() string { return e.msg }
+
+// Key returns the English format of the message, without the package
+// prefix (the key the application translates), and its arguments; the
+// cause, if any, is left out.
+func (e *kerror) Key() (string, []any) { return e.format, e.args }
 
 func (e *kerror) Unwrap() []error {
 	if e.cause != nil {
@@ -85,7 +94,7 @@ func (e *kerror) Unwrap() []error {
 // newErr builds an error whose message is "keystore: " + the formatted text
 // and that wraps sentinel. Arguments must never be secret.
 func newErr(sentinel error, format string, args ...any) error {
-	return &kerror{msg: "keystore: " + fmt.Sprintf(format, args...), sentinel: sentinel}
+	return &kerror{msg: "keystore: " + fmt.Sprintf(format, args...), sentinel: sentinel, format: format, args: args}
 }
 
 // wrapErr is newErr with an underlying cause (kept for errors.Is/As; its
@@ -95,5 +104,5 @@ func wrapErr(sentinel, cause error, format string, args ...any) error {
 	if cause != nil {
 		msg += " (" + cause.Error() + ")"
 	}
-	return &kerror{msg: msg, sentinel: sentinel, cause: cause}
+	return &kerror{msg: msg, sentinel: sentinel, cause: cause, format: format, args: args}
 }

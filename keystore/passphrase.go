@@ -67,6 +67,9 @@ func checkPassphrase(pass []byte, name string) error {
 			return weak("the passphrase contains an invisible character (U+%04X: zero-width, byte-order mark or direction mark): remove it", r)
 		}
 	}
+	if isFamous(pass) {
+		return weak("the passphrase is a famous published example: it is among the first an attacker tries; choose your own unrelated words")
+	}
 	if containsName(pass, name) {
 		return weak("the passphrase contains your name: choose words that have nothing to do with you")
 	}

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +19,10 @@ func Export(dir, name string, data []byte) (path string, err error) {
 	}
 	st, err := os.Stat(dir)
 	if err != nil {
-		return "", fmt.Errorf("transfer: cannot write to %s: %v (is the stick plugged in?)", dir, plainErr(err))
+		return "", errorf("cannot write to %s: %v (is the stick plugged in?)", dir, plainErr(err))
 	}
 	if !st.IsDir() {
-		return "", fmt.Errorf("transfer: %s is not a folder", dir)
+		return "", errorf("%s is not a folder", dir)
 	}
 	path = filepath.Join(dir, name)
 	// Every file operation goes through faultfs first (a no-op in
@@ -33,7 +32,7 @@ func Export(dir, name string, data []byte) (path string, err error) {
 		tmp, err = os.CreateTemp(dir, "."+name+".part-*")
 	}
 	if err != nil {
-		return "", fmt.Errorf("transfer: cannot write to %s: %v (is the drive read-only or full?)", dir, plainErr(err))
+		return "", errorf("cannot write to %s: %v (is the drive read-only or full?)", dir, plainErr(err))
 	}
 	tmpName := tmp.Name()
 	defer func() {
@@ -48,19 +47,19 @@ func Export(dir, name string, data []byte) (path string, err error) {
 		_, err = tmp.Write(data)
 	}
 	if err != nil {
-		return "", fmt.Errorf("transfer: writing %s: %v (is the drive full?)", path, plainErr(err))
+		return "", errorf("writing %s: %v (is the drive full?)", path, plainErr(err))
 	}
 	if err = faultfs.Do("sync", tmpName, tmp.Sync); err != nil {
-		return "", fmt.Errorf("transfer: flushing %s to the drive: %v", path, plainErr(err))
+		return "", errorf("flushing %s to the drive: %v", path, plainErr(err))
 	}
 	if err = faultfs.Do("close", tmpName, tmp.Close); err != nil {
-		return "", fmt.Errorf("transfer: writing %s: %v", path, plainErr(err))
+		return "", errorf("writing %s: %v", path, plainErr(err))
 	}
 	if err = faultfs.Do("rename", path, func() error { return os.Rename(tmpName, path) }); err != nil {
-		return "", fmt.Errorf("transfer: putting %s in place: %v", path, plainErr(err))
+		return "", errorf("putting %s in place: %v", path, plainErr(err))
 	}
 	if err = faultfs.Do("syncdir", dir, func() error { return syncDir(dir) }); err != nil {
-		return "", fmt.Errorf("transfer: flushing folder %s: %v", dir, plainErr(err))
+		return "", errorf("flushing folder %s: %v", dir, plainErr(err))
 	}
 	return path, nil
 }
@@ -69,17 +68,17 @@ func Export(dir, name string, data []byte) (path string, err error) {
 func checkName(name string) error {
 	switch {
 	case name == "" || name == "." || name == "..":
-		return fmt.Errorf("transfer: %q is not a file name", name)
+		return errorf("%q is not a file name", name)
 	case strings.ContainsAny(name, `/\:*?"<>|`) || strings.ContainsRune(name, 0):
-		return fmt.Errorf("transfer: file name %q has a character that USB drives do not accept (/ \\ : * ? \" < > |)", name)
+		return errorf("file name %q has a character that USB drives do not accept (/ \\ : * ? \" < > |)", name)
 	case len(name) > 200:
-		return fmt.Errorf("transfer: file name %q is too long", name)
+		return errorf("file name %q is too long", name)
 	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " "):
-		return fmt.Errorf("transfer: file name %q ends with a dot or space", name)
+		return errorf("file name %q ends with a dot or space", name)
 	}
 	for _, r := range name {
 		if r < 0x20 {
-			return fmt.Errorf("transfer: file name %q has a control character", name)
+			return errorf("file name %q has a control character", name)
 		}
 	}
 	return nil

@@ -44,6 +44,10 @@ type Item struct {
 type Problem struct {
 	Path   string
 	Reason string
+	// format and args are Reason's English format (the translation key)
+	// and its arguments: see Err.
+	format string
+	args   []any
 }
 
 func (p Problem) Error() string { return p.Path + ": " + p.Reason }
@@ -99,7 +103,7 @@ type importRun struct {
 }
 
 func (r *importRun) problem(path, format string, args ...any) {
-	r.problems = append(r.problems, Problem{Path: path, Reason: fmt.Sprintf(format, args...)})
+	r.problems = append(r.problems, Problem{Path: path, Reason: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 func (r *importRun) path(p string) {
@@ -276,7 +280,7 @@ func (r *importRun) urText(path string, data []byte) {
 		}
 		where := fmt.Sprintf("%s line %d", path, n+1)
 		if err := r.urLine(path, line); err != nil {
-			r.problem(where, "%s", strings.TrimPrefix(err.Error(), "ur: "))
+			r.problem(where, "QR text: %v", urErr{err})
 		}
 	}
 }
@@ -298,7 +302,7 @@ func (r *importRun) finishText() {
 		where := strings.Join(sources, ", ")
 		typ, msg, err := d.Result()
 		if err != nil {
-			r.problem(where, "%s", strings.TrimPrefix(err.Error(), "ur: "))
+			r.problem(where, "QR text: %v", urErr{err})
 			continue
 		}
 		if typ != r.urType {

@@ -14,7 +14,7 @@ import (
 )
 
 // ErrNoCamera means no supported camera could be opened.
-var ErrNoCamera = errors.New("no supported camera found: scan from an image file or paste the text instead")
+var ErrNoCamera = errors.New("camera: no supported camera found: scan from an image file or paste the text instead")
 
 // Config is what the caller would like; the device may give something close.
 type Config struct {

@@ -50,7 +50,7 @@ func TestNoDevice(t *testing.T) {
 	defer func() { devGlob = old }()
 	devGlob = filepath.Join(t.TempDir(), "video*")
 	_, err := Open(Config{})
-	if !errors.Is(err, ErrNoCamera) || err.Error() != "no supported camera found: scan from an image file or paste the text instead" {
+	if !errors.Is(err, ErrNoCamera) || err.Error() != "camera: no supported camera found: scan from an image file or paste the text instead" {
 		t.Fatalf("%v", err)
 	}
 	if l := List(); len(l) != 0 {

@@ -2,8 +2,8 @@
 // images, and cuts a message into the animated sequence of frames that
 // carries it from one air-gapped machine to another.
 //
-// It uses github.com/makiuchi-d/gozxing, a pure-Go port of ZXing, for both
-// the encoder and the decoder.
+// It draws codes with github.com/skip2/go-qrcode and reads them with
+// github.com/makiuchi-d/gozxing, a pure-Go port of ZXing.
 package qr
 
 import (
@@ -16,7 +16,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-	"github.com/makiuchi-d/gozxing/qrcode/encoder"
+	skip2 "github.com/skip2/go-qrcode"
 )
 
 // ECLevel is a QR error-correction level.
@@ -89,46 +89,63 @@ type Code struct {
 }
 
 // Encode encodes text as a QR symbol at the given level, choosing the
-// smallest version that holds it.
+// smallest version that holds it. The symbol is made by
+// github.com/skip2/go-qrcode (reading stays with gozxing: two independent
+// implementations, and the tests read every rendered frame with zbarimg
+// too).
 func Encode(text string, level ECLevel) (*Code, error) {
 	if text == "" {
 		return nil, errors.New("qr: nothing to encode")
 	}
-	ec, err := level.zxing()
+	rl, err := level.skip2()
 	if err != nil {
 		return nil, err
 	}
-	c, err := encodeSafe(text, ec)
+	q, err := encodeSafe(text, rl)
 	if err != nil {
 		return nil, fmt.Errorf("qr: cannot encode %d characters at level %s: %v; lower the bytes per frame or the error-correction level", len(text), level, err)
 	}
-	m := c.GetMatrix()
-	w, h := m.GetWidth(), m.GetHeight()
-	mods := make([][]bool, h)
-	for y := 0; y < h; y++ {
-		mods[y] = make([]bool, w)
-		for x := 0; x < w; x++ {
-			mods[y][x] = m.Get(x, y) == 1
-		}
-	}
+	q.DisableBorder = true // the quiet zone is drawn by Image
 	return &Code{
-		Modules:      mods,
-		Version:      c.GetVersion().GetVersionNumber(),
-		Alphanumeric: c.GetMode() == decoder.Mode_ALPHANUMERIC,
+		Modules:      q.Bitmap(),
+		Version:      q.VersionNumber,
+		Alphanumeric: alphanumeric(text),
 	}, nil
 }
 
-func encodeSafe(text string, ec decoder.ErrorCorrectionLevel) (c *encoder.QRCode, err error) {
+// alphanumeric reports whether every character of text is in the QR
+// alphanumeric set, so that the encoder needs no byte mode (upper-case UR
+// text always is; runs of digits may use the denser numeric mode).
+func alphanumeric(text string) bool {
+	for _, r := range text {
+		if !strings.ContainsRune("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func (l ECLevel) skip2() (skip2.RecoveryLevel, error) {
+	switch l {
+	case L:
+		return skip2.Low, nil
+	case M:
+		return skip2.Medium, nil
+	case Q:
+		return skip2.High, nil
+	case H:
+		return skip2.Highest, nil
+	}
+	return 0, fmt.Errorf("qr: unknown error-correction level %d", int(l))
+}
+
+func encodeSafe(text string, rl skip2.RecoveryLevel) (q *skip2.QRCode, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("encoder failure: %v", r)
 		}
 	}()
-	c, werr := encoder.Encoder_encodeWithoutHint(text, ec)
-	if werr != nil {
-		return nil, werr
-	}
-	return c, nil
+	return skip2.New(text, rl)
 }
 
 var palette = color.Palette{color.Gray{Y: 0xff}, color.Gray{Y: 0}}

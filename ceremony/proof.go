@@ -120,3 +120,89 @@ func withGenerator(bases []*group.Element) []*group.Element {
 	}
 	return out
 }
+
+// OpenProofSize is the size of the proof in an open message for threshold
+// t: the challenge and 2t responses (docs/protocol.md §3.6).
+func OpenProofSize(t uint64) int { return int(2*t+1) * group.ScalarSize }
+
+// openChallenge computes c = H("conclave/v2/proof/open"; context..., G, H,
+// t, then for each k: E_k, C_k, R_k, S_k) (docs/protocol.md §3.6).
+func openChallenge(context [][]byte, e, c, r, s []*group.Element) *group.Scalar {
+	t := newTranscript(tagProofOpen)
+	t.uint(uint64(len(context)))
+	for _, x := range context {
+		t.bytes(x)
+	}
+	t.element(group.NewGeneratorElement()).element(GeneratorH()).uint(uint64(len(e)))
+	for k := range e {
+		t.element(e[k]).element(c[k]).element(r[k]).element(s[k])
+	}
+	return t.scalar()
+}
+
+// proveOpen proves knowledge of a_k, b_k with C_k = a_k·G and
+// E_k − C_k = b_k·H for every k: the Feldman values C are those the Pedersen
+// commitments E hide, so that a dealer cannot publish other C than its E
+// bind it to (docs/protocol.md §3.6). Nonces are hedged as in nonce.
+func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, rand io.Reader) ([]byte, error) {
+	t := len(a)
+	var seed [32]byte
+	if _, err := io.ReadFull(rand, seed[:]); err != nil {
+		return nil, errors.New("ceremony: cannot read randomness: " + err.Error())
+	}
+	nt := newTranscript(tagNonce).bytes([]byte(tagProofOpen)).bytes(seed[:])
+	for k := range a {
+		nt.bytes(a[k].Bytes()).bytes(b[k].Bytes())
+	}
+	for _, x := range context {
+		nt.bytes(x)
+	}
+	base := nt.sum()
+	clear(seed[:])
+	rs := make([]*group.Scalar, 2*t)
+	for k := range rs {
+		rs[k] = newTranscript(tagNonce).bytes(base).uint(uint64(k)).scalar()
+	}
+	defer zeroize(rs)
+	clear(base)
+	R := make([]*group.Element, t)
+	S := make([]*group.Element, t)
+	for k := 0; k < t; k++ {
+		R[k] = group.NewIdentityElement().ScalarBaseMult(rs[k])
+		S[k] = group.NewIdentityElement().ScalarMult(rs[t+k], GeneratorH())
+	}
+	ch := openChallenge(context, e, c, R, S)
+	out := append(make([]byte, 0, OpenProofSize(uint64(t))), ch.Bytes()...)
+	for k := 0; k < t; k++ {
+		out = append(out, group.NewScalar().MultiplyAdd(ch, a[k], rs[k]).Bytes()...)
+	}
+	for k := 0; k < t; k++ {
+		out = append(out, group.NewScalar().MultiplyAdd(ch, b[k], rs[t+k]).Bytes()...)
+	}
+	return out, nil
+}
+
+// verifyOpen checks a proof made by proveOpen, in variable time.
+func verifyOpen(context [][]byte, e, c []*group.Element, p []byte) bool {
+	t := len(e)
+	if len(c) != t || len(p) != OpenProofSize(uint64(t)) {
+		return false
+	}
+	sc := make([]*group.Scalar, 2*t+1)
+	for k := range sc {
+		x, err := group.NewScalar().SetCanonicalBytes(p[32*k : 32*k+32])
+		if err != nil {
+			return false
+		}
+		sc[k] = x
+	}
+	ch, negC := sc[0], group.NewScalar().Negate(sc[0])
+	R := make([]*group.Element, t)
+	S := make([]*group.Element, t)
+	for k := 0; k < t; k++ {
+		R[k] = group.NewIdentityElement().VarTimeDoubleScalarBaseMult(negC, c[k], sc[1+k])
+		d := group.NewIdentityElement().Subtract(e[k], c[k])
+		S[k] = group.NewIdentityElement().VarTimeMultiScalarMult([]*group.Scalar{sc[1+t+k], negC}, []*group.Element{GeneratorH(), d})
+	}
+	return openChallenge(context, e, c, R, S).Equal(ch) == 1
+}

@@ -240,12 +240,13 @@ func (s *boardScreen) refresh() {
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		grid := container.NewGridWithColumns(5, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")), bold(lang.L("confirm")))
+		grid := container.NewGridWithColumns(7, bold(lang.L("Member")), bold(lang.L("deal")), bold(lang.L("complaints")), bold(lang.L("reveal")),
+			bold(lang.L("open")), bold(lang.L("recover")), bold(lang.L("confirm")))
 		for _, m := range st.Members {
 			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
 			accused := slices.Contains(st.Accused(), m.Index)
-			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindConfirm} {
-				if k == ceremony.KindReveal && !accused {
+			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindOpen, ceremony.KindRecover, ceremony.KindConfirm} {
+				if (k == ceremony.KindReveal && !accused) || (k == ceremony.KindRecover && !st.Has(k, m.Index)) {
 					grid.Add(widget.NewLabel("· " + lang.L("not needed")))
 					continue
 				}

@@ -79,7 +79,7 @@ func cmdBoardNew(e *env, args []string) error {
 func cmdBoardNext(e *env, args []string) error {
 	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	force := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
+	force := fs.Bool("without-missing", false, "close the deal, verify, reveal or open step without the missing members: a member who did not deal or did not answer a complaint is disqualified; a qualified member who did not open is rebuilt from the others' shares, not dropped")
 	b, err := openBoardArgs(fs, args, out)
 	if err != nil {
 		return err
@@ -191,6 +191,8 @@ func cmdBoardStatus(e *env, args []string) error {
 			steps = append(steps, "["+s+"]")
 			reached = true
 		case !reached && s == ceremony.StepReveal && len(st.Accused()) == 0 && st.Manifest() != nil:
+			steps = append(steps, s+" (not needed)")
+		case !reached && s == ceremony.StepRecover && len(st.Recovered()) == 0 && st.Manifest() != nil:
 			steps = append(steps, s+" (not needed)")
 		case !reached:
 			steps = append(steps, s+" (done)")

@@ -84,10 +84,11 @@ func cheat(t *testing.T, dealer *cliMember, dealFile, manifestFile string, victi
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := append([]byte("conclave/v1/share"), id[:]...)
+	info := append([]byte("conclave/v2/share"), id[:]...)
 	info = binary.BigEndian.AppendUint64(info, deal.Sender)
 	info = binary.BigEndian.AppendUint64(info, victim)
-	wrong := group.NewScalar().SetUint64(424242).Bytes()
+	// The plaintext is the share pair f(j) || f'(j).
+	wrong := append(group.NewScalar().SetUint64(424242).Bytes(), group.NewScalar().SetUint64(7).Bytes()...)
 	for k := range d.Shares {
 		if d.Shares[k].To == victim {
 			if d.Shares[k].Ciphertext, err = hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, wrong); err != nil {
@@ -186,15 +187,31 @@ func endToEnd(t *testing.T, fault, pq bool) {
 		}
 		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--without-missing")
 	}
+	// Open step: QUAL is fixed; every qualified member publishes its
+	// Feldman values. The disqualified cheater is told so, plainly.
 	for i, m := range ms {
 		if fault && m == cheater {
 			out := run(t, 1, "member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", f("x.cbor"), "--passphrase-file", m.pass)
-			if !strings.Contains(out, "you were disqualified (did not answer the complaint of member 4") {
+			if !strings.Contains(out, "you were disqualified (did not answer the complaint of member 4") || !strings.Contains(out, "YOU ARE NOT IN THE QUALIFIED SET") {
 				t.Fatalf("the cheater was not told: %s", out)
 			}
 			continue
 		}
-		m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i)))
+		out := m.step(t, f("next.cbor"), f(fmt.Sprintf("open%d.cbor", i)))
+		if fault && (!strings.Contains(out, "Qualified members (QUAL): 1, 3, 4, 5") || !strings.Contains(out, "Excluded: member 2 (") || !strings.Contains(out, "did not answer the complaint of member 4")) {
+			t.Fatalf("the open step does not list QUAL and the exclusion with its reason:\n%s", out)
+		}
+		run(t, 0, "board", "add", board, f(fmt.Sprintf("open%d.cbor", i)))
+	}
+	run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+	for i, m := range ms {
+		if fault && m == cheater {
+			continue
+		}
+		out := m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i)))
+		if !strings.Contains(out, "Qualified members (QUAL): ") {
+			t.Fatalf("the confirm step does not list QUAL:\n%s", out)
+		}
 		run(t, 0, "board", "add", board, f(fmt.Sprintf("confirm%d.cbor", i)))
 	}
 	status := run(t, 0, "board", "status", board)

@@ -25,6 +25,7 @@ const (
 	tagCeremony        = tagPrefix + "ceremony"
 	tagShareInfo       = tagPrefix2 + "share"
 	tagTranscript      = tagPrefix2 + "transcript"
+	tagQual            = tagPrefix2 + "qual"
 	tagGeneratorH      = tagPrefix2 + "generator-h"
 	tagCiphertexts     = tagPrefix + "ciphertexts"
 	tagWeights         = tagPrefix + "decryption-weights"

@@ -399,6 +399,23 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 	if !bytes.Equal(mine.env.Bytes(), sec.Deal) {
 		return nil, errors.New("ceremony: the bundle holds a deal in your name that you did not make: stop and tell the others")
 	}
+	if len(sec.Complaints) > 0 && b.Step != StepVerify {
+		if c := st.complaints[me]; c == nil || !bytes.Equal(c.env.Bytes(), sec.Complaints) {
+			return nil, errors.New("ceremony: the bundle does not hold the list of complaints you made: hand it to the coordinator again, and do not go on until it is in")
+		}
+	}
+	if len(sec.Reveal) > 0 && b.Step != StepVerify && b.Step != StepReveal {
+		if r := st.reveals[me]; r == nil || !bytes.Equal(r.env.Bytes(), sec.Reveal) {
+			return nil, errors.New("ceremony: the bundle does not hold your answer to the complaints: hand it to the coordinator again, and do not go on until it is in")
+		}
+	}
+	if len(sec.Open) > 0 && (b.Step == StepRecover || b.Step == StepConfirm) {
+		var o Open
+		_ = mustParse(sec.Open).DecodeBody(&o)
+		if q := st.QualHash(); !bytes.Equal(o.Qual, q[:]) {
+			return nil, fmt.Errorf("ceremony: the qualified set changed after you opened your commitments (QUAL %s then, %s now): the coordinator changed the deals, complaints or reveals once the key could be seen; stop and tell the others", Fingerprint(o.Qual), q.Fingerprint())
+		}
+	}
 	out := &Outcome{Step: b.Step, Fingerprint: st.ID.Fingerprint(), Checks: checks}
 	switch b.Step {
 	case StepVerify:
@@ -550,7 +567,8 @@ func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, err
 	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
 	defer zeroize(blind)
-	var o Open
+	q := st.QualHash()
+	o := Open{Qual: q[:]}
 	cs := make([]*group.Element, len(poly))
 	for k, a := range poly {
 		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
@@ -564,7 +582,7 @@ func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, err
 	e := sec.sign(newEnvelope(KindOpen, sec.Ceremony, sec.Index, &o))
 	sec.Open = e.Bytes()
 	out.Out = e
-	out.Checks = append(out.Checks, fmt.Sprintf("QUAL is fixed: %d qualified members; nothing about the election key was public before", len(out.Qualified)))
+	out.Checks = append(out.Checks, fmt.Sprintf("QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", len(out.Qualified), q.Fingerprint()))
 	out.Note = "hand your opening to the coordinator"
 	return out, nil
 }
@@ -592,7 +610,8 @@ func (sec *Secrets) recover(st *State, out *Outcome) (*Outcome, error) {
 			return nil, fmt.Errorf("ceremony: the opening of %s does not match the share it sent you, though its proof verifies: stop the ceremony and tell the others", st.who(i))
 		}
 	}
-	var r Recover
+	q := st.QualHash()
+	r := Recover{Qual: q[:]}
 	for _, i := range out.Recovered {
 		if i == sec.Index {
 			continue

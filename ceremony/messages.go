@@ -94,6 +94,7 @@ type RevealedShare struct {
 // every k (docs/protocol.md §5.7, §6.5).
 type Open struct {
 	_           struct{} `cbor:",toarray"`
+	Qual        []byte   // the QUAL hash (docs/protocol.md §6.4): the view under which QUAL was fixed
 	Commitments [][]byte // t encoded elements C_i0..C_i(t-1)
 	Proof       []byte   // (2t+1)·32 bytes: c, z_0..z_(t-1), w_0..w_(t-1)
 }
@@ -104,6 +105,7 @@ type Open struct {
 // §6.6).
 type Recover struct {
 	_      struct{}         `cbor:",toarray"`
+	Qual   []byte           // the QUAL hash, as in Open
 	Shares []RecoveredShare // ascending dealer index, at least one
 }
 

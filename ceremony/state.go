@@ -734,6 +734,43 @@ func (s *State) qualified() []uint64 {
 	return s.qualCache
 }
 
+// QualHash identifies the view under which QUAL was fixed: the ceremony
+// ID, every member's deal, complaints and reveal (their message IDs, empty
+// when absent) and QUAL itself (docs/protocol.md §6.4). Openings and
+// published shares carry it, so that none of them can serve in a record
+// whose QUAL was changed after the Feldman values became public.
+func (s *State) QualHash() ID {
+	t := newTranscript(tagQual).bytes(s.ID[:])
+	n := uint64(len(s.Members))
+	t.uint(n)
+	for i := uint64(1); i <= n; i++ {
+		var d, c, r []byte
+		if x := s.deals[i]; x != nil {
+			d = x.id[:]
+		}
+		if x := s.complaints[i]; x != nil {
+			c = x.id[:]
+		}
+		if x := s.reveals[i]; x != nil {
+			r = x.id[:]
+		}
+		t.bytes(d).bytes(c).bytes(r)
+	}
+	qual := s.qualified()
+	t.uint(uint64(len(qual)))
+	for _, i := range qual {
+		t.uint(i)
+	}
+	return t.id()
+}
+
+func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
+	if q := s.QualHash(); !bytes.Equal(h, q[:]) {
+		return fmt.Errorf("ceremony: the %s of %s was made under another set of deals, complaints and reveals (QUAL %s) than this one (QUAL %s): the qualified set cannot change once the Feldman values are public", what, m.Label(), Fingerprint(h), q.Fingerprint())
+	}
+	return nil
+}
+
 func (s *State) addOpen(e *Envelope) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
@@ -753,6 +790,9 @@ func (s *State) addOpen(e *Envelope) (string, error) {
 	}
 	var o Open
 	if err := e.DecodeBody(&o); err != nil {
+		return "", err
+	}
+	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
 		return "", err
 	}
 	cs, err := s.decodeCommitments("opening", m, o.Commitments)
@@ -785,6 +825,9 @@ func (s *State) addRecover(e *Envelope) (string, error) {
 	}
 	var r Recover
 	if err := e.DecodeBody(&r); err != nil {
+		return "", err
+	}
+	if err := s.checkQualHash("published shares", m, r.Qual); err != nil {
 		return "", err
 	}
 	if len(r.Shares) == 0 {

@@ -661,6 +661,32 @@ func generateVectors(t *testing.T) []*vector {
 		add(v)
 	}
 	{
+		qual, _ := b.board.Qualified()
+		in := [][]byte{b.board.ID[:], ub(3)}
+		for i := uint64(1); i <= 3; i++ {
+			for _, k := range []Kind{KindDeal, KindComplaints, KindReveal} {
+				var x []byte
+				for _, e := range b.record() {
+					if e.Kind == k && e.Sender == i {
+						id := e.ID()
+						x = id[:]
+					}
+				}
+				in = append(in, x)
+			}
+		}
+		in = append(in, ub(uint64(len(qual))))
+		for _, j := range qual {
+			in = append(in, ub(j))
+		}
+		v := hashVector("hash-qual", "the QUAL hash of ceremony-n3-t2-complaint, carried by openings and published shares: H(qual, ceremony ID, n, then per member deal, complaints and reveal IDs (empty when absent), |QUAL|, QUAL...)", tagQual, in)
+		q := b.board.QualHash()
+		if v.all("id")[0] != hex.EncodeToString(q[:]) {
+			t.Fatal("QUAL hash vector disagrees with State.QualHash")
+		}
+		add(v)
+	}
+	{
 		v := hashVector("hash-generator-h", "the second generator H: the 64-byte H(\"conclave/v2/generator-h\") mapped by ristretto255 hash-to-group (RFC 9496 §4.3.4)", tagGeneratorH, nil)
 		v.pairs = v.pairs[:len(v.pairs)-1]
 		v.hex("element", GeneratorH().Bytes())
@@ -1092,6 +1118,9 @@ func failureVectors(t *testing.T, a, b *vecRun) []*vector {
 		_ = a.opens[0].DecodeBody(&o)
 		o.Commitments[0] = make([]byte, 32)
 		add("fail-open-identity-c0", "member 1's opening with C_0 the identity, re-signed", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "commits to a zero secret")
+		_ = a.opens[0].DecodeBody(&o)
+		o.Qual = flip(o.Qual, 0)
+		add("fail-open-other-qual", "member 1's opening made under another QUAL hash (the coordinator changed the deals, complaints or reveals after the openings)", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "the qualified set cannot change once the Feldman values are public")
 	}
 	{
 		// Ceremony b: member 3 did not open; members 1 and 2 published their shares of it.
@@ -1104,7 +1133,11 @@ func failureVectors(t *testing.T, a, b *vecRun) []*vector {
 		_ = b.recovers[0].DecodeBody(&r)
 		r.Shares[0].Dealer = 2
 		add("fail-recover-self-or-other", "member 1 publishes its share of member 2 under member 2's name: it does not match", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "does not match the commitments of")
-		add("fail-recover-empty", "an empty list of published shares", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &Recover{})), "publishes an empty list of shares")
+		add("fail-recover-empty", "an empty list of published shares", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &Recover{Qual: r.Qual})), "publishes an empty list of shares")
+		_ = b.recovers[0].DecodeBody(&r)
+		r.Qual = flip(r.Qual, 0)
+		add("fail-recover-other-qual", "published shares made under another QUAL hash", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "the qualified set cannot change once the Feldman values are public")
+		_ = b.recovers[0].DecodeBody(&r)
 		_ = b.recovers[0].DecodeBody(&r)
 		r.Shares[0].Dealer = 1
 		add("fail-recover-of-itself", "member 1 publishes a share of itself", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "publishes a share of itself")

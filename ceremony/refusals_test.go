@@ -136,7 +136,7 @@ func TestRefuseSenderIndex(t *testing.T) {
 	h := dealt(t, 3, 2)
 	id := h.board.ID[:]
 	body := mustParse(h.sec(1).Deal).Body
-	for _, kind := range []Kind{KindDeal, KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, kind := range []Kind{KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		t.Run(string(kind), func(t *testing.T) {
 			mk := func(sender uint64) *Envelope {
 				e := &Envelope{Version: Version, Kind: kind, Ceremony: id, Sender: sender, Body: body}
@@ -495,19 +495,19 @@ func TestRefuseReplayFromAnotherStep(t *testing.T) {
 	compl := resign(s1, KindComplaints, id, 1, &Complaints{})
 
 	// Relabelled without re-signing: the kind is signed.
-	for _, k := range []Kind{KindDeal, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindDeal, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(compl.Bytes())
 		r.Kind = k
 		refuse(t, h.board, r, fmt.Sprintf("the %s message said to be from %s is not signed by that member's key", k, h.board.who(1)))
 	}
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(deal.Bytes())
 		r.Kind = k
 		refuse(t, h.board, r, "is not signed by that member's key")
 	}
 	// Re-signed by its member under another kind: the body does not decode.
 	refuse(t, h.board, resign(s1, KindDeal, id, 1, &Complaints{}), "the body of this deal message is malformed")
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm} {
 		e := &Envelope{Version: Version, Kind: k, Ceremony: id, Sender: 1, Body: deal.Body}
 		e.Sign(signingKey(s1.SigningSeed))
 		refuse(t, h.board, e, fmt.Sprintf("the body of this %s message is malformed", k))
@@ -564,7 +564,7 @@ func TestRefuseWrongSigner(t *testing.T) {
 	// Signed by member 2's key but naming member 3.
 	refuse(t, h.board, resign(h.sec(2), KindDeal, id, 3, &d2), "the deal message said to be from "+h.board.who(3)+" is not signed by that member's key")
 	h.addDeals()
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		refuse(t, h.board, resign(h.sec(3), k, id, 2, &Complaints{}), "said to be from "+h.board.who(2)+" is not signed by that member's key")
 	}
 	// A card signed by another key than the one it states.

@@ -784,13 +784,13 @@ func (s *State) addOpen(e *Envelope) (string, error) {
 	if s.count(KindConfirm) > 0 {
 		return "", fmt.Errorf("ceremony: the opening of %s arrived after members began to confirm: the open step is over", m.Label())
 	}
-	qual, excluded := s.Qualified()
-	if !slices.Contains(qual, i) {
-		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
-	}
 	var o Open
 	if err := e.DecodeBody(&o); err != nil {
 		return "", err
+	}
+	qual, excluded := s.Qualified()
+	if !slices.Contains(qual, i) {
+		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
 	}
 	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
 		return "", err

@@ -227,7 +227,7 @@ func (s *State) NewBundle(step string) *Envelope {
 
 // ElectionKeyFile publishes the election key with the manifest and the
 // confirmation of every qualified member that opened (docs/protocol.md
-// §5.11). It is deterministic: one complete record gives one file.
+// §5.9). It is deterministic: one complete record gives one file.
 func (s *State) ElectionKeyFile() (*Envelope, error) {
 	if !s.Complete() {
 		return nil, errors.New("ceremony: the key ceremony is not complete: the election key is not final yet")
@@ -256,7 +256,7 @@ type ElectionKey struct {
 // confirmations of every qualified member that opened (at least t), each
 // signed by the member named in the manifest, all state this key, the same
 // QUAL, the same reconstructed members and the same transcript
-// (docs/protocol.md §5.11).
+// (docs/protocol.md §5.9).
 func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 	if e.Kind != KindElectionKey {
 		return nil, fmt.Errorf("ceremony: this is a %s message, not an election key", e.Kind)

@@ -114,7 +114,7 @@ type Outcome struct {
 	Note        string    // what to do next
 	// From the open step on: QUAL, the reason each other member is excluded,
 	// those reconstructed, and whether this member itself was excluded
-	// (docs/protocol.md §6.4).
+	// (docs/protocol.md §6.5).
 	Qualified []uint64
 	Excluded  []Exclusion
 	Recovered []uint64
@@ -122,7 +122,7 @@ type Outcome struct {
 }
 
 // ErrExcluded is matched (errors.Is) by the error a member's step returns
-// when the member itself is not in QUAL (docs/protocol.md §6.4).
+// when the member itself is not in QUAL (docs/protocol.md §6.5).
 var ErrExcluded = errors.New("ceremony: you were disqualified")
 
 // ExcludedError says plainly that this member was left out of QUAL, and

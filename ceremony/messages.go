@@ -91,17 +91,17 @@ type RevealedShare struct {
 // Open is a qualified dealer's Feldman values C_ik = a_ik·G, published once
 // QUAL is fixed, with a proof that binds them to its Pedersen commitments:
 // knowledge of a_ik, b_ik with C_ik = a_ik·G and E_ik − C_ik = b_ik·H for
-// every k (docs/protocol.md §5.7, §6.5).
+// every k (docs/protocol.md §5.13, §6.6).
 type Open struct {
 	_           struct{} `cbor:",toarray"`
-	Qual        []byte   // the QUAL hash (docs/protocol.md §6.4): the view under which QUAL was fixed
+	Qual        []byte   // the QUAL hash (docs/protocol.md §6.5): the view under which QUAL was fixed
 	Commitments [][]byte // t encoded elements C_i0..C_i(t-1)
 	Proof       []byte   // (2t+1)·32 bytes: c, z_0..z_(t-1), w_0..w_(t-1)
 }
 
 // Recover publishes, for each qualified dealer that did not open, the share
 // pair the sender holds from it, so that the dealer's Feldman values are
-// reconstructed instead of the dealer being dropped (docs/protocol.md §5.8,
+// reconstructed instead of the dealer being dropped (docs/protocol.md §5.14,
 // §6.6).
 type Recover struct {
 	_      struct{}         `cbor:",toarray"`
@@ -120,7 +120,7 @@ type RecoveredShare struct {
 // Confirm is member j's view of the completed ceremony, signed: the
 // transcript hash, the qualified dealers, those of them whose Feldman values
 // were reconstructed, the election key, its own verification key and a proof
-// that it knows the share behind it (docs/protocol.md §5.9).
+// that it knows the share behind it (docs/protocol.md §5.7).
 type Confirm struct {
 	_               struct{} `cbor:",toarray"`
 	Transcript      []byte   // 32 bytes
@@ -150,7 +150,7 @@ const (
 
 // ElectionKeyFile is the published election key with the evidence behind
 // it: the manifest and the confirmation of every qualified member that
-// opened (docs/protocol.md §5.11).
+// opened (docs/protocol.md §5.9).
 type ElectionKeyFile struct {
 	_             struct{} `cbor:",toarray"`
 	ElectionKey   []byte

@@ -692,7 +692,7 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 // Qualified returns QUAL, the dealers whose contribution counts: those who
 // dealt and answered every complaint with a share pair that matches their
 // commitments, with the reason each other member is left out
-// (docs/protocol.md §6.4). It treats a missing answer to a complaint as
+// (docs/protocol.md §6.5). It treats a missing answer to a complaint as
 // silence: call it once the coordinator has closed the reveal step. QUAL is
 // fixed before anything about the election key is public; nothing a member
 // does later takes it out of QUAL.
@@ -736,7 +736,7 @@ func (s *State) qualified() []uint64 {
 
 // QualHash identifies the view under which QUAL was fixed: the ceremony
 // ID, every member's deal, complaints and reveal (their message IDs, empty
-// when absent) and QUAL itself (docs/protocol.md §6.4). Openings and
+// when absent) and QUAL itself (docs/protocol.md §6.5). Openings and
 // published shares carry it, so that none of them can serve in a record
 // whose QUAL was changed after the Feldman values became public.
 func (s *State) QualHash() ID {

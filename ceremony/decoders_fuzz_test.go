@@ -25,7 +25,7 @@ import (
 )
 
 // allKinds is every kind, in a fixed order.
-var allKinds = []Kind{KindCall, KindCard, KindManifest, KindDeal, KindComplaints, KindReveal, KindConfirm,
+var allKinds = []Kind{KindCall, KindCard, KindManifest, KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm,
 	KindBundle, KindElectionKey, KindRequest, KindAnswer, KindResult}
 
 // checkReencodes fails unless v encodes to b.

@@ -184,16 +184,6 @@ func TestCoordinatorCannotDropDealerAfterOpen(t *testing.T) {
 	}
 	_, err := h.sec(1).Step(newEnvelope(KindBundle, forged.ID[:], 0, &b), rand.Reader)
 	wantErr(t, err, "the qualified set changed after you opened your commitments")
-	// A member refuses an open bundle without its own complaints (the
-	// coordinator hiding a complaint to keep a cheating dealer in QUAL).
-	hidden := Bundle{Step: StepOpen}
-	for _, e := range h.board.Messages() {
-		if e.Kind != KindCall && e.Kind != KindCard && e.Kind != KindOpen && !(e.Kind == KindComplaints && e.Sender == 2) {
-			hidden.Messages = append(hidden.Messages, e.Bytes())
-		}
-	}
-	_, err = h.sec(2).Step(newEnvelope(KindBundle, h.board.ID[:], 0, &hidden), rand.Reader)
-	wantErr(t, err, "the bundle does not hold the list of complaints you made")
 	// And the member whose deal was dropped refuses the forged bundle.
 	var ob Bundle
 	for _, e := range forged.Messages() {
@@ -204,6 +194,31 @@ func TestCoordinatorCannotDropDealerAfterOpen(t *testing.T) {
 	ob.Step = StepOpen
 	_, err = h.sec(3).Step(newEnvelope(KindBundle, forged.ID[:], 0, &ob), rand.Reader)
 	wantErr(t, err, "your deal is missing from the bundle")
+}
+
+// TestMemberRefusesBundleHidingItsComplaint: a coordinator that leaves a
+// member's complaint out (to keep a cheating dealer in QUAL) is refused by
+// that member at the next steps.
+func TestMemberRefusesBundleHidingItsComplaint(t *testing.T) {
+	h := dealt(t, 3, 2)
+	badDeal(t, h.byIndex(1), 2, h.board)
+	h.addDeals()
+	h.stepAll(h.next(false))
+	if got := h.board.complainers(1); fmt.Sprint(got) != "[2]" {
+		t.Fatalf("complainers = %v", got)
+	}
+	hidden := Bundle{Step: StepOpen}
+	for _, e := range h.board.Messages() {
+		if e.Kind != KindCall && e.Kind != KindCard && !(e.Kind == KindComplaints && e.Sender == 2) {
+			hidden.Messages = append(hidden.Messages, e.Bytes())
+		}
+	}
+	_, err := h.sec(2).Step(newEnvelope(KindBundle, h.board.ID[:], 0, &hidden), rand.Reader)
+	wantErr(t, err, "the bundle does not hold the list of complaints you made")
+	// Members whose list was empty are not stopped by its absence.
+	if _, err := h.sec(3).Step(newEnvelope(KindBundle, h.board.ID[:], 0, &hidden), rand.Reader); err != nil {
+		t.Fatalf("member 3: %v", err)
+	}
 }
 
 // TestFalseComplaintIsAnswered: a member complains about an honest dealer;

@@ -399,7 +399,9 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 	if !bytes.Equal(mine.env.Bytes(), sec.Deal) {
 		return nil, errors.New("ceremony: the bundle holds a deal in your name that you did not make: stop and tell the others")
 	}
-	if len(sec.Complaints) > 0 && b.Step != StepVerify {
+	// A list of complaints against someone must be in every later bundle
+	// (an empty list left out counts as no complaint, §6.8).
+	if len(sec.Complaints) > 0 && b.Step != StepVerify && sec.complained() {
 		if c := st.complaints[me]; c == nil || !bytes.Equal(c.env.Bytes(), sec.Complaints) {
 			return nil, errors.New("ceremony: the bundle does not hold the list of complaints you made: hand it to the coordinator again, and do not go on until it is in")
 		}
@@ -447,6 +449,12 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 		return sec.recover(st, out)
 	}
 	return sec.confirm(st, out, rand)
+}
+
+// complained reports whether the member's list of complaints names anyone.
+func (sec *Secrets) complained() bool {
+	var c Complaints
+	return mustParse(sec.Complaints).DecodeBody(&c) == nil && len(c.Against) > 0
 }
 
 // receivedShare opens the share pair dealer i sent to this member and

@@ -67,6 +67,9 @@ func TestSilentQualMemberIsRebuilt(t *testing.T) {
 	if h2.issued != StepOpen {
 		t.Fatalf("issued %q, want open", h2.issued)
 	}
+	if o, err := cloneParties(t, h2.parties[:1])[0].sec.Step(ob, rand.Reader); err != nil || len(o.Recovered) != 0 || len(o.Qualified) != 5 {
+		t.Fatalf("at the open step: QUAL %v, rebuilt %v (want none yet), %v", o.Qualified, o.Recovered, err)
+	}
 	h2.stepAll(ob, silent)
 	if p := h2.board.Progress(h2.issued); p.Ready || !strings.Contains(fmt.Sprint(p.Waiting), "member 2") {
 		t.Fatalf("the open step should wait for member 2: %+v", p)

@@ -428,7 +428,10 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 	// From the open step on, QUAL is fixed: say who is in it and why each
 	// other member is not.
 	qual, excluded := st.Qualified()
-	out.Qualified, out.Recovered = qual, st.recoveredOf(qual)
+	out.Qualified = qual
+	if b.Step != StepOpen { // at the open step nobody has opened yet
+		out.Recovered = st.recoveredOf(qual)
+	}
 	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
 		if why, ok := excluded[i]; ok {
 			out.Excluded = append(out.Excluded, Exclusion{Member: i, Label: st.who(i), Reason: why})

@@ -577,3 +577,89 @@ func TestInterpolate(t *testing.T) {
 		}
 	}
 }
+
+// TestRefuseRecover: published shares are checked one by one against the
+// dealer's Pedersen commitments, bound to the QUAL hash, and closed once
+// members confirm.
+func TestRefuseRecover(t *testing.T) {
+	h := verified(t, 4, 2)
+	ob := h.next(false)
+	silent := []*party{h.byIndex(2), h.byIndex(3)}
+	h.stepAll(ob, silent...)
+	rb := h.next(true)
+	if h.issued != StepRecover || fmt.Sprint(h.board.Recovered()) != "[2 3]" {
+		t.Fatalf("issued %q, recovered %v", h.issued, h.board.Recovered())
+	}
+	out, err := h.sec(1).Step(rb, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r Recover
+	if err := out.Out.DecodeBody(&r); err != nil || len(r.Shares) != 2 {
+		t.Fatalf("member 1 publishes %d shares: %v", len(r.Shares), err)
+	}
+	id := h.board.ID[:]
+	who := h.board.who(1)
+	body := func() Recover {
+		var c Recover
+		_ = out.Out.DecodeBody(&c)
+		return c
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(r *Recover)
+		want   string
+	}{
+		{"dealers out of order", func(r *Recover) { r.Shares[0], r.Shares[1] = r.Shares[1], r.Shares[0] }, "the shares " + who + " publishes name a dealer twice or out of order"},
+		{"a dealer twice", func(r *Recover) { r.Shares[1] = r.Shares[0] }, "name a dealer twice or out of order"},
+		{"dealer 0", func(r *Recover) { r.Shares[0].Dealer = 0 }, "name a dealer twice or out of order"},
+		{"dealer n+1", func(r *Recover) { r.Shares[1].Dealer = 5 }, "publishes its share of member 5, who is not qualified"},
+		{"share of 2 as share of 4", func(r *Recover) { r.Shares[1].Dealer = 4 }, "does not match the commitments of " + h.board.who(4)},
+		{"wrong share", func(r *Recover) { r.Shares[0].Share = flip(r.Shares[0].Share, 0) }, "the share of " + h.board.who(2) + " that " + who + " publishes does not match the commitments of " + h.board.who(2)},
+		{"wrong blinding", func(r *Recover) { r.Shares[0].Blinding = flip(r.Shares[0].Blinding, 0) }, "does not match the commitments"},
+		{"non-canonical", func(r *Recover) { r.Shares[0].Share = bytes.Repeat([]byte{0xff}, 32) }, "is not a pair of valid numbers"},
+		{"no blinding", func(r *Recover) { r.Shares[0].Blinding = nil }, "is not a pair of valid numbers"},
+		{"other QUAL hash", func(r *Recover) { r.Qual = flip(r.Qual, 3) }, "the qualified set cannot change once the Feldman values are public"},
+		{"no QUAL hash", func(r *Recover) { r.Qual = nil }, "the qualified set cannot change"},
+		{"empty", func(r *Recover) { r.Shares = nil }, "publishes an empty list of shares"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := body()
+			tc.mutate(&c)
+			refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &c), tc.want)
+		})
+	}
+	// Member 1 publishing member 4's share of 2 in its own name: the pair is
+	// for another point.
+	out4, err := h.sec(4).Step(rb, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r4 Recover
+	_ = out4.Out.DecodeBody(&r4)
+	refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &r4), "does not match the commitments of "+h.board.who(2))
+	// Member 2 (rebuilt) publishing a share of itself.
+	c := body()
+	c.Shares = c.Shares[:1]
+	refuse(t, h.board, resign(h.sec(2), KindRecover, id, 2, &c), h.board.who(2)+" publishes a share of itself")
+	h.add(out.Out)
+	h.add(out4.Out)
+	refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &Recover{Qual: r.Qual, Shares: r.Shares[:1]}), who+" already published its shares of silent members, and this list is different")
+	cb := h.next(false)
+	if h.issued != StepConfirm {
+		t.Fatalf("issued %q: %+v", h.issued, h.board.Progress(h.issued))
+	}
+	h.stepAll(cb, silent...)
+	if !h.board.Complete() {
+		t.Fatal("not complete")
+	}
+	// Too late: the confirm step has begun.
+	out2, err := h.byIndex(2).sec.Step(rb, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse(t, h.board, out2.Out, "arrived after members began to confirm: the recover step is over")
+	if r := h.verify(); !r.OK() {
+		t.Fatalf("record does not verify: %+v", r.Checks)
+	}
+}

@@ -295,13 +295,13 @@ func FuzzVerify(f *testing.F) {
 // FuzzVerifyOpen feeds arbitrary bytes to the open proof's verifier: it
 // must never accept, whatever the threshold the length suggests.
 func FuzzVerifyOpen(f *testing.F) {
-	f.Add(make([]byte, 96))
+	f.Add(make([]byte, 128))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := len(data) / 32
-		if n < 3 || n%2 == 0 || n > 41 {
+		if n < 4 || n%4 != 0 || n > 80 {
 			return
 		}
-		k := (n - 1) / 2
+		k := n / 4
 		e := make([]*group.Element, k)
 		c := make([]*group.Element, k)
 		for i := range e {

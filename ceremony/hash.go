@@ -31,6 +31,7 @@ const (
 	tagWeights         = tagPrefix + "decryption-weights"
 	tagWeight          = tagPrefix + "decryption-weight"
 	tagProofOpen       = tagPrefix2 + "proof/open"
+	tagOpenWeights     = tagPrefix2 + "proof/open-weights"
 	tagProofShare      = tagPrefix + "proof/share"
 	tagProofDecryption = tagPrefix + "proof/decryption"
 	tagNonce           = tagPrefix + "nonce"

@@ -96,7 +96,7 @@ type Open struct {
 	_           struct{} `cbor:",toarray"`
 	Qual        []byte   // the QUAL hash (docs/protocol.md §6.5): the view under which QUAL was fixed
 	Commitments [][]byte // t encoded elements C_i0..C_i(t-1)
-	Proof       []byte   // (2t+1)·32 bytes: c, z_0..z_(t-1), w_0..w_(t-1)
+	Proof       []byte   // 4t·32 bytes: R_0..R_(t-1), S_0..S_(t-1), z_0..z_(t-1), w_0..w_(t-1)
 }
 
 // Recover publishes, for each qualified dealer that did not open, the share

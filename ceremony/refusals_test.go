@@ -267,6 +267,14 @@ func TestRefuseOpen(t *testing.T) {
 		{"another member's values", func(o *Open) { o.Commitments = other.Commitments }, "does not verify"},
 		{"another member's values and proof", func(o *Open) { o.Commitments, o.Proof = other.Commitments, other.Proof }, "does not verify"},
 		{"proof bit flipped", func(o *Open) { o.Proof = flip(o.Proof, 40) }, "does not verify"},
+		{"R_0 and R_1 swapped", func(o *Open) { copy(o.Proof[0:32], o.Proof[32:64]); copy(o.Proof[32:64], body(opener).Proof[0:32]) }, "does not verify"},
+		{"z_0 changed", func(o *Open) { o.Proof = flip(o.Proof, 4*32) }, "does not verify"},
+		{"w_1 changed", func(o *Open) { o.Proof = flip(o.Proof, 7*32) }, "does not verify"},
+		{"z_0 and w_0 swapped", func(o *Open) {
+			z := slices.Clone(o.Proof[4*32 : 5*32])
+			copy(o.Proof[4*32:5*32], o.Proof[6*32:7*32])
+			copy(o.Proof[6*32:7*32], z)
+		}, "does not verify"},
 		{"proof non-canonical", func(o *Open) { copy(o.Proof[32:], bytes.Repeat([]byte{0xff}, 32)) }, "does not verify"},
 		{"proof short", func(o *Open) { o.Proof = o.Proof[:64] }, "does not verify"},
 		{"proof missing", func(o *Open) { o.Proof = nil }, "does not verify"},

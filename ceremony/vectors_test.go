@@ -759,7 +759,9 @@ func generateVectors(t *testing.T) []*vector {
 		c2 := slices.Clone(cs)
 		c2[1] = G
 		add(openVector("open-proof-other-c1", "C_1 replaced by G: the proof binds every Feldman value to its Pedersen commitment", octx, nil, nil, es, c2, nil, o.Proof, "proof does not verify"))
-		add(openVector("open-proof-flipped", "a bit of z_0 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 33), "proof does not verify"))
+		add(openVector("open-proof-flipped-r", "a bit of R_1 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 33), "proof does not verify"))
+		add(openVector("open-proof-flipped-z", "a bit of z_0 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 4*32), "proof does not verify"))
+		add(openVector("open-proof-flipped-w", "a bit of w_1 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 7*32), "proof does not verify"))
 		add(openVector("open-proof-short", "the proof without its last response", octx, nil, nil, es, cs, nil, o.Proof[:len(o.Proof)-32], "proof does not verify"))
 	}
 

@@ -210,7 +210,7 @@ func (s *memberScreen) showQual(out *ceremony.Outcome) {
 	if len(out.Qualified) == 0 && len(out.Excluded) == 0 {
 		return
 	}
-	if out.Excluded0 {
+	if out.SelfExcluded {
 		s.checks.add(false, lang.L("You are not in the qualified set: you hold no share of this election key. The others go on without your contribution."))
 	}
 	var qual []string

@@ -5,6 +5,7 @@ package ceremony
 
 import (
 	"bytes"
+	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/mlkem"
 	"crypto/rand"
@@ -382,10 +383,10 @@ func TestSmallOrderSigningKeyRefused(t *testing.T) {
 	}
 }
 
-// lowOrderX25519 lists X25519 public keys of low order (zero included):
-// with them the shared secret is all zeros. X25519 ignores the top bit, so
-// each also with it set.
-var lowOrderX25519 = []string{
+// lowOrderX25519Keys lists X25519 public keys of low order (zero
+// included): with them the shared secret is all zeros. X25519 ignores the
+// top bit, so each also with it set.
+var lowOrderX25519Keys = []string{
 	"0000000000000000000000000000000000000000000000000000000000000000",
 	"0100000000000000000000000000000000000000000000000000000000000000",
 	"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
@@ -393,6 +394,42 @@ var lowOrderX25519 = []string{
 	"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 	"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 	"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+}
+
+// TestX25519BlocklistMatchesECDH: the table checkX25519 uses refuses
+// exactly the keys for which X25519 gives an all-zero secret, checked
+// with crypto/ecdh on the table's keys (both top bits) and on random keys.
+func TestX25519BlocklistMatchesECDH(t *testing.T) {
+	priv, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero := func(u []byte) bool {
+		pk, err := ecdh.X25519().NewPublicKey(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = priv.ECDH(pk)
+		return err != nil
+	}
+	var keys [][]byte
+	for _, k := range lowOrderX25519Keys {
+		for _, top := range []byte{0, 0x80} {
+			u := mustHex(k)
+			u[31] |= top
+			keys = append(keys, u)
+		}
+	}
+	for i := 0; i < 200; i++ {
+		u := make([]byte, 32)
+		rand.Read(u)
+		keys = append(keys, u)
+	}
+	for _, u := range keys {
+		if zero(u) != (checkX25519(u) != nil) {
+			t.Errorf("%x: ECDH all-zero %v, refused %v", u, zero(u), checkX25519(u) != nil)
+		}
+	}
 }
 
 // TestLowOrderEncryptionKeyRefused: a card whose X25519 key (alone or in
@@ -407,7 +444,7 @@ func TestLowOrderEncryptionKeyRefused(t *testing.T) {
 		st := NewState()
 		mustAddT(t, st, call)
 		sec, good, _ := Enrol(call, "Mallory", rand.Reader)
-		for _, k := range lowOrderX25519 {
+		for _, k := range lowOrderX25519Keys {
 			for _, top := range []byte{0, 0x80} {
 				u := mustHex(k)
 				u[31] |= top

@@ -1,12 +1,12 @@
 package ceremony
 
 import (
-	"bytes"
-	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/hpke"
 	"crypto/mlkem"
+	"crypto/subtle"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -75,24 +75,41 @@ func checkSigningKey(pub []byte) error {
 	return nil
 }
 
-// x25519Probe is a fixed X25519 private key: a public key u is of low
-// order (zero included, in any encoding) exactly when X25519(probe, u) is
-// all zeros, since every clamped scalar is a multiple of the cofactor.
-var x25519Probe = sync.OnceValue(func() *ecdh.PrivateKey {
-	k, err := ecdh.X25519().NewPrivateKey(bytes.Repeat([]byte{0x5a}, 32))
-	if err != nil {
-		panic("ceremony: internal error: " + err.Error())
+// lowOrderX25519 lists the u-coordinates (255 bits, little-endian) of
+// the points of Curve25519 of order dividing 8, in every encoding below
+// 2^255: 0, 1, p−1, the two of order 8, and 0 and 1 written as p and p+1.
+// X25519 ignores the top bit, so it is cleared before comparing. With any
+// of these the shared secret is all zeros (RFC 7748 §6.1).
+var lowOrderX25519 = func() [][32]byte {
+	var out [][32]byte
+	for _, h := range []string{
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+		"5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+		"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	} {
+		b, err := hex.DecodeString(h)
+		if err != nil || len(b) != 32 {
+			panic("ceremony: internal error: bad low-order table")
+		}
+		out = append(out, [32]byte(b))
 	}
-	return k
-})
+	return out
+}()
 
 func checkX25519(pub []byte) error {
-	pk, err := ecdh.X25519().NewPublicKey(pub)
-	if err != nil {
+	if len(pub) != 32 {
 		return errors.New("an X25519 key of the wrong size")
 	}
-	if _, err := x25519Probe().ECDH(pk); err != nil {
-		return &weakKeyError{"an X25519 key of low order (or zero), to which no share can be sealed"}
+	u := [32]byte(pub)
+	u[31] &= 0x7f
+	for _, l := range lowOrderX25519 {
+		if subtle.ConstantTimeCompare(u[:], l[:]) == 1 {
+			return &weakKeyError{"an X25519 key of low order (or zero), to which no share can be sealed"}
+		}
 	}
 	return nil
 }

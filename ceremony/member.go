@@ -115,10 +115,10 @@ type Outcome struct {
 	// From the open step on: QUAL, the reason each other member is excluded,
 	// those reconstructed, and whether this member itself was excluded
 	// (docs/protocol.md §6.5).
-	Qualified []uint64
-	Excluded  []Exclusion
-	Recovered []uint64
-	Excluded0 bool // this member is not in QUAL: it holds no share of the election key
+	Qualified    []uint64
+	Excluded     []Exclusion
+	Recovered    []uint64
+	SelfExcluded bool // this member is not in QUAL: it holds no share of the election key
 }
 
 // ErrExcluded is matched (errors.Is) by the error a member's step returns
@@ -439,7 +439,7 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 		}
 	}
 	if why, ok := excluded[me]; ok {
-		out.Excluded0 = true
+		out.SelfExcluded = true
 		if b.Step == StepRecover {
 			return sec.recover(st, out)
 		}

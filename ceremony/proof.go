@@ -126,8 +126,10 @@ func withGenerator(bases []*group.Element) []*group.Element {
 func OpenProofSize(t uint64) int { return int(4 * t * 32) }
 
 // openChallenge computes c = H("conclave/v2/proof/open"; context..., G, H,
-// t, then for each k: E_k, C_k, R_k, S_k) (docs/protocol.md §3.6).
-func openChallenge(context [][]byte, e, c, r, s []*group.Element) *group.Scalar {
+// t, then for each k: E_k, C_k, R_k, S_k) (docs/protocol.md §3.6), from
+// the canonical encodings (elements decoded strictly have only those, so
+// hashing the bytes received spares encoding them again).
+func openChallenge(context [][]byte, e, c, r, s [][]byte) *group.Scalar {
 	t := newTranscript(tagProofOpen)
 	t.uint(uint64(len(context)))
 	for _, x := range context {
@@ -135,9 +137,17 @@ func openChallenge(context [][]byte, e, c, r, s []*group.Element) *group.Scalar 
 	}
 	t.element(group.NewGeneratorElement()).element(GeneratorH()).uint(uint64(len(e)))
 	for k := range e {
-		t.element(e[k]).element(c[k]).element(r[k]).element(s[k])
+		t.bytes(e[k]).bytes(c[k]).bytes(r[k]).bytes(s[k])
 	}
 	return t.scalar()
+}
+
+func encodings(es []*group.Element) [][]byte {
+	out := make([][]byte, len(es))
+	for k, e := range es {
+		out[k] = e.Bytes()
+	}
+	return out
 }
 
 // proveOpen proves knowledge of a_k, b_k with C_k = a_k·G and
@@ -178,7 +188,7 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 		S[k] = group.NewIdentityElement().ScalarMult(rs[t+k], GeneratorH())
 		out = append(out, S[k].Bytes()...)
 	}
-	ch := openChallenge(context, e, c, R, S)
+	ch := openChallenge(context, encodings(e), encodings(c), encodings(R), encodings(S))
 	for k := 0; k < t; k++ {
 		out = append(out, group.NewScalar().MultiplyAdd(ch, a[k], rs[k]).Bytes()...)
 	}
@@ -206,9 +216,20 @@ func openWeights(ch *group.Scalar, proof []byte, n int) []*group.Scalar {
 // with weights ρ_k, σ_k into one multi-scalar multiplication that must give
 // the identity.
 func verifyOpen(context [][]byte, e, c []*group.Element, p []byte) bool {
+	return verifyOpenEncoded(context, encodings(e), encodings(c), e, c, p)
+}
+
+// verifyOpenEncoded is verifyOpen given also the canonical encodings of e
+// and c, as received.
+func verifyOpenEncoded(context [][]byte, eb, cb [][]byte, e, c []*group.Element, p []byte) bool {
 	t := len(e)
-	if t == 0 || len(c) != t || len(p) != OpenProofSize(uint64(t)) {
+	if t == 0 || len(c) != t || len(eb) != t || len(cb) != t || len(p) != OpenProofSize(uint64(t)) {
 		return false
+	}
+	rb := make([][]byte, t)
+	sb := make([][]byte, t)
+	for k := 0; k < t; k++ {
+		rb[k], sb[k] = p[32*k:32*k+32], p[32*(t+k):32*(t+k)+32]
 	}
 	R := make([]*group.Element, t)
 	S := make([]*group.Element, t)
@@ -232,7 +253,7 @@ func verifyOpen(context [][]byte, e, c []*group.Element, p []byte) bool {
 		}
 		z[k] = x
 	}
-	ch := openChallenge(context, e, c, R, S)
+	ch := openChallenge(context, eb, cb, rb, sb)
 	w := openWeights(ch, p, 2*t)
 	scalars := make([]*group.Scalar, 0, 4*t+2)
 	points := make([]*group.Element, 0, 4*t+2)

@@ -802,7 +802,8 @@ func (s *State) addOpen(e *Envelope) (string, error) {
 	if cs[0].IsIdentity() {
 		return "", fmt.Errorf("ceremony: the opening of %s commits to a zero secret", m.Label())
 	}
-	if !verifyOpen(dealerProofContext(s.ID, i), s.deals[i].commitments, cs, o.Proof) {
+	d := s.deals[i]
+	if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
 		return "", fmt.Errorf("ceremony: the proof that the opening of %s is what its deal committed to does not verify", m.Label())
 	}
 	s.opens[i] = &openInfo{env: e, id: id, commitments: cs}

@@ -319,6 +319,11 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 	}, func(err error) {
 		s.ks.inspect()
 		if err != nil {
+			var ex *ceremony.ExcludedError
+			if errors.As(err, &ex) && ex.Outcome != nil {
+				s.showQual(ex.Outcome)
+				s.steps.set(ex.Outcome.Step, map[string]bool{ex.Outcome.Step: true})
+			}
 			s.checks.fail(err)
 			s.ui.reveal(s.checks.box)
 			return
@@ -328,8 +333,35 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 	return nil
 }
 
+// showQual lists QUAL and every exclusion with its reason, once QUAL is
+// fixed (the open, recover and confirm steps); the member's own exclusion
+// comes first, in plain words.
+func (s *memberScreen) showQual(out *ceremony.Outcome) {
+	if len(out.Qualified) == 0 && len(out.Excluded) == 0 {
+		return
+	}
+	if out.SelfExcluded {
+		s.checks.add(false, lang.L("You are not in the qualified set: you hold no share of this election key. The others go on without your contribution."))
+	}
+	var qual []string
+	for _, j := range out.Qualified {
+		qual = append(qual, fmt.Sprint(j))
+	}
+	s.checks.add(true, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
+	for _, x := range out.Excluded {
+		s.checks.add(false, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
+	}
+	for _, j := range out.Recovered {
+		s.checks.add(true, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
+	}
+}
+
 func (s *memberScreen) show(out *ceremony.Outcome) {
+	s.showQual(out)
 	for _, c := range out.Checks {
+		if strings.Contains(c, " is disqualified: ") {
+			continue // listed by showQual
+		}
 		s.checks.add(!strings.HasPrefix(c, "FAILED"), c)
 	}
 	s.checks.note(out.Note)

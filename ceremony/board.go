@@ -18,7 +18,9 @@ const (
 )
 
 // Steps lists the key ceremony's steps in order, for people.
-var Steps = []string{StepEnrol, StepDeal, StepVerify, StepReveal, StepConfirm, StepComplete}
+// The reveal and recover steps happen only when needed: when a member
+// complained, and when a qualified member did not open (docs/protocol.md §6.8).
+var Steps = []string{StepEnrol, StepDeal, StepVerify, StepReveal, StepOpen, StepRecover, StepConfirm, StepComplete}
 
 // Progress is where the ceremony stands: the step, and who is awaited.
 type Progress struct {
@@ -52,11 +54,34 @@ func (s *State) Progress(issued string) Progress {
 		p.Step, kind, who = StepVerify, KindComplaints, s.dealers()
 	case StepReveal:
 		p.Step, kind, who = StepReveal, KindReveal, s.Accused()
+	case StepOpen:
+		p.Step, kind, who = StepOpen, KindOpen, s.qualified()
+	case StepRecover:
+		p.Step, kind = StepRecover, KindRecover
+		rec := s.Recovered()
+		for _, j := range s.qualified() {
+			if !slices.Contains(rec, j) {
+				who = append(who, j)
+			}
+		}
+		for _, i := range who {
+			if !s.Has(kind, i) {
+				p.Waiting = append(p.Waiting, s.who(i))
+			}
+		}
+		p.Ready = true
+		for i, need := range s.RecoverNeeds() {
+			if need > 0 {
+				p.Ready = false
+				p.Waiting = append(p.Waiting, fmt.Sprintf("%d more share(s) of %s", need, s.who(i)))
+			}
+		}
+		return p
 	default:
 		if s.Complete() {
 			return Progress{Step: StepComplete}
 		}
-		p.Step, kind, who = StepConfirm, KindConfirm, s.qualified()
+		p.Step, kind, who = StepConfirm, KindConfirm, s.Awaited()
 	}
 	for _, i := range who {
 		if !s.Has(kind, i) {
@@ -92,7 +117,10 @@ func (s *State) all() []uint64 {
 // bundle step given out; the returned step is the one to record. When
 // withoutMissing is set, a step closes without the members who are
 // missing: a member who did not deal, or did not answer a complaint, is
-// disqualified; a missing list of complaints counts as no complaint.
+// disqualified; a missing list of complaints counts as no complaint; a
+// qualified member who did not open is not dropped but rebuilt from the
+// shares the others publish (the recover step). No choice made here can
+// pick the election key: QUAL is fixed before anything about it is public.
 func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step string, err error) {
 	p := s.Progress(issued)
 	switch p.Step {
@@ -120,10 +148,26 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 		if len(s.Accused()) > 0 {
 			return s.NewBundle(StepReveal), StepReveal, nil
 		}
-		return s.NewBundle(StepConfirm), StepConfirm, nil
+		return s.openBundle()
 	case StepReveal:
 		if !p.Ready && !withoutMissing {
 			return s.NewBundle(StepReveal), issued, nil
+		}
+		return s.openBundle()
+	case StepOpen:
+		if !p.Ready && !withoutMissing {
+			return s.NewBundle(StepOpen), issued, nil
+		}
+		if len(s.Recovered()) > 0 {
+			return s.NewBundle(StepRecover), StepRecover, nil
+		}
+		return s.NewBundle(StepConfirm), StepConfirm, nil
+	case StepRecover:
+		if !p.Ready {
+			if withoutMissing {
+				return nil, "", fmt.Errorf("ceremony: a qualified member who did not open cannot be rebuilt yet (%s): the recover step cannot close without those shares", strings.Join(p.Waiting, ", "))
+			}
+			return s.NewBundle(StepRecover), issued, nil
 		}
 		return s.NewBundle(StepConfirm), StepConfirm, nil
 	case StepConfirm:
@@ -138,6 +182,14 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 	}
 	k, err := s.ElectionKeyFile()
 	return k, issued, err
+}
+
+// openBundle closes the verify (or reveal) step: QUAL is now fixed.
+func (s *State) openBundle() (*Envelope, string, error) {
+	if qual := s.qualified(); uint64(len(qual)) < s.Call.Threshold {
+		return nil, "", fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
+	}
+	return s.NewBundle(StepOpen), StepOpen, nil
 }
 
 // NewManifest fixes the ceremony from the call and the n cards taken in
@@ -173,15 +225,16 @@ func (s *State) NewBundle(step string) *Envelope {
 	return newEnvelope(KindBundle, s.ID[:], 0, &b)
 }
 
-// ElectionKeyFile publishes the election key with the manifest and every
-// confirmation behind it (docs/protocol.md §5.9).
+// ElectionKeyFile publishes the election key with the manifest and the
+// confirmation of every qualified member that opened (docs/protocol.md
+// §5.9). It is deterministic: one complete record gives one file.
 func (s *State) ElectionKeyFile() (*Envelope, error) {
 	if !s.Complete() {
 		return nil, errors.New("ceremony: the key ceremony is not complete: the election key is not final yet")
 	}
 	qual := s.qualified()
 	k := ElectionKeyFile{ElectionKey: s.ElectionKey(qual).Bytes(), Manifest: s.manifest.Bytes()}
-	for _, j := range qual {
+	for _, j := range s.Awaited() {
 		k.Confirmations = append(k.Confirmations, s.confirms[j].env.Bytes())
 	}
 	return newEnvelope(KindElectionKey, s.ID[:], 0, &k), nil
@@ -195,6 +248,7 @@ type ElectionKey struct {
 	Close       int64
 	Threshold   uint64
 	Qualified   []uint64
+	Recovered   []uint64 // qualified members rebuilt from the others' shares, who need not confirm
 	Fingerprint string
 	// Members are the qualified members, from the manifest, with their card
 	// fingerprints, for the voting system's operators to compare with the
@@ -203,9 +257,10 @@ type ElectionKey struct {
 }
 
 // ParseElectionKey checks an election key file: the manifest, and that the
-// confirmations of enough members, each signed by the member named in the
-// manifest, all state this key and the same transcript (docs/protocol.md
-// §5.9).
+// confirmations of every qualified member that opened (at least t), each
+// signed by the member named in the manifest, all state this key, the same
+// QUAL, the same reconstructed members and the same transcript
+// (docs/protocol.md §5.9).
 func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 	if e.Kind != KindElectionKey {
 		return nil, fmt.Errorf("ceremony: this is a %s message, not an election key", e.Kind)
@@ -229,7 +284,7 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 	if err != nil || y.IsIdentity() {
 		return nil, errors.New("ceremony: the election key is not a valid group element")
 	}
-	var qual []uint64
+	var qual, rec, awaited []uint64
 	var transcript []byte
 	for n, cb := range k.Confirmations {
 		ce, err := ParseEnvelope(cb)
@@ -250,28 +305,38 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 			return nil, fmt.Errorf("ceremony: %s confirmed another election key", members[ce.Sender-1].Label())
 		}
 		if n == 0 {
-			transcript, qual = c.Transcript, c.Qualified
+			transcript, qual, rec = c.Transcript, c.Qualified, c.Recovered
 			for k, j := range qual {
 				if j < 1 || j > uint64(len(members)) || (k > 0 && j <= qual[k-1]) {
 					return nil, errors.New("ceremony: the list of qualified members in the election key file is not a strictly ascending list of members")
 				}
 			}
+			for k, j := range rec {
+				if !slices.Contains(qual, j) || (k > 0 && j <= rec[k-1]) {
+					return nil, errors.New("ceremony: the list of reconstructed members in the election key file is not a strictly ascending list of qualified members")
+				}
+			}
+			for _, j := range qual {
+				if !slices.Contains(rec, j) {
+					awaited = append(awaited, j)
+				}
+			}
 		}
-		if !bytes.Equal(transcript, c.Transcript) || !slices.Equal(qual, c.Qualified) {
+		if !bytes.Equal(transcript, c.Transcript) || !slices.Equal(qual, c.Qualified) || !slices.Equal(rec, c.Recovered) {
 			return nil, errors.New("ceremony: the members in the election key file confirmed different transcripts")
 		}
-		if n >= len(qual) || ce.Sender != qual[n] {
-			return nil, errors.New("ceremony: the confirmations are not those of the qualified members, in order")
+		if n >= len(awaited) || ce.Sender != awaited[n] {
+			return nil, errors.New("ceremony: the confirmations are not those of the qualified members that opened, in order")
 		}
 	}
-	if len(k.Confirmations) == 0 || len(k.Confirmations) != len(qual) {
+	if len(k.Confirmations) == 0 || len(k.Confirmations) != len(awaited) {
 		return nil, errors.New("ceremony: the election key file lacks the confirmation of some qualified members")
 	}
-	if uint64(len(qual)) < call.Threshold {
-		return nil, errors.New("ceremony: fewer members qualified than the threshold")
+	if uint64(len(qual)) < call.Threshold || uint64(len(awaited)) < call.Threshold {
+		return nil, errors.New("ceremony: fewer members qualified and confirmed than the threshold")
 	}
 	ek := &ElectionKey{Key: y, Ceremony: id, Title: call.Title, Close: call.Close, Threshold: call.Threshold,
-		Qualified: qual, Fingerprint: Fingerprint(k.ElectionKey)}
+		Qualified: qual, Recovered: rec, Fingerprint: Fingerprint(k.ElectionKey)}
 	for _, j := range qual {
 		ek.Members = append(ek.Members, members[j-1])
 	}
@@ -284,7 +349,7 @@ func (s *State) Summary() string {
 	var b strings.Builder
 	for _, m := range s.Members {
 		fmt.Fprintf(&b, "%-28s", m.Label())
-		for _, k := range []Kind{KindDeal, KindComplaints, KindReveal, KindConfirm} {
+		for _, k := range []Kind{KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm} {
 			mark := "-"
 			if s.Has(k, m.Index) {
 				mark = "yes"

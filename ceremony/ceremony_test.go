@@ -115,6 +115,18 @@ func (h *harness) runToComplete() {
 	}
 }
 
+// finish closes every remaining step without the parties in skip, who
+// stay silent, until the ceremony completes.
+func (h *harness) finish(skip ...*party) {
+	h.t.Helper()
+	for i := 0; i < 10 && !h.board.Complete(); i++ {
+		h.stepAll(h.next(true), skip...)
+	}
+	if !h.board.Complete() {
+		h.t.Fatalf("ceremony did not complete: %+v", h.board.Progress(h.issued))
+	}
+}
+
 func (h *harness) decrypt(cts []byte, kind string, options, bound uint64, who []uint64) []uint64 {
 	h.t.Helper()
 	req, err := h.board.NewRequest("count", kind, options, bound, cts)
@@ -219,7 +231,7 @@ func badDeal(t testing.TB, dealer *party, victim uint64, st *State) *Envelope {
 	for k := range d.Shares {
 		if d.Shares[k].To == victim {
 			m, _ := st.Member(victim)
-			ct, err := sealShare(m.KEM, m.EncryptionKey, st.ID, dealer.sec.Index, victim, wrong)
+			ct, err := sealShare(m.KEM, m.EncryptionKey, st.ID, dealer.sec.Index, victim, wrong, wrong)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,11 +278,7 @@ func TestComplaintDisqualifiesSilentDealer(t *testing.T) {
 	if p := h.board.Progress(h.issued); p.Ready {
 		t.Fatal("reveal step should wait for the cheat")
 	}
-	confirm := h.next(true)
-	h.stepAll(confirm, cheat)
-	if !h.board.Complete() {
-		t.Fatalf("not complete: %+v", h.board.Progress(h.issued))
-	}
+	h.finish(cheat)
 	qual, excluded := h.board.Qualified()
 	if fmt.Sprint(qual) != "[1 3 4 5]" || !strings.Contains(excluded[2], "did not answer") {
 		t.Fatalf("qual = %v, excluded = %v", qual, excluded)

@@ -25,7 +25,7 @@ import (
 )
 
 // allKinds is every kind, in a fixed order.
-var allKinds = []Kind{KindCall, KindCard, KindManifest, KindDeal, KindComplaints, KindReveal, KindConfirm,
+var allKinds = []Kind{KindCall, KindCard, KindManifest, KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm,
 	KindBundle, KindElectionKey, KindRequest, KindAnswer, KindResult}
 
 // checkReencodes fails unless v encodes to b.
@@ -292,6 +292,28 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
+// FuzzVerifyOpen feeds arbitrary bytes to the open proof's verifier: it
+// must never accept, whatever the threshold the length suggests.
+func FuzzVerifyOpen(f *testing.F) {
+	f.Add(make([]byte, 128))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := len(data) / 32
+		if n < 4 || n%4 != 0 || n > 80 {
+			return
+		}
+		k := n / 4
+		e := make([]*group.Element, k)
+		c := make([]*group.Element, k)
+		for i := range e {
+			e[i] = group.NewIdentityElement().ScalarBaseMult(group.NewScalar().SetUint64(uint64(i + 2)))
+			c[i] = group.NewGeneratorElement()
+		}
+		if verifyOpen([][]byte{data}, e, c, data) {
+			t.Fatal("an open proof bound to itself verifies")
+		}
+	})
+}
+
 func FuzzParseProof(f *testing.F) {
 	pub := group.NewGeneratorElement()
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -302,7 +324,7 @@ func FuzzParseProof(f *testing.F) {
 		if !bytes.Equal(p.bytes(), data) {
 			t.Fatal("proof accepted but re-encodes differently")
 		}
-		if verifyProof(tagProofDealer, [][]byte{data}, []*group.Element{nil}, []*group.Element{pub}, p) {
+		if verifyProof(tagProofShare, [][]byte{data}, []*group.Element{nil}, []*group.Element{pub}, p) {
 			t.Fatal("a proof bound to itself verifies")
 		}
 	})
@@ -370,10 +392,10 @@ func TestFuzzCorpus(t *testing.T) {
 			}
 			var proofs [][]byte
 			switch e.Kind {
-			case KindDeal:
-				var d Deal
-				_ = e.DecodeBody(&d)
-				proofs = append(proofs, d.Proof)
+			case KindOpen:
+				var o Open
+				_ = e.DecodeBody(&o)
+				add("FuzzVerifyOpen", name, o.Proof)
 			case KindConfirm:
 				var c Confirm
 				_ = e.DecodeBody(&c)

@@ -13,6 +13,7 @@ import (
 var bodyTypes = map[Kind]reflect.Type{
 	KindCall: reflect.TypeFor[Call](), KindCard: reflect.TypeFor[Card](), KindManifest: reflect.TypeFor[Manifest](),
 	KindDeal: reflect.TypeFor[Deal](), KindComplaints: reflect.TypeFor[Complaints](), KindReveal: reflect.TypeFor[Reveal](),
+	KindOpen: reflect.TypeFor[Open](), KindRecover: reflect.TypeFor[Recover](),
 	KindConfirm: reflect.TypeFor[Confirm](), KindBundle: reflect.TypeFor[Bundle](), KindElectionKey: reflect.TypeFor[ElectionKeyFile](),
 	KindRequest: reflect.TypeFor[Request](), KindAnswer: reflect.TypeFor[Answer](), KindResult: reflect.TypeFor[Result](),
 }

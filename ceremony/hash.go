@@ -12,19 +12,26 @@ import (
 // Domain tags (docs/protocol.md §2). Every hash the protocol computes starts
 // with one of these tags, so that no hash computed for one purpose can be
 // replayed as a hash for another.
+//
+// Protocol version 2 changed the meaning of some hashes (the DKG of
+// Gennaro, Jarecki, Krawczyk and Rabin): those carry "conclave/v2/"; the
+// others keep their version 1 tag, since what they hash is unchanged.
 const (
 	tagPrefix          = "conclave/v1/"
+	tagPrefix2         = "conclave/v2/"
 	tagMessage         = tagPrefix + "message"
 	tagSignature       = tagPrefix + "signature"
 	tagCall            = tagPrefix + "call"
 	tagCeremony        = tagPrefix + "ceremony"
-	tagCommitments     = tagPrefix + "commitments"
-	tagShareInfo       = tagPrefix + "share"
-	tagTranscript      = tagPrefix + "transcript"
+	tagShareInfo       = tagPrefix2 + "share"
+	tagTranscript      = tagPrefix2 + "transcript"
+	tagQual            = tagPrefix2 + "qual"
+	tagGeneratorH      = tagPrefix2 + "generator-h"
 	tagCiphertexts     = tagPrefix + "ciphertexts"
 	tagWeights         = tagPrefix + "decryption-weights"
 	tagWeight          = tagPrefix + "decryption-weight"
-	tagProofDealer     = tagPrefix + "proof/dealer"
+	tagProofOpen       = tagPrefix2 + "proof/open"
+	tagOpenWeights     = tagPrefix2 + "proof/open-weights"
 	tagProofShare      = tagPrefix + "proof/share"
 	tagProofDecryption = tagPrefix + "proof/decryption"
 	tagNonce           = tagPrefix + "nonce"

@@ -3,11 +3,17 @@ package ceremony
 import (
 	"crypto/ed25519"
 	"crypto/hpke"
+	"crypto/mlkem"
+	"crypto/subtle"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 
 	"conclave/ceremony/group"
+
+	"filippo.io/edwards25519"
 )
 
 // HPKE KEM identifiers used to seal shares (RFC 9180 §7.1 and the IANA HPKE
@@ -27,6 +33,124 @@ func kemFor(id uint64) (hpke.KEM, error) {
 	return nil, fmt.Errorf("ceremony: unknown HPKE KEM 0x%04x", id)
 }
 
+// Sizes of a sealed share pair (docs/protocol.md §6.2): the KEM's
+// encapsulation, the 64-byte plaintext f(j) || f'(j) and the 16-byte
+// ChaCha20-Poly1305 tag.
+const (
+	sealedShareX25519         = 32 + 64 + 16
+	sealedShareMLKEM768X25519 = mlkem.CiphertextSize768 + 32 + 64 + 16
+)
+
+func sealedShareSize(kem uint64) int {
+	if kem == KEMMLKEM768X25519 {
+		return sealedShareMLKEM768X25519
+	}
+	return sealedShareX25519
+}
+
+// ErrWeakKey is wrapped by the errors that refuse a card's key of small
+// order, the identity or an all-zero key (docs/protocol.md §5.3).
+var ErrWeakKey = errors.New("ceremony: weak public key")
+
+type weakKeyError struct{ msg string }
+
+func (e *weakKeyError) Error() string        { return e.msg }
+func (e *weakKeyError) Is(target error) bool { return target == ErrWeakKey }
+
+// checkSigningKey refuses an Ed25519 public key that does not decode to a
+// curve point, or whose point has small order (the identity included), in
+// any encoding, canonical or not: with such a key one signature can verify
+// for many messages (docs/protocol.md §5.3).
+func checkSigningKey(pub []byte) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("a signing key of %d bytes, want 32", len(pub))
+	}
+	p, err := new(edwards25519.Point).SetBytes(pub)
+	if err != nil {
+		return errors.New("a signing key that is not a point of the curve")
+	}
+	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
+		return &weakKeyError{"a signing key of small order, for which one signature fits many messages"}
+	}
+	return nil
+}
+
+// lowOrderX25519 lists the u-coordinates (255 bits, little-endian) of
+// the points of Curve25519 of order dividing 8, in every encoding below
+// 2^255: 0, 1, p−1, the two of order 8, and 0 and 1 written as p and p+1.
+// X25519 ignores the top bit, so it is cleared before comparing. With any
+// of these the shared secret is all zeros (RFC 7748 §6.1).
+var lowOrderX25519 = func() [][32]byte {
+	var out [][32]byte
+	for _, h := range []string{
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+		"5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+		"edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+		"eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	} {
+		b, err := hex.DecodeString(h)
+		if err != nil || len(b) != 32 {
+			panic("ceremony: internal error: bad low-order table")
+		}
+		out = append(out, [32]byte(b))
+	}
+	return out
+}()
+
+func checkX25519(pub []byte) error {
+	if len(pub) != 32 {
+		return errors.New("an X25519 key of the wrong size")
+	}
+	u := [32]byte(pub)
+	u[31] &= 0x7f
+	for _, l := range lowOrderX25519 {
+		if subtle.ConstantTimeCompare(u[:], l[:]) == 1 {
+			return &weakKeyError{"an X25519 key of low order (or zero), to which no share can be sealed"}
+		}
+	}
+	return nil
+}
+
+// checkEncryptionKey checks a card's HPKE public key for its KEM
+// (docs/protocol.md §6.2): X25519 is 32 bytes, not of low order;
+// MLKEM768X25519 is the 1184-byte ML-KEM-768 encapsulation key (FIPS 203
+// §7.2 modulus check) followed by a 32-byte X25519 key, not of low order.
+func checkEncryptionKey(kemID uint64, pub []byte) error {
+	switch kemID {
+	case KEMX25519:
+		return checkX25519(pub)
+	case KEMMLKEM768X25519:
+		if len(pub) != mlkem.EncapsulationKeySize768+32 {
+			return fmt.Errorf("an MLKEM768X25519 key of %d bytes, want %d", len(pub), mlkem.EncapsulationKeySize768+32)
+		}
+		if _, err := mlkem.NewEncapsulationKey768(pub[:mlkem.EncapsulationKeySize768]); err != nil {
+			return errors.New("an ML-KEM-768 encapsulation key that is not valid")
+		}
+		return checkX25519(pub[mlkem.EncapsulationKeySize768:])
+	}
+	return fmt.Errorf("an unknown KEM 0x%04x", kemID)
+}
+
+// GeneratorH is the second generator H of the Pedersen commitments:
+// hash-to-group (RFC 9496 §4.3.4) of H("conclave/v2/generator-h"), the
+// transcript hash of §2.1 with no input. Nobody knows log_G H
+// (docs/protocol.md §1.2).
+var GeneratorH = sync.OnceValue(func() *group.Element {
+	h, err := group.NewIdentityElement().SetUniformBytes(newTranscript(tagGeneratorH).sum())
+	if err != nil {
+		panic("ceremony: internal error: " + err.Error())
+	}
+	return h
+})
+
+// pedersen returns s·G + s'·H.
+func pedersen(s, blind *group.Scalar) *group.Element {
+	return group.NewIdentityElement().VarTimeMultiScalarMult([]*group.Scalar{s, blind}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})
+}
+
 func kemName(id uint64) string {
 	if id == KEMMLKEM768X25519 {
 		return "MLKEM768X25519"
@@ -44,7 +168,7 @@ func shareInfo(ceremony ID, dealer, recipient uint64) []byte {
 	return binary.BigEndian.AppendUint64(info, recipient)
 }
 
-func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, share *group.Scalar) ([]byte, error) {
+func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, share, blind *group.Scalar) ([]byte, error) {
 	kem, err := kemFor(kemID)
 	if err != nil {
 		return nil, err
@@ -53,30 +177,36 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: the encryption key of member %d is invalid: %v", recipient, err)
 	}
-	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), share.Bytes())
+	pt := append(share.Bytes(), blind.Bytes()...)
+	defer clear(pt)
+	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
 }
 
 var errShareUnopenable = errors.New("the sealed share does not open")
 
-func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64, ct []byte) (*group.Scalar, error) {
+func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64, ct []byte) (share, blind *group.Scalar, err error) {
 	kem, err := kemFor(kemID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sk, err := kem.DeriveKeyPair(seed)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pt, err := hpke.Open(sk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), ct)
 	if err != nil {
-		return nil, errShareUnopenable
+		return nil, nil, errShareUnopenable
 	}
 	defer clear(pt)
-	s, err := group.NewScalar().SetCanonicalBytes(pt)
-	if err != nil {
-		return nil, errShareUnopenable
+	if len(pt) != 64 {
+		return nil, nil, errShareUnopenable
 	}
-	return s, nil
+	share, err1 := group.NewScalar().SetCanonicalBytes(pt[:32])
+	blind, err2 := group.NewScalar().SetCanonicalBytes(pt[32:])
+	if err1 != nil || err2 != nil {
+		return nil, nil, errShareUnopenable
+	}
+	return share, blind, nil
 }
 
 func encryptionPublicKey(kemID uint64, seed []byte) ([]byte, error) {
@@ -114,6 +244,44 @@ func evalCommitments(c []*group.Element, x uint64) *group.Element {
 		p.Multiply(p, xs)
 	}
 	return group.NewIdentityElement().VarTimeMultiScalarMult(powers, c)
+}
+
+// interpolate returns the coefficients c_0..c_{len-1} of the one polynomial
+// of degree below len(xs) through the points (xs[a], ys[a]), the xs
+// distinct and non-zero (docs/protocol.md §6.6).
+func interpolate(xs []uint64, ys []*group.Scalar) []*group.Scalar {
+	t := len(xs)
+	out := make([]*group.Scalar, t)
+	for k := range out {
+		out[k] = group.NewScalar()
+	}
+	for a := range xs {
+		// basis = Π_{b≠a} (X − x_b) / (x_a − x_b), built coefficient by coefficient
+		basis := []*group.Scalar{group.NewScalar().SetUint64(1)}
+		den := group.NewScalar().SetUint64(1)
+		xa := group.NewScalar().SetUint64(xs[a])
+		for b := range xs {
+			if a == b {
+				continue
+			}
+			xb := group.NewScalar().SetUint64(xs[b])
+			next := make([]*group.Scalar, len(basis)+1)
+			for k := range next {
+				next[k] = group.NewScalar()
+			}
+			for k, c := range basis {
+				next[k+1].Add(next[k+1], c)
+				next[k].Subtract(next[k], group.NewScalar().Multiply(c, xb))
+			}
+			basis = next
+			den.Multiply(den, group.NewScalar().Subtract(xa, xb))
+		}
+		w := group.NewScalar().Multiply(ys[a], group.NewScalar().Invert(den))
+		for k, c := range basis {
+			out[k].MultiplyAdd(c, w, out[k])
+		}
+	}
+	return out
 }
 
 // lagrangeAtZero returns the Lagrange coefficients at 0 for the distinct,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
 	"conclave/ceremony/group"
@@ -26,6 +25,7 @@ type Secrets struct {
 	KEM             uint64
 	EncryptionSeed  []byte   // HPKE DeriveKeyPair input
 	Polynomial      [][]byte // a_0..a_{t-1}; erased when the ceremony completes
+	Blinding        [][]byte // b_0..b_{t-1}, the Pedersen blinding polynomial; erased with it
 	Card            []byte   // own messages (public)
 	Ceremony        []byte
 	Index           uint64
@@ -33,6 +33,8 @@ type Secrets struct {
 	Deal            []byte
 	Complaints      []byte
 	Reveal          []byte
+	Open            []byte
+	Recover         []byte
 	Confirm         []byte
 	Share           []byte // x_j, once the ceremony completes
 	VerificationKey []byte // Y_j
@@ -50,6 +52,9 @@ func (sec *Secrets) Wipe() {
 	clear(sec.SigningSeed)
 	clear(sec.EncryptionSeed)
 	for _, c := range sec.Polynomial {
+		clear(c)
+	}
+	for _, c := range sec.Blinding {
 		clear(c)
 	}
 	clear(sec.Share)
@@ -72,13 +77,17 @@ func (sec *Secrets) CeremonyID() ID {
 }
 
 // Stage names where the member is: "enrolled", "dealt", "verified",
-// "revealed", "confirmed" or "complete".
+// "revealed", "opened", "recovered" or "complete".
 func (sec *Secrets) Stage() string {
 	switch {
 	case len(sec.Share) > 0:
 		return "complete"
 	case len(sec.Deal) == 0:
 		return "enrolled"
+	case len(sec.Recover) > 0:
+		return "recovered"
+	case len(sec.Open) > 0:
+		return "opened"
 	case len(sec.Complaints) == 0:
 		return "dealt"
 	case len(sec.Reveal) > 0:
@@ -94,6 +103,38 @@ type Outcome struct {
 	Checks      []string  // what was checked, in plain words
 	Fingerprint string    // the ceremony's fingerprint (or the call's, before the manifest)
 	Note        string    // what to do next
+	// From the open step on: QUAL, the reason each other member is excluded,
+	// those reconstructed, and whether this member itself was excluded
+	// (docs/protocol.md §6.5).
+	Qualified    []uint64
+	Excluded     []Exclusion
+	Recovered    []uint64
+	SelfExcluded bool // this member is not in QUAL: it holds no share of the election key
+}
+
+// ErrExcluded is matched (errors.Is) by the error a member's step returns
+// when the member itself is not in QUAL (docs/protocol.md §6.5).
+var ErrExcluded = errors.New("ceremony: you were disqualified")
+
+// ExcludedError says plainly that this member was left out of QUAL, and
+// why; Outcome still lists QUAL and every exclusion, for the screen.
+type ExcludedError struct {
+	Reason  string
+	Outcome *Outcome
+}
+
+func (e *ExcludedError) Error() string {
+	return fmt.Sprintf("ceremony: you were disqualified (%s): you hold no share of this election key; the others go on without your contribution", e.Reason)
+}
+
+// Is makes errors.Is(err, ErrExcluded) true.
+func (e *ExcludedError) Is(target error) bool { return target == ErrExcluded }
+
+// Exclusion is a member left out of QUAL, with the reason in plain words.
+type Exclusion struct {
+	Member uint64
+	Label  string // "member 2 (Alice)"
+	Reason string
 }
 
 // NewCall opens a ceremony (docs/protocol.md §5.2). close is the close of
@@ -131,16 +172,18 @@ func Enrol(callEnv *Envelope, name string, rand io.Reader) (*Secrets, *Envelope,
 	if _, err := io.ReadFull(rand, sec.EncryptionSeed); err != nil {
 		return nil, nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
 	}
-	commitments := make([][]byte, st.Call.Threshold)
-	for k := range commitments {
+	for k := uint64(0); k < 2*st.Call.Threshold; k++ {
 		var wide [64]byte
 		if _, err := io.ReadFull(rand, wide[:]); err != nil {
 			return nil, nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
 		}
 		a, _ := group.NewScalar().SetUniformBytes(wide[:])
 		clear(wide[:])
-		sec.Polynomial = append(sec.Polynomial, a.Bytes())
-		commitments[k] = group.NewIdentityElement().ScalarBaseMult(a).Bytes()
+		if k < st.Call.Threshold {
+			sec.Polynomial = append(sec.Polynomial, a.Bytes())
+		} else {
+			sec.Blinding = append(sec.Blinding, a.Bytes())
+		}
 		a.Zeroize()
 	}
 	encPub, err := encryptionPublicKey(sec.KEM, sec.EncryptionSeed)
@@ -149,21 +192,23 @@ func Enrol(callEnv *Envelope, name string, rand io.Reader) (*Secrets, *Envelope,
 	}
 	sk := signingKey(sec.SigningSeed)
 	pub := []byte(sk.Public().(ed25519.PublicKey))
-	card := Card{Name: name, SigningKey: pub, KEM: sec.KEM, EncryptionKey: encPub,
-		Commitments: commitmentHash(st.CallID, pub, commitments)}
+	card := Card{Name: name, SigningKey: pub, KEM: sec.KEM, EncryptionKey: encPub}
 	e := newEnvelope(KindCard, st.CallID[:], 0, &card)
 	e.sign(sk)
 	sec.Card = e.Bytes()
 	return sec, e, nil
 }
 
-func (sec *Secrets) polynomial() []*group.Scalar {
-	out := make([]*group.Scalar, len(sec.Polynomial))
-	for k, b := range sec.Polynomial {
+func scalars(bs [][]byte) []*group.Scalar {
+	out := make([]*group.Scalar, len(bs))
+	for k, b := range bs {
 		out[k], _ = group.NewScalar().SetCanonicalBytes(b)
 	}
 	return out
 }
+
+func (sec *Secrets) polynomial() []*group.Scalar { return scalars(sec.Polynomial) }
+func (sec *Secrets) blinding() []*group.Scalar   { return scalars(sec.Blinding) }
 
 func zeroize(s []*group.Scalar) {
 	for _, x := range s {
@@ -250,26 +295,26 @@ func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
 		out.Out = mustParse(sec.Deal)
 		return out, nil
 	}
-	poly := sec.polynomial()
+	if uint64(len(sec.Polynomial)) != call.Threshold || len(sec.Blinding) != len(sec.Polynomial) {
+		return nil, errors.New("ceremony: the polynomials in this keystore do not fit the threshold: it was made by another version of Conclave")
+	}
+	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
+	defer zeroize(blind)
 	d := Deal{}
-	cs := make([]*group.Element, len(poly))
-	for k, a := range poly {
-		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
-		d.Commitments = append(d.Commitments, cs[k].Bytes())
+	for k := range poly {
+		e := group.NewIdentityElement().ScalarBaseMult(poly[k])
+		e.Add(e, group.NewIdentityElement().ScalarMult(blind[k], GeneratorH()))
+		d.Commitments = append(d.Commitments, e.Bytes())
 	}
-	p, err := prove(tagProofDealer, dealerProofContext(id, me), poly[0], []*group.Element{nil}, cs[:1], rand)
-	if err != nil {
-		return nil, err
-	}
-	d.Proof = p.bytes()
 	for _, m := range members {
 		if m.Index == me {
 			continue
 		}
-		share := evalPolynomial(poly, m.Index)
-		ct, err := sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share)
+		share, sb := evalPolynomial(poly, m.Index), evalPolynomial(blind, m.Index)
+		ct, err := sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share, sb)
 		share.Zeroize()
+		sb.Zeroize()
 		if err != nil {
 			return nil, err
 		}
@@ -292,7 +337,7 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 		return nil, nil, nil, err
 	}
 	switch b.Step {
-	case StepVerify, StepReveal, StepConfirm:
+	case StepVerify, StepReveal, StepOpen, StepRecover, StepConfirm:
 	default:
 		return nil, nil, nil, fmt.Errorf("ceremony: the bundle announces an unknown step %q", b.Step)
 	}
@@ -345,36 +390,108 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 	if !bytes.Equal(mine.env.Bytes(), sec.Deal) {
 		return nil, errors.New("ceremony: the bundle holds a deal in your name that you did not make: stop and tell the others")
 	}
+	// A list of complaints against someone must be in every later bundle
+	// (an empty list left out counts as no complaint, §6.8).
+	if len(sec.Complaints) > 0 && b.Step != StepVerify && sec.complained() {
+		if c := st.complaints[me]; c == nil || !bytes.Equal(c.env.Bytes(), sec.Complaints) {
+			return nil, errors.New("ceremony: the bundle does not hold the list of complaints you made: hand it to the coordinator again, and do not go on until it is in")
+		}
+	}
+	if len(sec.Reveal) > 0 && b.Step != StepVerify && b.Step != StepReveal {
+		if r := st.reveals[me]; r == nil || !bytes.Equal(r.env.Bytes(), sec.Reveal) {
+			return nil, errors.New("ceremony: the bundle does not hold your answer to the complaints: hand it to the coordinator again, and do not go on until it is in")
+		}
+	}
+	if len(sec.Open) > 0 && (b.Step == StepRecover || b.Step == StepConfirm) {
+		var o Open
+		_ = mustParse(sec.Open).DecodeBody(&o)
+		if q := st.QualHash(); !bytes.Equal(o.Qual, q[:]) {
+			return nil, fmt.Errorf("ceremony: the qualified set changed after you opened your commitments (QUAL %s then, %s now): the coordinator changed the deals, complaints or reveals once the key could be seen; stop and tell the others", Fingerprint(o.Qual), q.Fingerprint())
+		}
+	}
 	out := &Outcome{Step: b.Step, Fingerprint: st.ID.Fingerprint(), Checks: checks}
 	switch b.Step {
 	case StepVerify:
 		return sec.verify(st, out)
 	case StepReveal:
 		return sec.reveal(st, out)
-	default:
-		return sec.confirm(st, out, rand)
 	}
+	// From the open step on, QUAL is fixed: say who is in it and why each
+	// other member is not.
+	qual, excluded := st.Qualified()
+	out.Qualified = qual
+	if b.Step != StepOpen { // at the open step nobody has opened yet
+		out.Recovered = st.recoveredOf(qual)
+	}
+	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
+		if why, ok := excluded[i]; ok {
+			out.Excluded = append(out.Excluded, Exclusion{Member: i, Label: st.who(i), Reason: why})
+			out.Checks = append(out.Checks, fmt.Sprintf("%s is disqualified: %s", st.who(i), why))
+		}
+	}
+	if why, ok := excluded[me]; ok {
+		out.SelfExcluded = true
+		if b.Step == StepRecover {
+			return sec.recover(st, out)
+		}
+		return nil, &ExcludedError{Reason: why, Outcome: out}
+	}
+	switch b.Step {
+	case StepOpen:
+		return sec.open(st, out, rand)
+	case StepRecover:
+		return sec.recover(st, out)
+	}
+	return sec.confirm(st, out, rand)
 }
 
-// receivedShare opens the share dealer i sent to this member and checks it
-// against the dealer's commitments.
-func (sec *Secrets) receivedShare(st *State, i uint64) (*group.Scalar, uint64) {
+// complained reports whether the member's list of complaints names anyone.
+func (sec *Secrets) complained() bool {
+	var c Complaints
+	return mustParse(sec.Complaints).DecodeBody(&c) == nil && len(c.Against) > 0
+}
+
+// receivedShare opens the share pair dealer i sent to this member and
+// checks it against the dealer's Pedersen commitments.
+func (sec *Secrets) receivedShare(st *State, i uint64) (*sharePair, uint64) {
 	d := st.deals[i]
 	for _, sh := range d.body.Shares {
 		if sh.To != sec.Index {
 			continue
 		}
-		s, err := openShare(sec.KEM, sec.EncryptionSeed, st.ID, i, sec.Index, sh.Ciphertext)
+		s, b, err := openShare(sec.KEM, sec.EncryptionSeed, st.ID, i, sec.Index, sh.Ciphertext)
 		if err != nil {
 			return nil, ReasonUnopenable
 		}
-		if group.NewIdentityElement().ScalarBaseMult(s).Equal(evalCommitments(d.commitments, sec.Index)) != 1 {
+		p := sharePair{s, b}
+		if !d.pairMatches(sec.Index, p) {
 			s.Zeroize()
+			b.Zeroize()
 			return nil, ReasonMismatch
 		}
-		return s, 0
+		return &p, 0
 	}
 	return nil, ReasonUnopenable
+}
+
+// shareFrom returns the share pair this member holds from qualified dealer
+// i: its own, the one revealed for it, or the one sealed to it.
+func (sec *Secrets) shareFrom(st *State, i uint64) (*sharePair, error) {
+	switch r := st.reveals[i]; {
+	case i == sec.Index:
+		poly, blind := sec.polynomial(), sec.blinding()
+		defer zeroize(poly)
+		defer zeroize(blind)
+		return &sharePair{evalPolynomial(poly, i), evalPolynomial(blind, i)}, nil
+	case r != nil && r.valid[sec.Index]:
+		p := r.shares[sec.Index]
+		return &sharePair{group.NewScalar().Set(p.s), group.NewScalar().Set(p.blind)}, nil
+	}
+	p, reason := sec.receivedShare(st, i)
+	if p == nil {
+		return nil, fmt.Errorf("ceremony: the share from %s is bad (reason %d) and was not revealed, yet it is counted as qualified: do not go on", st.who(i), reason)
+	}
+	return p, nil
 }
 
 func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
@@ -398,7 +515,8 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 			out.Checks = append(out.Checks, fmt.Sprintf("FAILED: the share from %s %s: you complain", st.who(i), why))
 			continue
 		}
-		s.Zeroize()
+		s.s.Zeroize()
+		s.blind.Zeroize()
 		out.Checks = append(out.Checks, fmt.Sprintf("the share from %s opens and matches its commitments", st.who(i)))
 	}
 	e := sec.sign(newEnvelope(KindComplaints, sec.Ceremony, sec.Index, &c))
@@ -421,13 +539,15 @@ func (sec *Secrets) reveal(st *State, out *Outcome) (*Outcome, error) {
 	if len(sec.Polynomial) == 0 {
 		return nil, errors.New("ceremony: your polynomial is no longer in the keystore: you cannot answer complaints")
 	}
-	poly := sec.polynomial()
+	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
+	defer zeroize(blind)
 	var r Reveal
 	for _, j := range accusers {
-		s := evalPolynomial(poly, j)
-		r.Shares = append(r.Shares, RevealedShare{To: j, Share: s.Bytes()})
+		s, b := evalPolynomial(poly, j), evalPolynomial(blind, j)
+		r.Shares = append(r.Shares, RevealedShare{To: j, Share: s.Bytes(), Blinding: b.Bytes()})
 		s.Zeroize()
+		b.Zeroize()
 		out.Checks = append(out.Checks, fmt.Sprintf("%s complained about your share: it is revealed so that everyone can check it", st.who(j)))
 	}
 	e := sec.sign(newEnvelope(KindReveal, sec.Ceremony, sec.Index, &r))
@@ -437,60 +557,139 @@ func (sec *Secrets) reveal(st *State, out *Outcome) (*Outcome, error) {
 	return out, nil
 }
 
+func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, error) {
+	if len(sec.Open) > 0 {
+		out.Out = mustParse(sec.Open)
+		out.Note = "you already opened your commitments; hand this opening to the coordinator"
+		return out, nil
+	}
+	if len(sec.Polynomial) == 0 {
+		return nil, errors.New("ceremony: your polynomial is no longer in the keystore: you cannot open your commitments")
+	}
+	poly, blind := sec.polynomial(), sec.blinding()
+	defer zeroize(poly)
+	defer zeroize(blind)
+	q := st.QualHash()
+	o := Open{Qual: q[:]}
+	cs := make([]*group.Element, len(poly))
+	for k, a := range poly {
+		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
+		o.Commitments = append(o.Commitments, cs[k].Bytes())
+	}
+	p, err := proveOpen(dealerProofContext(st.ID, sec.Index), poly, blind, st.deals[sec.Index].commitments, cs, rand)
+	if err != nil {
+		return nil, err
+	}
+	o.Proof = p
+	e := sec.sign(newEnvelope(KindOpen, sec.Ceremony, sec.Index, &o))
+	sec.Open = e.Bytes()
+	out.Out = e
+	out.Checks = append(out.Checks, fmt.Sprintf("QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", len(out.Qualified), q.Fingerprint()))
+	out.Note = "hand your opening to the coordinator"
+	return out, nil
+}
+
+func (sec *Secrets) recover(st *State, out *Outcome) (*Outcome, error) {
+	if len(sec.Recover) > 0 {
+		out.Out = mustParse(sec.Recover)
+		out.Note = "you already published your shares of the silent members; hand them to the coordinator"
+		return out, nil
+	}
+	// Check the openings against the shares this member holds.
+	for _, i := range out.Qualified {
+		o := st.opens[i]
+		if o == nil || i == sec.Index {
+			continue
+		}
+		p, err := sec.shareFrom(st, i)
+		if err != nil {
+			return nil, err
+		}
+		ok := group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(o.commitments, sec.Index)) == 1
+		p.s.Zeroize()
+		p.blind.Zeroize()
+		if !ok {
+			return nil, fmt.Errorf("ceremony: the opening of %s does not match the share it sent you, though its proof verifies: stop the ceremony and tell the others", st.who(i))
+		}
+	}
+	q := st.QualHash()
+	r := Recover{Qual: q[:]}
+	for _, i := range out.Recovered {
+		if i == sec.Index {
+			continue
+		}
+		p, err := sec.shareFrom(st, i)
+		if err != nil {
+			return nil, err
+		}
+		r.Shares = append(r.Shares, RecoveredShare{Dealer: i, Share: p.s.Bytes(), Blinding: p.blind.Bytes()})
+		p.s.Zeroize()
+		p.blind.Zeroize()
+		out.Checks = append(out.Checks, fmt.Sprintf("%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", st.who(i)))
+	}
+	if len(r.Shares) == 0 {
+		out.Note = "no qualified member needs rebuilding from your shares: you have nothing to hand in at this step"
+		return out, nil
+	}
+	e := sec.sign(newEnvelope(KindRecover, sec.Ceremony, sec.Index, &r))
+	sec.Recover = e.Bytes()
+	out.Out = e
+	out.Note = "hand your published shares to the coordinator"
+	return out, nil
+}
+
 func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, error) {
 	if len(sec.Confirm) > 0 {
 		out.Out = mustParse(sec.Confirm)
 		out.Note = "you already confirmed; hand your confirmation to the coordinator"
 		return out, nil
 	}
-	qual, excluded := st.Qualified()
-	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
-		if why, ok := excluded[i]; ok {
-			out.Checks = append(out.Checks, fmt.Sprintf("%s is disqualified: %s", st.who(i), why))
-		}
-	}
-	if !slices.Contains(qual, sec.Index) {
-		return nil, fmt.Errorf("ceremony: you were disqualified (%s): you hold no share of this election key", excluded[sec.Index])
-	}
+	qual := out.Qualified
 	if uint64(len(qual)) < st.Call.Threshold {
 		return nil, fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), st.Call.Threshold)
 	}
-	poly := sec.polynomial()
-	defer zeroize(poly)
-	x := group.NewScalar()
-	for _, i := range qual {
-		var s *group.Scalar
-		switch {
-		case i == sec.Index:
-			s = evalPolynomial(poly, i)
-		case st.reveals[i] != nil && st.reveals[i].shares[sec.Index] != nil:
-			s = group.NewScalar().Set(st.reveals[i].shares[sec.Index])
-		default:
-			var reason uint64
-			if s, reason = sec.receivedShare(st, i); s == nil {
-				return nil, fmt.Errorf("ceremony: the share from %s is bad (reason %d) and was not revealed, yet it is counted as qualified: do not go on", st.who(i), reason)
-			}
-		}
-		x.Add(x, s)
-		s.Zeroize()
+	if err := st.keysReady(qual); err != nil {
+		return nil, err
 	}
+	for _, i := range out.Recovered {
+		out.Checks = append(out.Checks, fmt.Sprintf("%s did not open its commitments: its part of the key was rebuilt from the shares the others published", st.who(i)))
+	}
+	x := group.NewScalar()
 	defer x.Zeroize()
+	for _, i := range qual {
+		p, err := sec.shareFrom(st, i)
+		if err != nil {
+			return nil, err
+		}
+		if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
+			return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+		}
+		x.Add(x, p.s)
+		p.s.Zeroize()
+		p.blind.Zeroize()
+	}
 	yj := st.VerificationKey(qual, sec.Index)
 	if group.NewIdentityElement().ScalarBaseMult(x).Equal(yj) != 1 {
 		return nil, errors.New("ceremony: your share does not match your verification key: do not go on, and tell the others")
+	}
+	y := st.ElectionKey(qual)
+	if y.IsIdentity() {
+		return nil, errors.New("ceremony: the election key is the identity element, which hides nothing: do not go on; the ceremony must start again")
 	}
 	tr := st.Transcript(qual)
 	p, err := prove(tagProofShare, shareProofContext(st.ID, sec.Index, tr), x, []*group.Element{nil}, []*group.Element{yj}, rand)
 	if err != nil {
 		return nil, err
 	}
-	y := st.ElectionKey(qual)
-	c := Confirm{Transcript: tr[:], Qualified: qual, ElectionKey: y.Bytes(), VerificationKey: yj.Bytes(), Proof: p.bytes()}
+	c := Confirm{Transcript: tr[:], Qualified: qual, Recovered: out.Recovered, ElectionKey: y.Bytes(), VerificationKey: yj.Bytes(), Proof: p.bytes()}
 	e := sec.sign(newEnvelope(KindConfirm, sec.Ceremony, sec.Index, &c))
 	for _, a := range sec.Polynomial {
 		clear(a)
 	}
-	sec.Polynomial = nil
+	for _, b := range sec.Blinding {
+		clear(b)
+	}
+	sec.Polynomial, sec.Blinding = nil, nil
 	sec.Confirm, sec.Share, sec.VerificationKey, sec.ElectionKey = e.Bytes(), x.Bytes(), yj.Bytes(), y.Bytes()
 	out.Out = e
 	out.Checks = append(out.Checks, fmt.Sprintf("your share matches your verification key; election key %s", Fingerprint(y.Bytes())))

@@ -136,7 +136,7 @@ func TestRefuseSenderIndex(t *testing.T) {
 	h := dealt(t, 3, 2)
 	id := h.board.ID[:]
 	body := mustParse(h.sec(1).Deal).Body
-	for _, kind := range []Kind{KindDeal, KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, kind := range []Kind{KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		t.Run(string(kind), func(t *testing.T) {
 			mk := func(sender uint64) *Envelope {
 				e := &Envelope{Version: Version, Kind: kind, Ceremony: id, Sender: sender, Body: body}
@@ -177,8 +177,10 @@ func TestRefuseDealShares(t *testing.T) {
 		{"missing one", func(d *Deal) { d.Shares = d.Shares[:2] }, who + " holds 2 sealed shares; it must hold one for each of the 3 other members"},
 		{"missing all", func(d *Deal) { d.Shares = nil }, "holds 0 sealed shares"},
 		{"extra", func(d *Deal) { d.Shares = append(d.Shares, d.Shares[2]) }, "holds 4 sealed shares"},
-		{"empty ciphertext", func(d *Deal) { d.Shares[0].Ciphertext = nil }, "a sealed share for member 1 of an impossible size"},
-		{"huge ciphertext", func(d *Deal) { d.Shares[0].Ciphertext = make([]byte, 4097) }, "of an impossible size"},
+		{"empty ciphertext", func(d *Deal) { d.Shares[0].Ciphertext = nil }, "a sealed share for member 1 of 0 bytes; its KEM X25519 gives exactly 112"},
+		{"huge ciphertext", func(d *Deal) { d.Shares[0].Ciphertext = make([]byte, 4097) }, "of 4097 bytes; its KEM X25519 gives exactly 112"},
+		{"one byte short", func(d *Deal) { d.Shares[0].Ciphertext = d.Shares[0].Ciphertext[:111] }, "of 111 bytes"},
+		{"one byte long", func(d *Deal) { d.Shares[0].Ciphertext = append(d.Shares[0].Ciphertext, 0) }, "of 113 bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, d := h.dealOf(dealer)
@@ -192,11 +194,10 @@ func TestRefuseDealShares(t *testing.T) {
 	}
 }
 
-func TestRefuseDealCommitmentsAndProof(t *testing.T) {
+func TestRefuseDealCommitments(t *testing.T) {
 	h := dealt(t, 3, 2)
 	const dealer = 1
 	who := h.board.who(dealer)
-	other := func() Deal { _, d := h.dealOf(3); return d }()
 	for _, tc := range []struct {
 		name   string
 		mutate func(d *Deal)
@@ -206,18 +207,8 @@ func TestRefuseDealCommitmentsAndProof(t *testing.T) {
 			who + " has 3 commitments; the threshold 2 needs exactly 2"},
 		{"missing commitment", func(d *Deal) { d.Commitments = d.Commitments[:1] }, who + " has 1 commitments; the threshold 2 needs exactly 2"},
 		{"no commitment", func(d *Deal) { d.Commitments = nil }, "has 0 commitments"},
-		{"identity C_0", func(d *Deal) { d.Commitments[0] = make([]byte, 32) }, who + " commits to a zero secret"},
-		{"invalid C_0", func(d *Deal) { d.Commitments[0] = bytes.Repeat([]byte{0xff}, 32) }, "commitment 0 of the deal of " + who + " is not a valid group element"},
-		{"short C_1", func(d *Deal) { d.Commitments[1] = d.Commitments[1][:31] }, "commitment 1 of the deal of " + who + " is not a valid group element"},
-		{"C_1 changed", func(d *Deal) { d.Commitments[1] = group.NewGeneratorElement().Bytes() },
-			"the commitments in the deal of " + who + " are not those it committed to when enrolling"},
-		{"C_0 and C_1 swapped", func(d *Deal) { d.Commitments[0], d.Commitments[1] = d.Commitments[1], d.Commitments[0] }, "not those it committed to when enrolling"},
-		{"another member's commitments", func(d *Deal) { d.Commitments = other.Commitments }, "not those it committed to when enrolling"},
-		{"proof bit flipped", func(d *Deal) { d.Proof = flip(d.Proof, 40) }, "the proof of knowledge in the deal of " + who + " does not verify"},
-		{"another member's proof", func(d *Deal) { d.Proof = other.Proof }, "the proof of knowledge in the deal of " + who + " does not verify"},
-		{"proof non-canonical", func(d *Deal) { copy(d.Proof[32:], bytes.Repeat([]byte{0xff}, 32)) }, "proof is not 64 bytes of two canonical scalars"},
-		{"proof missing", func(d *Deal) { d.Proof = nil }, "proof is not 64 bytes of two canonical scalars"},
-		{"proof of zero", func(d *Deal) { d.Proof = make([]byte, 64) }, "does not verify"},
+		{"invalid E_0", func(d *Deal) { d.Commitments[0] = bytes.Repeat([]byte{0xff}, 32) }, "commitment 0 of the deal of " + who + " is not a valid group element"},
+		{"short E_1", func(d *Deal) { d.Commitments[1] = d.Commitments[1][:31] }, "commitment 1 of the deal of " + who + " is not a valid group element"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, d := h.dealOf(dealer)
@@ -225,20 +216,121 @@ func TestRefuseDealCommitmentsAndProof(t *testing.T) {
 			refuse(t, h.board, resign(h.sec(dealer), KindDeal, h.board.ID[:], dealer, &d), tc.want)
 		})
 	}
-	// A proof made for another ceremony or index does not verify here: the
-	// honest dealer re-proves with the context of dealer 2.
-	_, d := h.dealOf(dealer)
-	poly := h.sec(dealer).polynomial()
-	c0 := group.NewIdentityElement().ScalarBaseMult(poly[0])
-	for _, ctx := range [][][]byte{dealerProofContext(h.board.ID, 2), dealerProofContext(ID{1}, dealer)} {
-		p, err := prove(tagProofDealer, ctx, poly[0], []*group.Element{nil}, []*group.Element{c0}, rand.Reader)
+	h.addDeals()
+}
+
+// opened returns a ceremony at the open step: QUAL fixed, the open bundle
+// issued, each member's opening made but not on the board.
+func opened(t *testing.T, n, th uint64) (*harness, map[uint64]*Envelope) {
+	t.Helper()
+	h := verified(t, n, th)
+	ob := h.next(false)
+	if h.issued != StepOpen {
+		t.Fatalf("issued %q, want the open step", h.issued)
+	}
+	outs := map[uint64]*Envelope{}
+	for _, p := range h.parties {
+		o, err := p.sec.Step(ob, rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Proof = p.bytes()
-		refuse(t, h.board, resign(h.sec(dealer), KindDeal, h.board.ID[:], dealer, &d), "the proof of knowledge in the deal of "+who+" does not verify")
+		outs[p.sec.Index] = o.Out
 	}
-	h.addDeals()
+	return h, outs
+}
+
+func TestRefuseOpen(t *testing.T) {
+	h, outs := opened(t, 3, 2)
+	const opener = 1
+	who := h.board.who(opener)
+	body := func(i uint64) Open {
+		var o Open
+		if err := outs[i].DecodeBody(&o); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	other := body(3)
+	for _, tc := range []struct {
+		name   string
+		mutate func(o *Open)
+		want   string
+	}{
+		{"extra commitment", func(o *Open) { o.Commitments = append(o.Commitments, group.NewGeneratorElement().Bytes()) },
+			"the opening of " + who + " has 3 commitments; the threshold 2 needs exactly 2"},
+		{"missing commitment", func(o *Open) { o.Commitments = o.Commitments[:1] }, "has 1 commitments"},
+		{"identity C_0", func(o *Open) { o.Commitments[0] = make([]byte, 32) }, "the opening of " + who + " commits to a zero secret"},
+		{"invalid C_0", func(o *Open) { o.Commitments[0] = bytes.Repeat([]byte{0xff}, 32) }, "commitment 0 of the opening of " + who + " is not a valid group element"},
+		{"C_1 changed", func(o *Open) { o.Commitments[1] = group.NewGeneratorElement().Bytes() }, "the proof that the opening of " + who + " is what its deal committed to does not verify"},
+		{"C_0 changed", func(o *Open) { o.Commitments[0] = group.NewGeneratorElement().Bytes() }, "does not verify"},
+		{"C_0 and C_1 swapped", func(o *Open) { o.Commitments[0], o.Commitments[1] = o.Commitments[1], o.Commitments[0] }, "does not verify"},
+		{"another member's values", func(o *Open) { o.Commitments = other.Commitments }, "does not verify"},
+		{"another member's values and proof", func(o *Open) { o.Commitments, o.Proof = other.Commitments, other.Proof }, "does not verify"},
+		{"proof bit flipped", func(o *Open) { o.Proof = flip(o.Proof, 40) }, "does not verify"},
+		{"R_0 and R_1 swapped", func(o *Open) { copy(o.Proof[0:32], o.Proof[32:64]); copy(o.Proof[32:64], body(opener).Proof[0:32]) }, "does not verify"},
+		{"z_0 changed", func(o *Open) { o.Proof = flip(o.Proof, 4*32) }, "does not verify"},
+		{"w_1 changed", func(o *Open) { o.Proof = flip(o.Proof, 7*32) }, "does not verify"},
+		{"z_0 and w_0 swapped", func(o *Open) {
+			z := slices.Clone(o.Proof[4*32 : 5*32])
+			copy(o.Proof[4*32:5*32], o.Proof[6*32:7*32])
+			copy(o.Proof[6*32:7*32], z)
+		}, "does not verify"},
+		{"proof non-canonical", func(o *Open) { copy(o.Proof[32:], bytes.Repeat([]byte{0xff}, 32)) }, "does not verify"},
+		{"proof short", func(o *Open) { o.Proof = o.Proof[:64] }, "does not verify"},
+		{"proof missing", func(o *Open) { o.Proof = nil }, "does not verify"},
+		{"proof of zero", func(o *Open) { o.Proof = make([]byte, OpenProofSize(2)) }, "does not verify"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := body(opener)
+			tc.mutate(&o)
+			refuse(t, h.board, resign(h.sec(opener), KindOpen, h.board.ID[:], opener, &o), tc.want)
+		})
+	}
+	// A proof made for another ceremony or index does not verify here.
+	sec := h.sec(opener)
+	o := body(opener)
+	cs := make([]*group.Element, 2)
+	for k := range cs {
+		cs[k] = mustElement(o.Commitments[k])
+	}
+	for _, ctx := range [][][]byte{dealerProofContext(h.board.ID, 2), dealerProofContext(ID{1}, opener)} {
+		p, err := proveOpen(ctx, sec.polynomial(), sec.blinding(), h.board.deals[opener].commitments, cs, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Proof = p
+		refuse(t, h.board, resign(sec, KindOpen, h.board.ID[:], opener, &o), "does not verify")
+	}
+	for _, e := range outs {
+		h.add(e)
+	}
+	// Too late: members have begun to confirm.
+	cb := h.next(false)
+	h.stepAll(cb)
+	o = body(2)
+	refuse(t, h.board, resign(h.sec(2), KindOpen, h.board.ID[:], 2, &Open{Commitments: o.Commitments, Proof: flip(o.Proof, 1)}), "already opened")
+}
+
+// An opening from a member outside QUAL is refused: it has nothing to open.
+func TestRefuseOpenFromDisqualified(t *testing.T) {
+	h := dealt(t, 3, 2)
+	h.addDeals(3) // member 3 never deals
+	h.stepAll(h.next(true), h.byIndex(3))
+	ob := h.next(true)
+	if h.issued != StepOpen {
+		t.Fatalf("issued %q", h.issued)
+	}
+	out, err := h.sec(3).Step(ob, rand.Reader)
+	if err == nil && out.Out != nil {
+		t.Fatalf("a member who never dealt opened: %v", out.Out.Kind)
+	}
+	o, err := h.sec(1).Step(ob, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body Open
+	_ = o.Out.DecodeBody(&body)
+	refuse(t, h.board, resign(h.sec(3), KindOpen, h.board.ID[:], 3, &body), h.board.who(3)+" is not qualified (did not deal) and has nothing to open")
 }
 
 // A share sealed to member j but listed for member k cannot be opened by k,
@@ -251,7 +343,7 @@ func TestShareForSomeoneElseIsComplained(t *testing.T) {
 	}
 	seal := func(h *harness, to uint64, ceremony ID, dealer, recipient uint64, s *group.Scalar) []byte {
 		m, _ := h.board.Member(to)
-		ct, err := sealShare(m.KEM, m.EncryptionKey, ceremony, dealer, recipient, s)
+		ct, err := sealShare(m.KEM, m.EncryptionKey, ceremony, dealer, recipient, s, evalPolynomial(h.sec(1).blinding(), 2))
 		if err != nil {
 			h.t.Fatal(err)
 		}
@@ -262,7 +354,7 @@ func TestShareForSomeoneElseIsComplained(t *testing.T) {
 		{"sealed to 2 but bound to recipient 3", func(h *harness, f *group.Scalar) []byte { return seal(h, 2, h.board.ID, 1, 3, f) }, ReasonUnopenable},
 		{"sealed to 2 but bound to dealer 3", func(h *harness, f *group.Scalar) []byte { return seal(h, 2, h.board.ID, 3, 2, f) }, ReasonUnopenable},
 		{"sealed to 2 but bound to another ceremony", func(h *harness, f *group.Scalar) []byte { return seal(h, 2, ID{7}, 1, 2, f) }, ReasonUnopenable},
-		{"garbage", func(h *harness, f *group.Scalar) []byte { return bytes.Repeat([]byte{7}, 80) }, ReasonUnopenable},
+		{"garbage", func(h *harness, f *group.Scalar) []byte { return bytes.Repeat([]byte{7}, sealedShareX25519) }, ReasonUnopenable},
 		{"opens but wrong value", func(h *harness, f *group.Scalar) []byte {
 			return seal(h, 2, h.board.ID, 1, 2, group.NewScalar().Add(f, group.NewScalar().SetUint64(1)))
 		}, ReasonMismatch},
@@ -411,19 +503,19 @@ func TestRefuseReplayFromAnotherStep(t *testing.T) {
 	compl := resign(s1, KindComplaints, id, 1, &Complaints{})
 
 	// Relabelled without re-signing: the kind is signed.
-	for _, k := range []Kind{KindDeal, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindDeal, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(compl.Bytes())
 		r.Kind = k
 		refuse(t, h.board, r, fmt.Sprintf("the %s message said to be from %s is not signed by that member's key", k, h.board.who(1)))
 	}
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(deal.Bytes())
 		r.Kind = k
 		refuse(t, h.board, r, "is not signed by that member's key")
 	}
 	// Re-signed by its member under another kind: the body does not decode.
 	refuse(t, h.board, resign(s1, KindDeal, id, 1, &Complaints{}), "the body of this deal message is malformed")
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm} {
 		e := &Envelope{Version: Version, Kind: k, Ceremony: id, Sender: 1, Body: deal.Body}
 		e.Sign(signingKey(s1.SigningSeed))
 		refuse(t, h.board, e, fmt.Sprintf("the body of this %s message is malformed", k))
@@ -479,11 +571,8 @@ func TestRefuseWrongSigner(t *testing.T) {
 	refuse(t, h.board, resign(h.sec(3), KindDeal, id, 2, &d2), "the deal message said to be from "+h.board.who(2)+" is not signed by that member's key: it was altered or signed by someone else")
 	// Signed by member 2's key but naming member 3.
 	refuse(t, h.board, resign(h.sec(2), KindDeal, id, 3, &d2), "the deal message said to be from "+h.board.who(3)+" is not signed by that member's key")
-	// Member 3 takes member 2's deal as its own: the commitments are bound
-	// to member 2's card.
-	refuse(t, h.board, resign(h.sec(3), KindDeal, id, 3, &d2), "the commitments in the deal of "+h.board.who(3)+" are not those it committed to when enrolling")
 	h.addDeals()
-	for _, k := range []Kind{KindComplaints, KindReveal, KindConfirm, KindAnswer} {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		refuse(t, h.board, resign(h.sec(3), k, id, 2, &Complaints{}), "said to be from "+h.board.who(2)+" is not signed by that member's key")
 	}
 	// A card signed by another key than the one it states.
@@ -667,9 +756,9 @@ func TestRefuseBundleWithDealNotMine(t *testing.T) {
 		{"garbage message", Bundle{Step: StepVerify, Messages: append(slices.Clone(b.Messages), []byte{0x80})}, "message 4 of the bundle"},
 		{"bad deal", Bundle{Step: StepVerify, Messages: append(slices.Clone(b.Messages), func() []byte {
 			_, d := h2.dealOf(1)
-			d.Proof = flip(d.Proof, 40)
+			d.Commitments = d.Commitments[:1]
 			return resign(h2.sec(1), KindDeal, id, 1, &d).Bytes()
-		}())}, "the bundle holds a message that fails its checks: ceremony: the proof of knowledge in the deal of"},
+		}())}, "the bundle holds a message that fails its checks: ceremony: the deal of " + h2.board.who(1) + " has 1 commitments"},
 		{"deal of another ceremony", Bundle{Step: StepVerify, Messages: append(slices.Clone(b.Messages), mustParse(h.sec(1).Deal).Bytes())}, "belongs to another ceremony"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -686,7 +775,8 @@ func TestRefuseReveal(t *testing.T) {
 	// Nobody complained.
 	h := verified(t, 3, 2)
 	s := evalPolynomial(h.sec(1).polynomial(), 2)
-	refuse(t, h.board, resign(h.sec(1), KindReveal, h.board.ID[:], 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: s.Bytes()}}}),
+	sb := evalPolynomial(h.sec(1).blinding(), 2)
+	refuse(t, h.board, resign(h.sec(1), KindReveal, h.board.ID[:], 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: s.Bytes(), Blinding: sb.Bytes()}}}),
 		h.board.who(1)+" reveals shares, but nobody complained about it")
 
 	// Member 2 complained about dealer 1.
@@ -698,8 +788,10 @@ func TestRefuseReveal(t *testing.T) {
 		t.Fatalf("accused = %v", got)
 	}
 	id := h.board.ID[:]
-	poly := h.sec(1).polynomial()
+	poly, blind := h.sec(1).polynomial(), h.sec(1).blinding()
 	f := func(j uint64) []byte { return evalPolynomial(poly, j).Bytes() }
+	fb := func(j uint64) []byte { return evalPolynomial(blind, j).Bytes() }
+	rs := func(j uint64) RevealedShare { return RevealedShare{To: j, Share: f(j), Blinding: fb(j)} }
 	who := h.board.who(1)
 	for _, tc := range []struct {
 		name   string
@@ -707,14 +799,16 @@ func TestRefuseReveal(t *testing.T) {
 		r      Reveal
 		want   string
 	}{
-		{"for a member who did not complain", 1, Reveal{Shares: []RevealedShare{{To: 3, Share: f(3)}}}, who + " reveals a share for member 3, who did not complain (or out of order)"},
-		{"one too many", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)}, {To: 3, Share: f(3)}}}, who + " must reveal the shares of the 1 members who complained, and reveals 2"},
+		{"for a member who did not complain", 1, Reveal{Shares: []RevealedShare{rs(3)}}, who + " reveals a share for member 3, who did not complain (or out of order)"},
+		{"one too many", 1, Reveal{Shares: []RevealedShare{rs(2), rs(3)}}, who + " must reveal the shares of the 1 members who complained, and reveals 2"},
 		{"none", 1, Reveal{}, "and reveals 0"},
-		{"for itself", 1, Reveal{Shares: []RevealedShare{{To: 1, Share: f(1)}}}, "reveals a share for member 1, who did not complain"},
-		{"for member 0", 1, Reveal{Shares: []RevealedShare{{To: 0, Share: f(2)}}}, "reveals a share for member 0, who did not complain"},
-		{"not a canonical scalar", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: bytes.Repeat([]byte{0xff}, 32)}}}, "the share " + who + " reveals for member 2 is not a valid number"},
-		{"short share", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)[:31]}}}, "is not a valid number"},
-		{"from a dealer nobody accused", 3, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)}}}, h.board.who(3) + " reveals shares, but nobody complained about it"},
+		{"for itself", 1, Reveal{Shares: []RevealedShare{rs(1)}}, "reveals a share for member 1, who did not complain"},
+		{"for member 0", 1, Reveal{Shares: []RevealedShare{{To: 0, Share: f(2), Blinding: fb(2)}}}, "reveals a share for member 0, who did not complain"},
+		{"not a canonical scalar", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: bytes.Repeat([]byte{0xff}, 32), Blinding: fb(2)}}}, "the share " + who + " reveals for member 2 is not a pair of valid numbers"},
+		{"blinding not canonical", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2), Blinding: bytes.Repeat([]byte{0xff}, 32)}}}, "is not a pair of valid numbers"},
+		{"short share", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)[:31], Blinding: fb(2)}}}, "is not a pair of valid numbers"},
+		{"no blinding", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)}}}, "is not a pair of valid numbers"},
+		{"from a dealer nobody accused", 3, Reveal{Shares: []RevealedShare{rs(2)}}, h.board.who(3) + " reveals shares, but nobody complained about it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			refuse(t, h.board, resign(h.sec(tc.sender), KindReveal, id, tc.sender, &tc.r), tc.want)
@@ -723,7 +817,7 @@ func TestRefuseReveal(t *testing.T) {
 	// A revealed share that does not match the commitments is taken in as
 	// evidence, and disqualifies the dealer.
 	wrong := group.NewScalar().Add(evalPolynomial(poly, 2), group.NewScalar().SetUint64(1))
-	text, err := h.board.Add(resign(h.sec(1), KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: wrong.Bytes()}}}))
+	text, err := h.board.Add(resign(h.sec(1), KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: wrong.Bytes(), Blinding: fb(2)}}}))
 	if err != nil || !strings.Contains(text, "do not match its commitments: "+who+" is disqualified") {
 		t.Fatalf("wrong reveal: %q, %v", text, err)
 	}
@@ -731,13 +825,19 @@ func TestRefuseReveal(t *testing.T) {
 		t.Fatalf("excluded = %v", excluded)
 	}
 	// It cannot be taken back.
-	refuse(t, h.board, resign(h.sec(1), KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)}}}),
+	refuse(t, h.board, resign(h.sec(1), KindReveal, id, 1, &Reveal{Shares: []RevealedShare{rs(2)}}),
 		who+" already answered the complaints, and this answer is different")
 }
 
 func TestRefuseConfirm(t *testing.T) {
-	h := verified(t, 3, 2)
+	h, outs := opened(t, 3, 2)
+	for _, e := range outs {
+		h.add(e)
+	}
 	cb := h.next(false)
+	if h.issued != StepConfirm {
+		t.Fatalf("issued %q, want confirm", h.issued)
+	}
 	confirms := map[uint64]*Envelope{}
 	bodies := map[uint64]Confirm{}
 	for j := uint64(1); j <= 3; j++ {
@@ -762,6 +862,7 @@ func TestRefuseConfirm(t *testing.T) {
 		{"no transcript", func(c *Confirm) { c.Transcript = nil }, "saw a different ceremony transcript"},
 		{"another QUAL", func(c *Confirm) { c.Qualified = []uint64{1, 2} }, who + " counts qualified members [1 2], but the messages show [1 2 3]: it was shown different messages"},
 		{"QUAL out of order", func(c *Confirm) { c.Qualified = []uint64{1, 3, 2} }, "counts qualified members [1 3 2]"},
+		{"another list of rebuilt members", func(c *Confirm) { c.Recovered = []uint64{2} }, who + " counts reconstructed members [2], but the messages show []"},
 		{"another election key", func(c *Confirm) { c.ElectionKey = group.NewGeneratorElement().Bytes() }, who + " computed a different election key"},
 		{"another verification key", func(c *Confirm) { c.VerificationKey = bodies[2].VerificationKey }, "the verification key of " + who + " does not match the commitments"},
 		{"another member's proof", func(c *Confirm) { c.Proof = bodies[2].Proof }, "the proof that " + who + " holds its share does not verify"},
@@ -810,14 +911,14 @@ func TestRefuseConfirm(t *testing.T) {
 		{"no confirmation", func(k *ElectionKeyFile) { k.Confirmations = nil }, "lacks the confirmation"},
 		{"out of order", func(k *ElectionKeyFile) {
 			k.Confirmations[0], k.Confirmations[1] = k.Confirmations[1], k.Confirmations[0]
-		}, "the confirmations are not those of the qualified members, in order"},
-		{"one twice", func(k *ElectionKeyFile) { k.Confirmations[1] = k.Confirmations[0] }, "not those of the qualified members, in order"},
+		}, "the confirmations are not those of the qualified members that opened, in order"},
+		{"one twice", func(k *ElectionKeyFile) { k.Confirmations[1] = k.Confirmations[0] }, "not those of the qualified members that opened, in order"},
 		{"another key", func(k *ElectionKeyFile) { k.ElectionKey = group.NewGeneratorElement().Bytes() }, "confirmed another election key"},
 		{"identity key", func(k *ElectionKeyFile) { k.ElectionKey = make([]byte, 32) }, "the election key is not a valid group element"},
 		{"a tampered confirmation", func(k *ElectionKeyFile) { k.Confirmations[1] = tamperedConf.Bytes() }, "in the election key file is not signed by that member"},
 		{"fewer than t", func(k *ElectionKeyFile) {
 			k.Confirmations = [][]byte{resign(h.sec(1), KindConfirm, id, 1, &onlyMe).Bytes()}
-		}, "fewer members qualified than the threshold"},
+		}, "fewer members qualified and confirmed than the threshold"},
 		{"a deal for a confirmation", func(k *ElectionKeyFile) { k.Confirmations[0] = h.sec(1).Deal }, "holds a confirmation of another ceremony or member"},
 	} {
 		t.Run("election key/"+tc.name, func(t *testing.T) {
@@ -949,13 +1050,14 @@ func TestRefuseAnswerFromDisqualifiedMember(t *testing.T) {
 	h.addDeals()
 	h.stepAll(h.next(false))        // member 1 complains about 3
 	h.stepAll(h.next(false), cheat) // the cheat does not answer
-	cb := h.next(true)
-	_, err := cheat.sec.Step(cb, rand.Reader)
+	ob := h.next(true)
+	_, err := cheat.sec.Step(ob, rand.Reader)
 	wantErr(t, err, "you were disqualified (did not answer the complaint of "+h.board.who(1)+")")
-	h.stepAll(cb, cheat)
-	if !h.board.Complete() {
-		t.Fatal("not complete")
+	if !errors.Is(err, ErrExcluded) {
+		t.Errorf("the refusal is not ErrExcluded: %v", err)
 	}
+	h.stepAll(ob, cheat)
+	h.finish(cheat)
 	req := h.request("count", []uint64{1})
 	_, err = cheat.sec.Answer(req, time.Now().Unix(), rand.Reader)
 	wantErr(t, err, "this keystore holds no share")
@@ -1177,13 +1279,13 @@ func TestRefuseNonCanonicalCBOR(t *testing.T) {
 	}
 	// A canonical envelope around a non-canonical body, validly signed:
 	// the envelope parses, the body is refused.
-	body := slices.Concat(cborHead(4, 3, 8), deal.Body[1:])
+	body := slices.Concat(cborHead(4, 2, 8), deal.Body[1:])
 	e := &Envelope{Version: Version, Kind: KindDeal, Ceremony: deal.Ceremony, Sender: deal.Sender, Body: body}
 	e.Sign(signingKey(h.sec(1).SigningSeed))
 	refuse(t, h.board, e, "the body of this deal message is malformed (not in deterministic CBOR encoding)")
 	// The same for the keystore's content.
 	sec := h.sec(1).Marshal()
-	_, err = ParseSecrets(slices.Concat(cborHead(4, 19, 1), sec[2:]))
+	_, err = ParseSecrets(slices.Concat(cborHead(4, 21, 1), sec[2:]))
 	wantErr(t, err, "the keystore's content is not a member's secrets")
 	if _, err := ParseSecrets(sec); err != nil {
 		t.Fatal(err)
@@ -1225,20 +1327,18 @@ func TestVerifyStepClosesWithoutNonDealer(t *testing.T) {
 	next := h.next(true)
 	var b Bundle
 	_ = next.DecodeBody(&b)
-	if b.Step != StepConfirm {
+	if b.Step != StepOpen {
 		t.Fatalf("after the verify step, the board hands out a %q bundle again: it waits for %v", b.Step, h.board.Progress(h.issued).Waiting)
 	}
 	h.stepAll(next, three)
-	if !h.board.Complete() {
-		t.Fatal("not complete")
-	}
+	h.finish(three)
 }
 
 // The board takes in a card that reuses another member's encryption key
 // (only a repeated signing key is refused on arrival), then makes a
 // manifest that it refuses itself.
 func TestCardReusingEncryptionKeyRefusedOnArrival(t *testing.T) {
-	call, err := NewCall("x", 2, 1, false, time.Unix(0, 0), rand.Reader)
+	call, err := NewCall("x", 2, 1, false, time.Unix(1700000000, 0), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1297,11 +1397,7 @@ func TestLateRevealAfterCompletionRefused(t *testing.T) {
 	h.stepAll(h.next(false))
 	rb := h.next(false)
 	h.stepAll(rb, cheat) // silent at the reveal step
-	cb := h.next(true)
-	h.stepAll(cb, cheat)
-	if !h.board.Complete() {
-		t.Fatal("not complete")
-	}
+	h.finish(cheat)
 	y := h.board.ElectionKey(h.board.qualified()).Bytes()
 	out, err := cheat.sec.Step(rb, rand.Reader) // the reveal, late
 	if err != nil {

@@ -15,6 +15,8 @@ const (
 	MaxMembers    = 64
 	MaxNameLength = 64
 	MaxTitle      = 200
+	MinClose      = 0            // the close of poll, Unix seconds: 1970-01-01T00:00:00Z
+	MaxClose      = 253402300799 // 9999-12-31T23:59:59Z
 )
 
 // ErrDuplicate is returned by State.Add for a message it already holds.
@@ -28,7 +30,6 @@ type MemberInfo struct {
 	SigningKey    []byte
 	KEM           uint64
 	EncryptionKey []byte
-	Commitments   []byte // the commitment hash from the card
 	Card          ID
 }
 
@@ -39,7 +40,7 @@ type dealInfo struct {
 	env         *Envelope
 	id          ID
 	body        Deal
-	commitments []*group.Element
+	commitments []*group.Element // the Pedersen commitments E_ik
 }
 
 type complaintsInfo struct {
@@ -48,11 +49,26 @@ type complaintsInfo struct {
 	body Complaints
 }
 
+// sharePair is f_i(j) and f'_i(j).
+type sharePair struct{ s, blind *group.Scalar }
+
 type revealInfo struct {
 	env    *Envelope
 	id     ID
-	shares map[uint64]*group.Scalar
-	valid  map[uint64]bool // whether each revealed share matches the commitments
+	shares map[uint64]sharePair
+	valid  map[uint64]bool // whether each revealed pair matches the commitments
+}
+
+type openInfo struct {
+	env         *Envelope
+	id          ID
+	commitments []*group.Element // the Feldman values C_ik
+}
+
+type recoverInfo struct {
+	env    *Envelope
+	id     ID
+	shares map[uint64]sharePair // by dealer
 }
 
 type confirmInfo struct {
@@ -79,7 +95,10 @@ type State struct {
 	deals      map[uint64]*dealInfo
 	complaints map[uint64]*complaintsInfo
 	reveals    map[uint64]*revealInfo
+	opens      map[uint64]*openInfo
+	recovers   map[uint64]*recoverInfo
 	confirms   map[uint64]*confirmInfo
+	feldman    map[uint64][]*group.Element // reconstructed Feldman values, by dealer
 
 	requests  map[ID]*requestInfo
 	reqOrder  []ID
@@ -96,7 +115,10 @@ func NewState() *State {
 		deals:      map[uint64]*dealInfo{},
 		complaints: map[uint64]*complaintsInfo{},
 		reveals:    map[uint64]*revealInfo{},
+		opens:      map[uint64]*openInfo{},
+		recovers:   map[uint64]*recoverInfo{},
 		confirms:   map[uint64]*confirmInfo{},
+		feldman:    map[uint64][]*group.Element{},
 		requests:   map[ID]*requestInfo{},
 		answers:    map[ID]map[uint64]*answerInfo{},
 		results:    map[ID]*resultInfo{},
@@ -107,8 +129,8 @@ func NewState() *State {
 // depends on.
 var kindRank = map[Kind]int{
 	KindCall: 0, KindCard: 1, KindManifest: 2, KindDeal: 3, KindComplaints: 4,
-	KindReveal: 5, KindConfirm: 6, KindElectionKey: 7, KindRequest: 8, KindAnswer: 9,
-	KindResult: 10, KindBundle: 11,
+	KindReveal: 5, KindOpen: 6, KindRecover: 7, KindConfirm: 8, KindElectionKey: 9, KindRequest: 10,
+	KindAnswer: 11, KindResult: 12, KindBundle: 13,
 }
 
 // SortForReplay orders envelopes so that each comes after what it depends
@@ -181,6 +203,10 @@ func (s *State) Add(e *Envelope) (string, error) {
 		return s.addComplaints(e)
 	case KindReveal:
 		return s.addReveal(e)
+	case KindOpen:
+		return s.addOpen(e)
+	case KindRecover:
+		return s.addRecover(e)
 	case KindConfirm:
 		return s.addConfirm(e)
 	case KindRequest:
@@ -195,7 +221,7 @@ func (s *State) Add(e *Envelope) (string, error) {
 
 func (s *State) addCall(e *Envelope) (string, error) {
 	if s.call != nil {
-		if e.ID() == s.CallID {
+		if callID(e) == s.CallID {
 			return "", ErrDuplicate
 		}
 		return "", errors.New("ceremony: this is the call of another ceremony: a board holds one call")
@@ -226,6 +252,9 @@ func checkCall(c *Call) error {
 	if len(c.Nonce) != 16 {
 		return errors.New("ceremony: the call's nonce must be 16 bytes")
 	}
+	if c.Close < MinClose || c.Close > MaxClose {
+		return fmt.Errorf("ceremony: the close of poll must lie between 1970-01-01 and 9999-12-31 (Unix seconds %d to %d), not %d", MinClose, MaxClose, c.Close)
+	}
 	return nil
 }
 
@@ -245,8 +274,8 @@ func parseCard(e *Envelope, call *Call, cid ID) (Card, error) {
 	if err := checkName("member name", c.Name, MaxNameLength); err != nil {
 		return c, err
 	}
-	if len(c.SigningKey) != 32 {
-		return c, fmt.Errorf("ceremony: the card of %q has a signing key of %d bytes, want 32", c.Name, len(c.SigningKey))
+	if err := checkSigningKey(c.SigningKey); err != nil {
+		return c, fmt.Errorf("ceremony: the card of %q has %w: it is refused", c.Name, err)
 	}
 	want := uint64(KEMX25519)
 	if call.PostQuantum {
@@ -255,12 +284,12 @@ func parseCard(e *Envelope, call *Call, cid ID) (Card, error) {
 	if c.KEM != want {
 		return c, fmt.Errorf("ceremony: the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
 	}
+	if err := checkEncryptionKey(c.KEM, c.EncryptionKey); err != nil {
+		return c, fmt.Errorf("ceremony: the card of %q has %w as its encryption key: it is refused", c.Name, err)
+	}
 	kem, _ := kemFor(c.KEM)
 	if _, err := kem.NewPublicKey(c.EncryptionKey); err != nil {
 		return c, fmt.Errorf("ceremony: the card of %q has an invalid encryption key", c.Name)
-	}
-	if len(c.Commitments) != 32 {
-		return c, fmt.Errorf("ceremony: the card of %q has a commitment hash of %d bytes, want 32", c.Name, len(c.Commitments))
 	}
 	if !e.verifySignature(c.SigningKey) {
 		return c, fmt.Errorf("ceremony: the card of %q is not signed by its own key: it was altered", c.Name)
@@ -377,7 +406,7 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 		seen[string(c.SigningKey)], seen[string(c.EncryptionKey)] = true, true
 		members = append(members, MemberInfo{
 			Index: uint64(i + 1), Name: c.Name, SigningKey: c.SigningKey, KEM: c.KEM,
-			EncryptionKey: c.EncryptionKey, Commitments: c.Commitments, Card: cardID,
+			EncryptionKey: c.EncryptionKey, Card: cardID,
 		})
 	}
 	return call, cid, members, id, nil
@@ -420,21 +449,67 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 // Manifest returns the manifest envelope, or nil before it is known.
 func (s *State) Manifest() *Envelope { return s.manifest }
 
-func commitmentHash(cid ID, signingKey []byte, commitments [][]byte) []byte {
-	t := newTranscript(tagCommitments).bytes(cid[:]).bytes(signingKey).uint(uint64(len(commitments)))
-	for _, c := range commitments {
-		t.bytes(c)
-	}
-	id := t.id()
-	return id[:]
-}
-
 func dealerProofContext(ceremony ID, dealer uint64) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(dealer)}
 }
 
 func uintBytes(v uint64) []byte {
 	return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
+}
+
+// decodeCommitments decodes exactly t elements.
+func (s *State) decodeCommitments(what string, m MemberInfo, bs [][]byte) ([]*group.Element, error) {
+	t := s.Call.Threshold
+	if uint64(len(bs)) != t {
+		return nil, fmt.Errorf("ceremony: the %s of %s has %d commitments; the threshold %d needs exactly %d", what, m.Label(), len(bs), t, t)
+	}
+	cs := make([]*group.Element, t)
+	for k, cb := range bs {
+		c, err := decodeElement(cb)
+		if err != nil {
+			return nil, fmt.Errorf("ceremony: commitment %d of the %s of %s is not a valid group element", k, what, m.Label())
+		}
+		cs[k] = c
+	}
+	return cs, nil
+}
+
+// dkgOver says which later step has begun, if any: a message of an earlier
+// step is refused once a later one has arrived (docs/protocol.md §6.8).
+func (s *State) dkgOver(after Kind) string {
+	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm} {
+		if kindRank[k] <= kindRank[after] {
+			continue
+		}
+		if s.count(k) > 0 {
+			return string(k)
+		}
+	}
+	return ""
+}
+
+func (s *State) count(k Kind) int {
+	switch k {
+	case KindDeal:
+		return len(s.deals)
+	case KindComplaints:
+		return len(s.complaints)
+	case KindReveal:
+		return len(s.reveals)
+	case KindOpen:
+		return len(s.opens)
+	case KindRecover:
+		return len(s.recovers)
+	case KindConfirm:
+		return len(s.confirms)
+	}
+	return 0
+}
+
+func (s *State) changed() {
+	s.qualCache = nil
+	s.keyCache = nil
+	s.feldman = map[uint64][]*group.Element{}
 }
 
 func (s *State) addDeal(e *Envelope) (string, error) {
@@ -447,37 +522,16 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 		}
 		return "", fmt.Errorf("ceremony: %s already dealt, and this is a different deal: a member deals once", m.Label())
 	}
-	if len(s.complaints) > 0 {
+	if later := s.dkgOver(KindDeal); later != "" {
 		return "", fmt.Errorf("ceremony: the deal of %s arrived after members checked the deals: the deal step is over", m.Label())
 	}
 	var d Deal
 	if err := e.DecodeBody(&d); err != nil {
 		return "", err
 	}
-	t := s.Call.Threshold
-	if uint64(len(d.Commitments)) != t {
-		return "", fmt.Errorf("ceremony: the deal of %s has %d commitments; the threshold %d needs exactly %d", m.Label(), len(d.Commitments), t, t)
-	}
-	cs := make([]*group.Element, t)
-	for k, cb := range d.Commitments {
-		c, err := decodeElement(cb)
-		if err != nil {
-			return "", fmt.Errorf("ceremony: commitment %d of the deal of %s is not a valid group element", k, m.Label())
-		}
-		cs[k] = c
-	}
-	if cs[0].IsIdentity() {
-		return "", fmt.Errorf("ceremony: the deal of %s commits to a zero secret", m.Label())
-	}
-	if !bytes.Equal(commitmentHash(s.CallID, m.SigningKey, d.Commitments), m.Commitments) {
-		return "", fmt.Errorf("ceremony: the commitments in the deal of %s are not those it committed to when enrolling", m.Label())
-	}
-	p, err := parseProof(d.Proof)
+	cs, err := s.decodeCommitments("deal", m, d.Commitments)
 	if err != nil {
-		return "", fmt.Errorf("ceremony: the deal of %s: %v", m.Label(), err)
-	}
-	if !verifyProof(tagProofDealer, dealerProofContext(s.ID, i), []*group.Element{nil}, cs[:1], p) {
-		return "", fmt.Errorf("ceremony: the proof of knowledge in the deal of %s does not verify", m.Label())
+		return "", err
 	}
 	n := uint64(len(s.Members))
 	if uint64(len(d.Shares)) != n-1 {
@@ -498,14 +552,15 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 		case sh.To > want:
 			return "", fmt.Errorf("ceremony: the deal of %s has no share for %s", m.Label(), s.who(want))
 		}
-		if len(sh.Ciphertext) == 0 || len(sh.Ciphertext) > 4096 {
-			return "", fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of an impossible size", m.Label(), sh.To)
+		to, _ := s.Member(sh.To)
+		if size := sealedShareSize(to.KEM); len(sh.Ciphertext) != size {
+			return "", fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of %d bytes; its KEM %s gives exactly %d", m.Label(), sh.To, len(sh.Ciphertext), kemName(to.KEM), size)
 		}
 		want++
 	}
 	s.deals[i] = &dealInfo{env: e, id: id, body: d, commitments: cs}
-	s.qualCache = nil
-	return fmt.Sprintf("deal of %s: signature, %d commitments as committed at enrolment, proof of knowledge, %d sealed shares", m.Label(), t, n-1), nil
+	s.changed()
+	return fmt.Sprintf("deal of %s: signature, %d Pedersen commitments, %d sealed share pairs", m.Label(), len(cs), n-1), nil
 }
 
 func (s *State) addComplaints(e *Envelope) (string, error) {
@@ -518,7 +573,7 @@ func (s *State) addComplaints(e *Envelope) (string, error) {
 		}
 		return "", fmt.Errorf("ceremony: %s already sent its complaints, and this list is different", m.Label())
 	}
-	if len(s.reveals) > 0 || len(s.confirms) > 0 {
+	if later := s.dkgOver(KindComplaints); later != "" {
 		return "", fmt.Errorf("ceremony: the complaints of %s arrived after the verify step was over", m.Label())
 	}
 	var c Complaints
@@ -540,7 +595,7 @@ func (s *State) addComplaints(e *Envelope) (string, error) {
 		prev = a.Dealer
 	}
 	s.complaints[j] = &complaintsInfo{env: e, id: id, body: c}
-	s.qualCache = nil
+	s.changed()
 	if len(c.Against) == 0 {
 		return fmt.Sprintf("complaints of %s: none, every share it received was good", m.Label()), nil
 	}
@@ -573,6 +628,17 @@ func (s *State) complainers(i uint64) []uint64 {
 	return out
 }
 
+func parsePair(share, blind []byte) (sharePair, bool) {
+	a, err1 := group.NewScalar().SetCanonicalBytes(share)
+	b, err2 := group.NewScalar().SetCanonicalBytes(blind)
+	return sharePair{a, b}, err1 == nil && err2 == nil
+}
+
+// pairMatches checks f(j)·G + f'(j)·H = Σ_k j^k·E_k (docs/protocol.md §6.3).
+func (d *dealInfo) pairMatches(j uint64, p sharePair) bool {
+	return pedersen(p.s, p.blind).Equal(evalCommitments(d.commitments, j)) == 1
+}
+
 func (s *State) addReveal(e *Envelope) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
@@ -583,8 +649,8 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 		}
 		return "", fmt.Errorf("ceremony: %s already answered the complaints, and this answer is different", m.Label())
 	}
-	if len(s.confirms) > 0 {
-		return "", fmt.Errorf("ceremony: %s answered the complaints after members began to confirm: the reveal step is over", m.Label())
+	if later := s.dkgOver(KindReveal); later != "" {
+		return "", fmt.Errorf("ceremony: %s answered the complaints after the %s step began: the reveal step is over", m.Label(), later)
 	}
 	var r Reveal
 	if err := e.DecodeBody(&r); err != nil {
@@ -598,25 +664,25 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 	if len(r.Shares) != len(accusers) {
 		return "", fmt.Errorf("ceremony: %s must reveal the shares of the %d members who complained, and reveals %d", m.Label(), len(accusers), len(r.Shares))
 	}
-	info := &revealInfo{env: e, id: id, shares: map[uint64]*group.Scalar{}, valid: map[uint64]bool{}}
+	info := &revealInfo{env: e, id: id, shares: map[uint64]sharePair{}, valid: map[uint64]bool{}}
 	bad := 0
 	for k, rs := range r.Shares {
 		if rs.To != accusers[k] {
 			return "", fmt.Errorf("ceremony: %s reveals a share for member %d, who did not complain (or out of order)", m.Label(), rs.To)
 		}
-		sc, err := group.NewScalar().SetCanonicalBytes(rs.Share)
-		if err != nil {
-			return "", fmt.Errorf("ceremony: the share %s reveals for member %d is not a valid number", m.Label(), rs.To)
+		p, ok := parsePair(rs.Share, rs.Blinding)
+		if !ok {
+			return "", fmt.Errorf("ceremony: the share %s reveals for member %d is not a pair of valid numbers", m.Label(), rs.To)
 		}
-		info.shares[rs.To] = sc
-		ok := group.NewIdentityElement().ScalarBaseMult(sc).Equal(evalCommitments(d.commitments, rs.To)) == 1
+		info.shares[rs.To] = p
+		ok = d.pairMatches(rs.To, p)
 		info.valid[rs.To] = ok
 		if !ok {
 			bad++
 		}
 	}
 	s.reveals[i] = info
-	s.qualCache = nil
+	s.changed()
 	if bad > 0 {
 		return fmt.Sprintf("reveal of %s: %d of %d revealed shares do not match its commitments: %s is disqualified", m.Label(), bad, len(accusers), m.Label()), nil
 	}
@@ -624,10 +690,12 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 }
 
 // Qualified returns QUAL, the dealers whose contribution counts: those who
-// dealt and answered every complaint with a share that matches their
+// dealt and answered every complaint with a share pair that matches their
 // commitments, with the reason each other member is left out
 // (docs/protocol.md §6.5). It treats a missing answer to a complaint as
-// silence: call it once the coordinator has closed the reveal step.
+// silence: call it once the coordinator has closed the reveal step. QUAL is
+// fixed before anything about the election key is public; nothing a member
+// does later takes it out of QUAL.
 func (s *State) Qualified() (qual []uint64, excluded map[uint64]string) {
 	excluded = map[uint64]string{}
 	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
@@ -666,38 +734,13 @@ func (s *State) qualified() []uint64 {
 	return s.qualCache
 }
 
-// ElectionKey returns Y = Σ_{i∈QUAL} C_i0 (docs/protocol.md §6.6).
-func (s *State) ElectionKey(qual []uint64) *group.Element {
-	y := group.NewIdentityElement()
-	for _, i := range qual {
-		y.Add(y, s.deals[i].commitments[0])
-	}
-	return y
-}
-
-// VerificationKey returns Y_j = Σ_{i∈QUAL} f_i(j)·G, computed from the
-// commitments alone (docs/protocol.md §6.6).
-func (s *State) VerificationKey(qual []uint64, j uint64) *group.Element {
-	key := fmt.Sprint(qual, j)
-	if s.keyCache == nil {
-		s.keyCache = map[string]*group.Element{}
-	}
-	if y, ok := s.keyCache[key]; ok {
-		return y
-	}
-	y := group.NewIdentityElement()
-	for _, i := range qual {
-		y.Add(y, evalCommitments(s.deals[i].commitments, j))
-	}
-	s.keyCache[key] = y
-	return y
-}
-
-// Transcript returns the hash of the ceremony as the messages show it: the
-// ceremony ID, every deal, every list of complaints, every reveal, QUAL and
-// the election key (docs/protocol.md §6.7).
-func (s *State) Transcript(qual []uint64) ID {
-	t := newTranscript(tagTranscript).bytes(s.ID[:])
+// QualHash identifies the view under which QUAL was fixed: the ceremony
+// ID, every member's deal, complaints and reveal (their message IDs, empty
+// when absent) and QUAL itself (docs/protocol.md §6.5). Openings and
+// published shares carry it, so that none of them can serve in a record
+// whose QUAL was changed after the Feldman values became public.
+func (s *State) QualHash() ID {
+	t := newTranscript(tagQual).bytes(s.ID[:])
 	n := uint64(len(s.Members))
 	t.uint(n)
 	for i := uint64(1); i <= n; i++ {
@@ -713,12 +756,312 @@ func (s *State) Transcript(qual []uint64) ID {
 		}
 		t.bytes(d).bytes(c).bytes(r)
 	}
+	qual := s.qualified()
 	t.uint(uint64(len(qual)))
 	for _, i := range qual {
 		t.uint(i)
 	}
-	t.element(s.ElectionKey(qual))
 	return t.id()
+}
+
+func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
+	if q := s.QualHash(); !bytes.Equal(h, q[:]) {
+		return fmt.Errorf("ceremony: the %s of %s was made under another set of deals, complaints and reveals (QUAL %s) than this one (QUAL %s): the qualified set cannot change once the Feldman values are public", what, m.Label(), Fingerprint(h), q.Fingerprint())
+	}
+	return nil
+}
+
+func (s *State) addOpen(e *Envelope) (string, error) {
+	i := e.Sender
+	m, _ := s.Member(i)
+	id := e.ID()
+	if o, ok := s.opens[i]; ok {
+		if o.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already opened its commitments, and this opening is different", m.Label())
+	}
+	if s.count(KindConfirm) > 0 {
+		return "", fmt.Errorf("ceremony: the opening of %s arrived after members began to confirm: the open step is over", m.Label())
+	}
+	var o Open
+	if err := e.DecodeBody(&o); err != nil {
+		return "", err
+	}
+	qual, excluded := s.Qualified()
+	if !slices.Contains(qual, i) {
+		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
+	}
+	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
+		return "", err
+	}
+	cs, err := s.decodeCommitments("opening", m, o.Commitments)
+	if err != nil {
+		return "", err
+	}
+	if cs[0].IsIdentity() {
+		return "", fmt.Errorf("ceremony: the opening of %s commits to a zero secret", m.Label())
+	}
+	d := s.deals[i]
+	if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
+		return "", fmt.Errorf("ceremony: the proof that the opening of %s is what its deal committed to does not verify", m.Label())
+	}
+	s.opens[i] = &openInfo{env: e, id: id, commitments: cs}
+	s.changed()
+	return fmt.Sprintf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.Label(), len(cs)), nil
+}
+
+func (s *State) addRecover(e *Envelope) (string, error) {
+	j := e.Sender
+	m, _ := s.Member(j)
+	id := e.ID()
+	if r, ok := s.recovers[j]; ok {
+		if r.id == id {
+			return "", ErrDuplicate
+		}
+		return "", fmt.Errorf("ceremony: %s already published its shares of silent members, and this list is different", m.Label())
+	}
+	if s.count(KindConfirm) > 0 {
+		return "", fmt.Errorf("ceremony: the shares %s publishes arrived after members began to confirm: the recover step is over", m.Label())
+	}
+	var r Recover
+	if err := e.DecodeBody(&r); err != nil {
+		return "", err
+	}
+	if err := s.checkQualHash("published shares", m, r.Qual); err != nil {
+		return "", err
+	}
+	if len(r.Shares) == 0 {
+		return "", fmt.Errorf("ceremony: %s publishes an empty list of shares: a member with nothing to publish sends nothing", m.Label())
+	}
+	qual, _ := s.Qualified()
+	info := &recoverInfo{env: e, id: id, shares: map[uint64]sharePair{}}
+	var prev uint64
+	for _, rs := range r.Shares {
+		i := rs.Dealer
+		switch {
+		case i <= prev:
+			return "", fmt.Errorf("ceremony: the shares %s publishes name a dealer twice or out of order", m.Label())
+		case i == j:
+			return "", fmt.Errorf("ceremony: %s publishes a share of itself", m.Label())
+		case !slices.Contains(qual, i):
+			return "", fmt.Errorf("ceremony: %s publishes its share of %s, who is not qualified", m.Label(), s.who(i))
+		}
+		prev = i
+		p, ok := parsePair(rs.Share, rs.Blinding)
+		if !ok {
+			return "", fmt.Errorf("ceremony: the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.Label())
+		}
+		if !s.deals[i].pairMatches(j, p) {
+			return "", fmt.Errorf("ceremony: the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.Label(), s.who(i))
+		}
+		info.shares[i] = p
+	}
+	s.recovers[j] = info
+	s.changed()
+	return fmt.Sprintf("shares published by %s for %s: each matches the dealer's commitments", m.Label(), s.recoverList(r.Shares)), nil
+}
+
+func (s *State) recoverList(rs []RecoveredShare) string {
+	var b bytes.Buffer
+	for k, r := range rs {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.who(r.Dealer))
+	}
+	return b.String()
+}
+
+// publicPoints returns the share pairs of dealer i that are public and
+// match its commitments: those revealed to answer complaints and those
+// published at the recover step, by recipient.
+func (s *State) publicPoints(i uint64) map[uint64]*group.Scalar {
+	out := map[uint64]*group.Scalar{}
+	if r := s.reveals[i]; r != nil {
+		for j, p := range r.shares {
+			if r.valid[j] {
+				out[j] = p.s
+			}
+		}
+	}
+	for j, r := range s.recovers {
+		if p, ok := r.shares[i]; ok {
+			out[j] = p.s
+		}
+	}
+	return out
+}
+
+// Recovered returns the qualified dealers that did not open: their Feldman
+// values are reconstructed from the shares the others publish
+// (docs/protocol.md §6.6). Call it once the open step is closed.
+func (s *State) Recovered() []uint64 {
+	var out []uint64
+	for _, i := range s.qualified() {
+		if s.opens[i] == nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// RecoverNeeds returns, for each qualified dealer that did not open, how
+// many more public shares its reconstruction needs (0 once it can be
+// reconstructed).
+func (s *State) RecoverNeeds() map[uint64]int {
+	out := map[uint64]int{}
+	t := int(s.Call.Threshold)
+	for _, i := range s.Recovered() {
+		out[i] = max(0, t-len(s.publicPoints(i)))
+	}
+	return out
+}
+
+// feldmanOf returns C_i0..C_i(t-1) for a qualified dealer: those it opened,
+// or those reconstructed from t public shares by interpolation (the t
+// lowest recipient indices), or nil if neither is available yet.
+func (s *State) feldmanOf(i uint64) []*group.Element {
+	if o := s.opens[i]; o != nil {
+		return o.commitments
+	}
+	if c, ok := s.feldman[i]; ok {
+		return c
+	}
+	pts := s.publicPoints(i)
+	t := int(s.Call.Threshold)
+	if len(pts) < t {
+		return nil
+	}
+	xs := make([]uint64, 0, len(pts))
+	for j := range pts {
+		xs = append(xs, j)
+	}
+	slices.Sort(xs)
+	xs = xs[:t]
+	ys := make([]*group.Scalar, t)
+	for k, j := range xs {
+		ys[k] = pts[j]
+	}
+	coeffs := interpolate(xs, ys)
+	cs := make([]*group.Element, t)
+	for k, a := range coeffs {
+		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
+	}
+	s.feldman[i] = cs
+	return cs
+}
+
+// keysReady reports whether every qualified dealer's Feldman values are
+// known, opened or reconstructed.
+func (s *State) keysReady(qual []uint64) error {
+	for _, i := range qual {
+		if s.feldmanOf(i) == nil {
+			return fmt.Errorf("ceremony: %s did not open its commitments and fewer than %d of its shares are public: it cannot be reconstructed yet", s.who(i), s.Call.Threshold)
+		}
+	}
+	return nil
+}
+
+// ElectionKey returns Y = Σ_{i∈QUAL} C_i0 (docs/protocol.md §6.6), or nil
+// while the Feldman values of some qualified dealer are unknown.
+func (s *State) ElectionKey(qual []uint64) *group.Element {
+	if s.keysReady(qual) != nil {
+		return nil
+	}
+	y := group.NewIdentityElement()
+	for _, i := range qual {
+		y.Add(y, s.feldmanOf(i)[0])
+	}
+	return y
+}
+
+// VerificationKey returns Y_j = Σ_{i∈QUAL} f_i(j)·G, computed from the
+// Feldman values alone (docs/protocol.md §6.6), or nil while those of some
+// qualified dealer are unknown.
+func (s *State) VerificationKey(qual []uint64, j uint64) *group.Element {
+	if s.keysReady(qual) != nil {
+		return nil
+	}
+	key := fmt.Sprint(qual, j)
+	if s.keyCache == nil {
+		s.keyCache = map[string]*group.Element{}
+	}
+	if y, ok := s.keyCache[key]; ok {
+		return y
+	}
+	y := group.NewIdentityElement()
+	for _, i := range qual {
+		y.Add(y, evalCommitments(s.feldmanOf(i), j))
+	}
+	s.keyCache[key] = y
+	return y
+}
+
+// Transcript returns the hash of the ceremony as the messages show it: the
+// ceremony ID, every member's deal, complaints, reveal, opening and
+// published shares, QUAL, the reconstructed dealers and the election key
+// (docs/protocol.md §6.7). Call it once the election key is known.
+func (s *State) Transcript(qual []uint64) ID {
+	t := newTranscript(tagTranscript).bytes(s.ID[:])
+	n := uint64(len(s.Members))
+	t.uint(n)
+	for i := uint64(1); i <= n; i++ {
+		var d, c, r, o, rc []byte
+		if x := s.deals[i]; x != nil {
+			d = x.id[:]
+		}
+		if x := s.complaints[i]; x != nil {
+			c = x.id[:]
+		}
+		if x := s.reveals[i]; x != nil {
+			r = x.id[:]
+		}
+		if x := s.opens[i]; x != nil {
+			o = x.id[:]
+		}
+		if x := s.recovers[i]; x != nil {
+			rc = x.id[:]
+		}
+		t.bytes(d).bytes(c).bytes(r).bytes(o).bytes(rc)
+	}
+	t.uint(uint64(len(qual)))
+	for _, i := range qual {
+		t.uint(i)
+	}
+	rec := s.recoveredOf(qual)
+	t.uint(uint64(len(rec)))
+	for _, i := range rec {
+		t.uint(i)
+	}
+	y := s.ElectionKey(qual)
+	if y == nil {
+		y = group.NewIdentityElement()
+	}
+	t.element(y)
+	return t.id()
+}
+
+func (s *State) recoveredOf(qual []uint64) []uint64 {
+	var out []uint64
+	for _, i := range qual {
+		if s.opens[i] == nil {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Awaited returns the members whose confirmation completes the ceremony:
+// QUAL but those reconstructed (docs/protocol.md §6.7).
+func (s *State) Awaited() []uint64 {
+	var out []uint64
+	for _, i := range s.qualified() {
+		if s.opens[i] != nil {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 func shareProofContext(ceremony ID, j uint64, transcript ID) [][]byte {
@@ -746,14 +1089,24 @@ func (s *State) addConfirm(e *Envelope) (string, error) {
 	if uint64(len(qual)) < s.Call.Threshold {
 		return "", fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
 	}
+	if err := s.keysReady(qual); err != nil {
+		return "", err
+	}
 	if !slices.Equal(c.Qualified, qual) {
 		return "", fmt.Errorf("ceremony: %s counts qualified members %v, but the messages show %v: it was shown different messages", m.Label(), c.Qualified, qual)
+	}
+	if rec := s.recoveredOf(qual); !slices.Equal(c.Recovered, rec) {
+		return "", fmt.Errorf("ceremony: %s counts reconstructed members %v, but the messages show %v: it was shown different messages", m.Label(), c.Recovered, rec)
+	}
+	y := s.ElectionKey(qual)
+	if y.IsIdentity() {
+		return "", errors.New("ceremony: the election key is the identity element, which hides nothing: the ceremony must start again")
 	}
 	tr := s.Transcript(qual)
 	if !bytes.Equal(c.Transcript, tr[:]) {
 		return "", fmt.Errorf("ceremony: %s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.Label(), Fingerprint(c.Transcript), tr.Fingerprint())
 	}
-	if !bytes.Equal(c.ElectionKey, s.ElectionKey(qual).Bytes()) {
+	if !bytes.Equal(c.ElectionKey, y.Bytes()) {
 		return "", fmt.Errorf("ceremony: %s computed a different election key", m.Label())
 	}
 	yj := s.VerificationKey(qual, j)
@@ -768,8 +1121,9 @@ func (s *State) addConfirm(e *Envelope) (string, error) {
 	return fmt.Sprintf("confirmation of %s: transcript %s, election key, verification key, proof that it holds its share", m.Label(), tr.Fingerprint()), nil
 }
 
-// Complete reports whether every qualified member has confirmed the same
-// transcript: the election key is then final (docs/protocol.md §6.7).
+// Complete reports whether every qualified member that opened has confirmed
+// the same transcript, and at least t did: the election key is then final
+// (docs/protocol.md §6.7).
 func (s *State) Complete() bool {
 	if s.manifest == nil {
 		return false
@@ -778,7 +1132,11 @@ func (s *State) Complete() bool {
 	if uint64(len(qual)) < s.Call.Threshold {
 		return false
 	}
-	for _, j := range qual {
+	aw := s.Awaited()
+	if uint64(len(aw)) < s.Call.Threshold {
+		return false
+	}
+	for _, j := range aw {
 		if s.confirms[j] == nil {
 			return false
 		}
@@ -795,6 +1153,10 @@ func (s *State) Has(kind Kind, i uint64) bool {
 		return s.complaints[i] != nil
 	case KindReveal:
 		return s.reveals[i] != nil
+	case KindOpen:
+		return s.opens[i] != nil
+	case KindRecover:
+		return s.recovers[i] != nil
 	case KindConfirm:
 		return s.confirms[i] != nil
 	}
@@ -834,6 +1196,16 @@ func (s *State) Messages() []*Envelope {
 	}
 	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
 		if x := s.reveals[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.opens[i]; x != nil {
+			out = append(out, x.env)
+		}
+	}
+	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
+		if x := s.recovers[i]; x != nil {
 			out = append(out, x.env)
 		}
 	}

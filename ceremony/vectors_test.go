@@ -185,6 +185,7 @@ type vecRun struct {
 	board       *State
 	secs        []*Secrets // by member index: secs[j-1]
 	polys       [][][]byte // the polynomial of each member, by index
+	blinds      [][][]byte // the blinding polynomial of each member, by index
 	stages      [][]byte   // Secrets.Marshal at several stages, for fuzz seeds
 	call        *Envelope
 	cards       []*Envelope // in member order
@@ -192,8 +193,10 @@ type vecRun struct {
 	deals       []*Envelope // by member index
 	complaints  []*Envelope // by member index
 	reveals     []*Envelope // by dealer index, only the accused
+	opens       []*Envelope // by member index, those who opened
+	recovers    []*Envelope // by member index, those who published shares
 	confirms    []*Envelope // by member index
-	bundles     []*Envelope // verify, [reveal,] confirm
+	bundles     []*Envelope // verify, [reveal,] open, [recover,] confirm
 	electionKey *Envelope
 	request     *Envelope   //
 	answers     []*Envelope // by member index
@@ -216,7 +219,9 @@ func mustAddT(t testing.TB, st *State, e *Envelope) {
 
 // runVectorCeremony runs a whole ceremony deterministically. With complain,
 // dealer 1 seals a wrong share to member 2, who complains; dealer 1 then
-// reveals the right share and keeps its place.
+// reveals the right share and keeps its place; and member 3 stays silent at
+// the open step, so that members 1 and 2 publish their shares of it and its
+// Feldman values are rebuilt (it confirms afterwards all the same).
 func runVectorCeremony(t *testing.T, seed uint64, complain bool) *vecRun {
 	t.Helper()
 	cryptotest.SetGlobalRandom(t, seed)
@@ -249,11 +254,15 @@ func runVectorCeremony(t *testing.T, seed uint64, complain bool) *vecRun {
 			if mustParse(sec.Card).ID() == mi.Card {
 				run.secs = append(run.secs, sec)
 				run.cards = append(run.cards, mustParse(sec.Card))
-				var poly [][]byte
+				var poly, blind [][]byte
 				for _, a := range sec.Polynomial {
 					poly = append(poly, slices.Clone(a))
 				}
+				for _, b := range sec.Blinding {
+					blind = append(blind, slices.Clone(b))
+				}
 				run.polys = append(run.polys, poly)
+				run.blinds = append(run.blinds, blind)
 			}
 		}
 	}
@@ -293,6 +302,17 @@ func runVectorCeremony(t *testing.T, seed uint64, complain bool) *vecRun {
 		rb := run.board.NewBundle(StepReveal)
 		run.bundles = append(run.bundles, rb)
 		run.reveals = step(rb, acc)
+	}
+	run.stages = append(run.stages, run.secs[0].Marshal())
+	ob := run.board.NewBundle(StepOpen)
+	run.bundles = append(run.bundles, ob)
+	if complain {
+		run.opens = step(ob, []uint64{1, 2})
+		rb := run.board.NewBundle(StepRecover)
+		run.bundles = append(run.bundles, rb)
+		run.recovers = step(rb, []uint64{1, 2})
+	} else {
+		run.opens = step(ob, all)
 	}
 	run.stages = append(run.stages, run.secs[0].Marshal())
 	cb := run.board.NewBundle(StepConfirm)
@@ -365,7 +385,7 @@ func wrongShareDeal(t testing.TB, dealer *Secrets, st *State, victim uint64) *En
 	for k := range d.Shares {
 		if d.Shares[k].To == victim {
 			m, _ := st.Member(victim)
-			ct, err := sealShare(m.KEM, m.EncryptionKey, st.ID, dealer.Index, victim, group.NewScalar().SetUint64(12345))
+			ct, err := sealShare(m.KEM, m.EncryptionKey, st.ID, dealer.Index, victim, group.NewScalar().SetUint64(12345), group.NewScalar().SetUint64(6789))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -386,15 +406,21 @@ func (run *vecRun) record() []*Envelope {
 	out = append(out, run.deals...)
 	out = append(out, run.complaints...)
 	out = append(out, run.reveals...)
+	out = append(out, run.opens...)
+	out = append(out, run.recovers...)
 	out = append(out, run.confirms...)
 	out = append(out, run.electionKey, run.request)
 	out = append(out, run.answers...)
 	return append(out, run.result)
 }
 
-func (run *vecRun) poly(j uint64) []*group.Scalar {
+func (run *vecRun) poly(j uint64) []*group.Scalar { return scalarList(run.polys[j-1]) }
+
+func (run *vecRun) blind(j uint64) []*group.Scalar { return scalarList(run.blinds[j-1]) }
+
+func scalarList(bs [][]byte) []*group.Scalar {
 	var out []*group.Scalar
-	for _, b := range run.polys[j-1] {
+	for _, b := range bs {
 		s, err := group.NewScalar().SetCanonicalBytes(b)
 		if err != nil {
 			panic(err)
@@ -598,35 +624,73 @@ func generateVectors(t *testing.T) []*vector {
 	add(hashVector("hash-call-id", "the call ID of the vector ceremony: H(call, call envelope)", tagCall, [][]byte{a.call.Bytes()}))
 	add(hashVector("hash-ceremony-id", "the ceremony ID of the vector ceremony: H(ceremony, manifest body)", tagCeremony, [][]byte{a.manifest.Body}))
 	add(hashVector("hash-message-id", "the message ID of member 1's deal: H(message, envelope)", tagMessage, [][]byte{a.deals[0].Bytes()}))
-	{
-		var d Deal
-		_ = a.deals[0].DecodeBody(&d)
-		in := [][]byte{a.board.CallID[:], a.board.Members[0].SigningKey, ub(uint64(len(d.Commitments)))}
-		in = append(in, d.Commitments...)
-		v := hashVector("hash-commitments", "the commitment hash in member 1's card: H(commitments, call ID, signing key, t, C_0, ..., C_{t-1})", tagCommitments, in)
-		if v.all("id")[0] != hex.EncodeToString(a.board.Members[0].Commitments) {
-			t.Fatal("commitment hash vector disagrees with the card")
-		}
-		add(v)
-	}
-	{
-		qual, _ := a.board.Qualified()
-		in := [][]byte{a.board.ID[:], ub(3)}
+	for _, run := range []*vecRun{a, b} {
+		qual, _ := run.board.Qualified()
+		in := [][]byte{run.board.ID[:], ub(3)}
 		for i := uint64(1); i <= 3; i++ {
-			var r []byte
-			d, c := a.board.deals[i].id, a.board.complaints[i].id
-			in = append(in, d[:], c[:], r)
+			for _, k := range []Kind{KindDeal, KindComplaints, KindReveal, KindOpen, KindRecover} {
+				var x []byte
+				for _, e := range run.record() {
+					if e.Kind == k && e.Sender == i {
+						id := e.ID()
+						x = id[:]
+					}
+				}
+				in = append(in, x)
+			}
 		}
 		in = append(in, ub(uint64(len(qual))))
 		for _, j := range qual {
 			in = append(in, ub(j))
 		}
-		in = append(in, a.board.ElectionKey(qual).Bytes())
-		v := hashVector("hash-transcript", "the transcript hash of the vector ceremony: H(transcript, ceremony ID, n, then per member deal ID, complaints ID, reveal ID (empty when absent), |QUAL|, QUAL..., Y)", tagTranscript, in)
-		tr := a.board.Transcript(qual)
+		rec := run.board.Recovered()
+		in = append(in, ub(uint64(len(rec))))
+		for _, j := range rec {
+			in = append(in, ub(j))
+		}
+		in = append(in, run.board.ElectionKey(qual).Bytes())
+		name, desc := "hash-transcript", "the transcript hash of ceremony-n3-t2"
+		if run == b {
+			name, desc = "hash-transcript-recovered", "the transcript hash of ceremony-n3-t2-complaint (a reveal, member 3 rebuilt)"
+		}
+		v := hashVector(name, desc+": H(transcript, ceremony ID, n, then per member deal, complaints, reveal, open and recover IDs (empty when absent), |QUAL|, QUAL..., |R|, R..., Y)", tagTranscript, in)
+		tr := run.board.Transcript(qual)
 		if v.all("id")[0] != hex.EncodeToString(tr[:]) {
 			t.Fatal("transcript vector disagrees with State.Transcript")
 		}
+		add(v)
+	}
+	{
+		qual, _ := b.board.Qualified()
+		in := [][]byte{b.board.ID[:], ub(3)}
+		for i := uint64(1); i <= 3; i++ {
+			for _, k := range []Kind{KindDeal, KindComplaints, KindReveal} {
+				var x []byte
+				for _, e := range b.record() {
+					if e.Kind == k && e.Sender == i {
+						id := e.ID()
+						x = id[:]
+					}
+				}
+				in = append(in, x)
+			}
+		}
+		in = append(in, ub(uint64(len(qual))))
+		for _, j := range qual {
+			in = append(in, ub(j))
+		}
+		v := hashVector("hash-qual", "the QUAL hash of ceremony-n3-t2-complaint, carried by openings and published shares: H(qual, ceremony ID, n, then per member deal, complaints and reveal IDs (empty when absent), |QUAL|, QUAL...)", tagQual, in)
+		q := b.board.QualHash()
+		if v.all("id")[0] != hex.EncodeToString(q[:]) {
+			t.Fatal("QUAL hash vector disagrees with State.QualHash")
+		}
+		add(v)
+	}
+	{
+		v := hashVector("hash-generator-h", "the second generator H: the 64-byte H(\"conclave/v2/generator-h\") mapped by ristretto255 hash-to-group (RFC 9496 §4.3.4)", tagGeneratorH, nil)
+		v.pairs = v.pairs[:len(v.pairs)-1]
+		v.hex("element", GeneratorH().Bytes())
+		v.set("expect", "success")
 		add(v)
 	}
 
@@ -647,38 +711,59 @@ func generateVectors(t *testing.T) []*vector {
 	// Schnorr proofs.
 	G := group.NewGeneratorElement()
 	x := scalarFrom("schnorr secret")
-	dctx := dealerProofContext(a.board.ID, 1)
-	sv := proofVector("schnorr-dealer", "schnorr", "proof of knowledge of a dealer's a_0 (tag proof/dealer, context: ceremony ID, dealer index)",
-		tagProofDealer, dctx, x, []*group.Element{G}, seeded("schnorr rand", 32))
+	atr := a.board.Transcript([]uint64{1, 2, 3})
+	dctx := shareProofContext(a.board.ID, 1, atr)
+	sv := proofVector("schnorr-share", "schnorr", "proof of knowledge of a member's share x_j at confirmation (tag proof/share, context: ceremony ID, j, transcript hash)",
+		tagProofShare, dctx, x, []*group.Element{G}, seeded("schnorr rand", 32))
 	add(sv)
 	pub := group.NewIdentityElement().ScalarBaseMult(x)
 	pr := mustHex(sv.all("proof")[0])
-	pctx := shareProofContext(a.board.ID, 2, a.board.Transcript([]uint64{1, 2, 3}))
-	add(proofVector("schnorr-share", "schnorr", "proof of knowledge of a member's share x_j at confirmation (tag proof/share, context: ceremony ID, j, transcript hash)",
-		tagProofShare, pctx, scalarFrom("share secret"), []*group.Element{G}, seeded("share rand", 32)))
 	{
-		var d Deal
-		_ = a.deals[0].DecodeBody(&d)
-		add(badProofVector("schnorr-deal-verify-only", "schnorr", "the proof in member 1's deal of the vector ceremony, verified only",
-			tagProofDealer, dctx, []*group.Element{G}, []*group.Element{mustElement(d.Commitments[0])}, d.Proof, "success"))
+		var c Confirm
+		_ = a.confirms[0].DecodeBody(&c)
+		add(badProofVector("schnorr-confirm-verify-only", "schnorr", "the proof in member 1's confirmation of the vector ceremony, verified only",
+			tagProofShare, dctx, []*group.Element{G}, []*group.Element{mustElement(c.VerificationKey)}, c.Proof, "success"))
 	}
 	badS := func(name, desc string, tag string, ctx [][]byte, publics []*group.Element, proof []byte, expect string) {
 		add(badProofVector(name, "schnorr", desc, tag, ctx, []*group.Element{G}, publics, proof, expect))
 	}
-	badS("schnorr-bad-challenge", "challenge with its lowest bit flipped", tagProofDealer, dctx, []*group.Element{pub}, flip(pr, 0), "proof does not verify")
-	badS("schnorr-bad-response", "response with its lowest bit flipped", tagProofDealer, dctx, []*group.Element{pub}, flip(pr, 32), "proof does not verify")
-	badS("schnorr-other-index", "a valid proof checked for another dealer index: the index is bound", tagProofDealer, dealerProofContext(a.board.ID, 2), []*group.Element{pub}, pr, "proof does not verify")
-	badS("schnorr-other-ceremony", "a valid proof checked for another ceremony: the ceremony ID is bound", tagProofDealer, dealerProofContext(b.board.ID, 1), []*group.Element{pub}, pr, "proof does not verify")
-	badS("schnorr-other-tag", "a valid dealer proof checked as a share proof: the tag is bound", tagProofShare, dctx, []*group.Element{pub}, pr, "proof does not verify")
-	badS("schnorr-other-public", "a valid proof checked against another public value", tagProofDealer, dctx, []*group.Element{G}, pr, "proof does not verify")
-	badS("schnorr-swapped", "challenge and response swapped", tagProofDealer, dctx, []*group.Element{pub}, append(slices.Clone(pr[32:]), pr[:32]...), "proof does not verify")
+	badS("schnorr-bad-challenge", "challenge with its lowest bit flipped", tagProofShare, dctx, []*group.Element{pub}, flip(pr, 0), "proof does not verify")
+	badS("schnorr-bad-response", "response with its lowest bit flipped", tagProofShare, dctx, []*group.Element{pub}, flip(pr, 32), "proof does not verify")
+	badS("schnorr-other-index", "a valid proof checked for another member index: the index is bound", tagProofShare, shareProofContext(a.board.ID, 2, atr), []*group.Element{pub}, pr, "proof does not verify")
+	badS("schnorr-other-ceremony", "a valid proof checked for another ceremony: the ceremony ID is bound", tagProofShare, shareProofContext(b.board.ID, 1, atr), []*group.Element{pub}, pr, "proof does not verify")
+	badS("schnorr-other-transcript", "a valid proof checked for another transcript: the transcript is bound", tagProofShare, shareProofContext(a.board.ID, 1, ID{1}), []*group.Element{pub}, pr, "proof does not verify")
+	badS("schnorr-other-tag", "a valid share proof checked as a decryption proof: the tag is bound", tagProofDecryption, dctx, []*group.Element{pub}, pr, "proof does not verify")
+	badS("schnorr-other-public", "a valid proof checked against another public value", tagProofShare, dctx, []*group.Element{G}, pr, "proof does not verify")
+	badS("schnorr-swapped", "challenge and response swapped", tagProofShare, dctx, []*group.Element{pub}, append(slices.Clone(pr[32:]), pr[:32]...), "proof does not verify")
 	{
 		nc := slices.Clone(pr)
 		copy(nc[32:], mustHex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010")) // the group order l
-		badS("schnorr-noncanonical-response", "response = l, the group order: not a canonical scalar", tagProofDealer, dctx, []*group.Element{pub}, nc, "proof is not 64 bytes of two canonical scalars")
+		badS("schnorr-noncanonical-response", "response = l, the group order: not a canonical scalar", tagProofShare, dctx, []*group.Element{pub}, nc, "proof is not 64 bytes of two canonical scalars")
 	}
-	badS("schnorr-short", "63 bytes", tagProofDealer, dctx, []*group.Element{pub}, pr[:63], "proof is not 64 bytes of two canonical scalars")
-	badS("schnorr-long", "65 bytes", tagProofDealer, dctx, []*group.Element{pub}, append(slices.Clone(pr), 0), "proof is not 64 bytes of two canonical scalars")
+	badS("schnorr-short", "63 bytes", tagProofShare, dctx, []*group.Element{pub}, pr[:63], "proof is not 64 bytes of two canonical scalars")
+	badS("schnorr-long", "65 bytes", tagProofShare, dctx, []*group.Element{pub}, append(slices.Clone(pr), 0), "proof is not 64 bytes of two canonical scalars")
+
+	// Open proofs (member 1 of the vector ceremony, with its real polynomials).
+	{
+		octx := dealerProofContext(a.board.ID, 1)
+		var o Open
+		_ = a.opens[0].DecodeBody(&o)
+		es := a.board.deals[1].commitments
+		cs := decodeAllT(t, o.Commitments)
+		r := seeded("open rand", 32)
+		add(openVector("open-proof", "member 1's open proof: knowledge of a_k, b_k with C_k = a_k·G and E_k − C_k = b_k·H (tag proof/open, context: ceremony ID, i)",
+			octx, a.poly(1), a.blind(1), es, cs, r, nil, "success"))
+		add(openVector("open-proof-verify-only", "the proof in member 1's opening of the vector ceremony, verified only", octx, nil, nil, es, cs, nil, o.Proof, "success"))
+		add(openVector("open-proof-other-index", "member 1's proof checked for dealer 2", dealerProofContext(a.board.ID, 2), nil, nil, es, cs, nil, o.Proof, "proof does not verify"))
+		add(openVector("open-proof-other-ceremony", "member 1's proof checked in another ceremony", dealerProofContext(b.board.ID, 1), nil, nil, es, cs, nil, o.Proof, "proof does not verify"))
+		c2 := slices.Clone(cs)
+		c2[1] = G
+		add(openVector("open-proof-other-c1", "C_1 replaced by G: the proof binds every Feldman value to its Pedersen commitment", octx, nil, nil, es, c2, nil, o.Proof, "proof does not verify"))
+		add(openVector("open-proof-flipped-r", "a bit of R_1 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 33), "proof does not verify"))
+		add(openVector("open-proof-flipped-z", "a bit of z_0 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 4*32), "proof does not verify"))
+		add(openVector("open-proof-flipped-w", "a bit of w_1 flipped", octx, nil, nil, es, cs, nil, flip(o.Proof, 7*32), "proof does not verify"))
+		add(openVector("open-proof-short", "the proof without its last response", octx, nil, nil, es, cs, nil, o.Proof[:len(o.Proof)-32], "proof does not verify"))
+	}
 
 	// DLEQ proofs.
 	h := group.NewIdentityElement().ScalarBaseMult(scalarFrom("dleq base"))
@@ -776,8 +861,8 @@ func generateVectors(t *testing.T) []*vector {
 		add(envelopeVector("envelope-null-signature", "the valid call with its empty signature written as null (f6): an empty value has one encoding", slices.Concat(c[:len(c)-1], []byte{0xf6}), "not in deterministic CBOR encoding"))
 	}
 	{
-		nm := append([]byte{good[0], 0x18}, good[1:]...) // version 1 as 0x18 0x01
-		add(envelopeVector("envelope-noncanonical-uint", "version 1 encoded in two bytes (0x18 0x01): not minimal", nm, "not in deterministic CBOR encoding"))
+		nm := append([]byte{good[0], 0x18}, good[1:]...) // version 2 as 0x18 0x02
+		add(envelopeVector("envelope-noncanonical-uint", "version 2 encoded in two bytes (0x18 0x02): not minimal", nm, "not in deterministic CBOR encoding"))
 		i := bytes.Index(good, append([]byte{0x58, 0x20}, a.board.ID[:4]...))
 		nb := append(append(slices.Clone(good[:i]), 0x59, 0x00, 0x20), good[i+2:]...)
 		add(envelopeVector("envelope-noncanonical-length", "the 32-byte ceremony ID with a 2-byte length (0x59 0x00 0x20): not minimal", nb, "not in deterministic CBOR encoding"))
@@ -791,25 +876,93 @@ func generateVectors(t *testing.T) []*vector {
 	add(envelopeVector("envelope-map", "a map, not an array", []byte{0xa1, 0x01, 0x01}, "not a Conclave message"))
 	sig := a.complaints[0].Signature
 	cid := a.board.ID[:]
-	add(envelopeVector("envelope-version-2", "version 2", rawEnvelope(2, "complaints", cid, 1, []byte{0x81, 0x80}, sig), "version 2 is not supported"))
-	add(envelopeVector("envelope-unknown-kind", "kind \"vote\"", rawEnvelope(1, "vote", cid, 1, []byte{0x81, 0x80}, sig), "unknown kind of message"))
-	add(envelopeVector("envelope-call-with-ceremony", "a call that names a ceremony", rawEnvelope(1, "call", cid, 0, a.call.Body, nil), "a call must not name a ceremony"))
-	add(envelopeVector("envelope-short-ceremony", "a 31-byte ceremony ID", rawEnvelope(1, "complaints", cid[:31], 1, []byte{0x81, 0x80}, sig), "ceremony identifier of 31 bytes"))
-	add(envelopeVector("envelope-unsigned", "a member's message without signature", rawEnvelope(1, "complaints", cid, 1, []byte{0x81, 0x80}, nil), "complaints message is not signed"))
-	add(envelopeVector("envelope-member-zero", "a member's message from member 0", rawEnvelope(1, "deal", cid, 0, a.deals[0].Body, sig), "names member 0"))
-	add(envelopeVector("envelope-coordinator-signed", "a coordinator's message with a signature", rawEnvelope(1, "request", cid, 0, a.request.Body, sig), "carries a signature"))
-	add(envelopeVector("envelope-coordinator-sender", "a coordinator's message naming member 1", rawEnvelope(1, "request", cid, 1, a.request.Body, nil), "comes from the coordinator but names member 1"))
-	add(envelopeVector("envelope-card-sender", "a card naming member index 1", rawEnvelope(1, "card", a.board.CallID[:], 1, a.cards[0].Body, a.cards[0].Signature), "a card must not name a member index"))
+	add(envelopeVector("envelope-version-1", "version 1 (Joint-Feldman, before protocol version 2)", rawEnvelope(1, "complaints", cid, 1, []byte{0x81, 0x80}, sig), "version 1 is not supported"))
+	add(envelopeVector("envelope-version-3", "version 3", rawEnvelope(3, "complaints", cid, 1, []byte{0x81, 0x80}, sig), "version 3 is not supported"))
+	add(envelopeVector("envelope-unknown-kind", "kind \"vote\"", rawEnvelope(Version, "vote", cid, 1, []byte{0x81, 0x80}, sig), "unknown kind of message"))
+	add(envelopeVector("envelope-call-with-ceremony", "a call that names a ceremony", rawEnvelope(Version, "call", cid, 0, a.call.Body, nil), "a call must not name a ceremony"))
+	add(envelopeVector("envelope-short-ceremony", "a 31-byte ceremony ID", rawEnvelope(Version, "complaints", cid[:31], 1, []byte{0x81, 0x80}, sig), "ceremony identifier of 31 bytes"))
+	add(envelopeVector("envelope-unsigned", "a member's message without signature", rawEnvelope(Version, "complaints", cid, 1, []byte{0x81, 0x80}, nil), "complaints message is not signed"))
+	add(envelopeVector("envelope-member-zero", "a member's message from member 0", rawEnvelope(Version, "deal", cid, 0, a.deals[0].Body, sig), "names member 0"))
+	add(envelopeVector("envelope-coordinator-signed", "a coordinator's message with a signature", rawEnvelope(Version, "request", cid, 0, a.request.Body, sig), "carries a signature"))
+	add(envelopeVector("envelope-coordinator-sender", "a coordinator's message naming member 1", rawEnvelope(Version, "request", cid, 1, a.request.Body, nil), "comes from the coordinator but names member 1"))
+	add(envelopeVector("envelope-card-sender", "a card naming member index 1", rawEnvelope(Version, "card", a.board.CallID[:], 1, a.cards[0].Body, a.cards[0].Signature), "a card must not name a member index"))
 
 	// Whole ceremonies.
 	add(ceremonyVector("ceremony-n3-t2", "a whole ceremony, n=3, t=2, no complaint, and a tally of 4 ballots over 3 options", a))
-	add(ceremonyVector("ceremony-n3-t2-complaint", "a whole ceremony, n=3, t=2: dealer 1 seals a wrong share to member 2, who complains; dealer 1 reveals the right share and stays qualified", b))
+	add(ceremonyVector("ceremony-n3-t2-complaint", "a whole ceremony, n=3, t=2: dealer 1 seals a wrong share to member 2, who complains; dealer 1 reveals the right share and stays qualified; member 3 stays silent at the open step and is rebuilt from the shares members 1 and 2 publish", b))
 
 	// Failures: a sequence of messages whose last one must be refused.
 	for _, v := range failureVectors(t, a, b) {
 		add(v)
 	}
 	return vs
+}
+
+func decodeAllT(t testing.TB, bs [][]byte) []*group.Element {
+	var out []*group.Element
+	for _, b := range bs {
+		out = append(out, mustElement(b))
+	}
+	return out
+}
+
+// openVector states an open proof; with the secrets and rand it is made
+// here and every intermediate value recorded, else proof is checked as is.
+func openVector(name, desc string, ctx [][]byte, a, b []*group.Scalar, es, cs []*group.Element, r, proof []byte, expect string) *vector {
+	v := newVector(name, "open-proof", desc)
+	for _, c := range ctx {
+		v.hex("context", c)
+	}
+	v.hex("generator-h", GeneratorH().Bytes())
+	for _, e := range es {
+		v.hex("pedersen", e.Bytes())
+	}
+	for _, c := range cs {
+		v.hex("feldman", c.Bytes())
+	}
+	if a != nil {
+		for k := range a {
+			v.hex("secret-a", a[k].Bytes())
+			v.hex("secret-b", b[k].Bytes())
+		}
+		v.hex("rand", r)
+		var err error
+		if proof, err = proveOpen(ctx, a, b, es, cs, bytes.NewReader(r)); err != nil {
+			panic(err)
+		}
+	}
+	v.hex("proof", proof)
+	v.set("expect", expect)
+	return v
+}
+
+func checkOpenVector(t *testing.T, v *vector) {
+	ctx := v.allBytes(t, "context")
+	eqHex(t, "H", GeneratorH().Bytes(), v.one(t, "generator-h"))
+	es := decodeAll(t, v.allBytes(t, "pedersen"))
+	cs := decodeAll(t, v.allBytes(t, "feldman"))
+	proof := v.bytes(t, "proof")
+	if v.has("secret-a") {
+		a, b := scalarList(v.allBytes(t, "secret-a")), scalarList(v.allBytes(t, "secret-b"))
+		for k := range a {
+			if group.NewIdentityElement().ScalarBaseMult(a[k]).Equal(cs[k]) != 1 {
+				t.Errorf("C_%d is not a_%d·G", k, k)
+			}
+			if pedersen(a[k], b[k]).Equal(es[k]) != 1 {
+				t.Errorf("E_%d is not a_%d·G + b_%d·H", k, k, k)
+			}
+		}
+		p, err := proveOpen(ctx, a, b, es, cs, bytes.NewReader(v.bytes(t, "rand")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eqHex(t, "proof", p, v.one(t, "proof"))
+	}
+	var err error
+	if !verifyOpen(ctx, es, cs, proof) {
+		err = errors.New("proof does not verify")
+	}
+	checkExpect(t, v, err)
 }
 
 func mustHex(s string) []byte {
@@ -831,6 +984,7 @@ func ceremonyVector(name, desc string, run *vecRun) *vector {
 		v.hex("signing-seed", sec.SigningSeed)
 		v.hex("encryption-seed", sec.EncryptionSeed)
 		v.hex("polynomial", bytes.Join(run.polys[j], nil))
+		v.hex("blinding", bytes.Join(run.blinds[j], nil))
 	}
 	for _, e := range run.record() {
 		v.comment(fmt.Sprintf("%s, sender %d", e.Kind, e.Sender))
@@ -843,6 +997,7 @@ func ceremonyVector(name, desc string, run *vecRun) *vector {
 	v.hex("ceremony-id", st.ID[:])
 	v.set("ceremony-fingerprint", st.ID.Fingerprint())
 	v.set("qualified", joinUints(qual))
+	v.set("recovered", joinUints(st.Recovered()))
 	v.hex("transcript", tr[:])
 	v.set("transcript-fingerprint", tr.Fingerprint())
 	v.hex("election-key", run.y.Bytes())
@@ -917,27 +1072,13 @@ func failureVectors(t *testing.T, a, b *vecRun) []*vector {
 	add("fail-deal-other-ceremony", "a deal from another ceremony (its member 1)", with(upToManifest, b.deals[0]), "belongs to another ceremony")
 	{
 		d := deal(1)
-		d.Commitments[1] = group.NewGeneratorElement().Bytes()
-		add("fail-deal-commitments-changed", "member 1's deal with C_1 replaced by G, re-signed", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "not those it committed to when enrolling")
-	}
-	{
-		d := deal(1)
-		d.Commitments[0] = make([]byte, 32)
-		add("fail-deal-identity-c0", "member 1's deal with C_0 the identity, re-signed", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "commits to a zero secret")
-	}
-	{
-		d := deal(1)
 		d.Commitments = append(d.Commitments, group.NewGeneratorElement().Bytes())
 		add("fail-deal-extra-commitment", "member 1's deal with t+1 commitments", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "has 3 commitments; the threshold 2 needs exactly 2")
 		d.Commitments = d.Commitments[:1]
 		add("fail-deal-missing-commitment", "member 1's deal with t-1 commitments", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "has 1 commitments; the threshold 2 needs exactly 2")
-	}
-	{
-		d := deal(1)
-		d.Proof = flip(d.Proof, 33)
-		add("fail-deal-bad-proof", "member 1's deal with a bit of the proof's response flipped, re-signed", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), fmt.Sprintf("proof of knowledge in the deal of member 1 (%s) does not verify", a.secs[0].Name))
-		d.Proof = deal(2).Proof
-		add("fail-deal-proof-of-other", "member 1's deal carrying member 2's proof, re-signed", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "does not verify")
+		d = deal(1)
+		d.Shares[0].Ciphertext = d.Shares[0].Ciphertext[:len(d.Shares[0].Ciphertext)-1]
+		add("fail-deal-share-size", "member 1's deal with a sealed share one byte short: X25519 sealed shares are exactly 112 bytes", with(upToManifest, resign(a.secs[0], KindDeal, id, 1, &d)), "its KEM X25519 gives exactly 112")
 	}
 	{
 		d := deal(1)
@@ -964,15 +1105,50 @@ func failureVectors(t *testing.T, a, b *vecRun) []*vector {
 		add("fail-complaints-relabelled", "member 1's list of complaints with its kind changed to deal, not re-signed", with(upToManifest, e), "is not signed by that member's key")
 	}
 	{
-		s := evalPolynomial(a.poly(1), 2)
+		s, sb := evalPolynomial(a.poly(1), 2), evalPolynomial(a.blind(1), 2)
 		add("fail-reveal-without-complaint", "member 1 reveals member 2's share though nobody complained",
-			with(upToComplaints, resign(a.secs[0], KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: s.Bytes()}}})), "nobody complained about it")
+			with(upToComplaints, resign(a.secs[0], KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: s.Bytes(), Blinding: sb.Bytes()}}})), "nobody complained about it")
+	}
+	{
+		var o Open
+		_ = a.opens[0].DecodeBody(&o)
+		o.Proof = flip(o.Proof, 40)
+		add("fail-open-bad-proof", "member 1's opening with a bit of its proof flipped, re-signed", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "is what its deal committed to does not verify")
+		_ = a.opens[0].DecodeBody(&o)
+		o.Commitments[1] = group.NewGeneratorElement().Bytes()
+		add("fail-open-other-values", "member 1's opening with C_1 replaced by G, re-signed: the proof binds C to the deal's E", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "does not verify")
+		_ = a.opens[0].DecodeBody(&o)
+		o.Commitments[0] = make([]byte, 32)
+		add("fail-open-identity-c0", "member 1's opening with C_0 the identity, re-signed", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "commits to a zero secret")
+		_ = a.opens[0].DecodeBody(&o)
+		o.Qual = flip(o.Qual, 0)
+		add("fail-open-other-qual", "member 1's opening made under another QUAL hash (the coordinator changed the deals, complaints or reveals after the openings)", with(upToComplaints, resign(a.secs[0], KindOpen, id, 1, &o)), "the qualified set cannot change once the Feldman values are public")
+	}
+	{
+		// Ceremony b: member 3 did not open; members 1 and 2 published their shares of it.
+		bid := b.board.ID[:]
+		upToOpensB := b.prefix(KindOpen)
+		var r Recover
+		_ = b.recovers[0].DecodeBody(&r)
+		r.Shares[0].Share = flip(r.Shares[0].Share, 0)
+		add("fail-recover-wrong-share", "member 1 publishes a share of member 3 that does not match member 3's Pedersen commitments", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "does not match the commitments of")
+		_ = b.recovers[0].DecodeBody(&r)
+		r.Shares[0].Dealer = 2
+		add("fail-recover-self-or-other", "member 1 publishes its share of member 2 under member 2's name: it does not match", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "does not match the commitments of")
+		add("fail-recover-empty", "an empty list of published shares", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &Recover{Qual: r.Qual})), "publishes an empty list of shares")
+		_ = b.recovers[0].DecodeBody(&r)
+		r.Qual = flip(r.Qual, 0)
+		add("fail-recover-other-qual", "published shares made under another QUAL hash", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "the qualified set cannot change once the Feldman values are public")
+		_ = b.recovers[0].DecodeBody(&r)
+		_ = b.recovers[0].DecodeBody(&r)
+		r.Shares[0].Dealer = 1
+		add("fail-recover-of-itself", "member 1 publishes a share of itself", with(upToOpensB, resign(b.secs[0], KindRecover, bid, 1, &r)), "publishes a share of itself")
 	}
 	{
 		var c Confirm
 		_ = a.confirms[0].DecodeBody(&c)
 		c.Transcript = flip(c.Transcript, 0)
-		p := upToComplaints
+		p := a.prefix(KindRecover)
 		add("fail-confirm-other-transcript", "member 1's confirmation of another transcript, re-signed", with(p, resign(a.secs[0], KindConfirm, id, 1, &c)), "saw a different ceremony transcript")
 	}
 	{
@@ -1093,6 +1269,8 @@ func TestVectors(t *testing.T) {
 				checkFingerprintVector(t, v)
 			case "schnorr", "dleq":
 				checkProofVector(t, v)
+			case "open-proof":
+				checkOpenVector(t, v)
 			case "partial-decryption":
 				checkPartialVector(t, v)
 			case "signature":
@@ -1108,7 +1286,7 @@ func TestVectors(t *testing.T) {
 			}
 		})
 	}
-	for _, k := range []string{"hash", "fingerprint", "schnorr", "dleq", "partial-decryption", "signature", "envelope", "sequence", "ceremony"} {
+	for _, k := range []string{"hash", "fingerprint", "schnorr", "dleq", "open-proof", "partial-decryption", "signature", "envelope", "sequence", "ceremony"} {
 		if kinds[k] == 0 {
 			t.Errorf("no vector of kind %s", k)
 		}
@@ -1166,6 +1344,13 @@ func checkHashVector(t *testing.T, v *vector) {
 	eqHex(t, "scalar", tr.scalar().Bytes(), v.one(t, "scalar"))
 	s, _ := group.NewScalar().SetUniformBytes(sum[:])
 	eqHex(t, "wide reduction of sha512", s.Bytes(), v.one(t, "scalar"))
+	if v.has("element") {
+		h, err := group.NewIdentityElement().SetUniformBytes(sum[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		eqHex(t, "hash-to-group of sha512", h.Bytes(), v.one(t, "element"))
+	}
 	checkExpect(t, v, nil)
 }
 
@@ -1405,14 +1590,17 @@ func checkCeremonyVector(t *testing.T, v *vector) {
 	eqHex(t, "election key", y.Bytes(), v.one(t, "election-key"))
 	eqHex(t, "election key file", ekFile.Key.Bytes(), v.one(t, "election-key"))
 	vks, shares := v.all("verification-key"), v.allBytes(t, "share")
-	sseeds, eseeds, polys := v.allBytes(t, "signing-seed"), v.allBytes(t, "encryption-seed"), v.allBytes(t, "polynomial")
-	if len(vks) != int(n) || len(shares) != int(n) || len(sseeds) != int(n) || len(eseeds) != int(n) || len(polys) != int(n) {
+	sseeds, eseeds, polys, blinds := v.allBytes(t, "signing-seed"), v.allBytes(t, "encryption-seed"), v.allBytes(t, "polynomial"), v.allBytes(t, "blinding")
+	if joinUints(st.Recovered()) != v.one(t, "recovered") {
+		t.Errorf("recovered = %v", st.Recovered())
+	}
+	if len(vks) != int(n) || len(shares) != int(n) || len(sseeds) != int(n) || len(eseeds) != int(n) || len(polys) != int(n) || len(blinds) != int(n) {
 		t.Fatal("want one verification key, share and set of secrets per member")
 	}
-	poly := func(i uint64) []*group.Scalar {
+	split := func(b []byte) []*group.Scalar {
 		var out []*group.Scalar
-		for k := 0; k < len(polys[i-1]); k += 32 {
-			s, err := group.NewScalar().SetCanonicalBytes(polys[i-1][k : k+32])
+		for k := 0; k < len(b); k += 32 {
+			s, err := group.NewScalar().SetCanonicalBytes(b[k : k+32])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1420,6 +1608,8 @@ func checkCeremonyVector(t *testing.T, v *vector) {
 		}
 		return out
 	}
+	poly := func(i uint64) []*group.Scalar { return split(polys[i-1]) }
+	blind := func(i uint64) []*group.Scalar { return split(blinds[i-1]) }
 	for j := uint64(1); j <= n; j++ {
 		m := st.Members[j-1]
 		yj := st.VerificationKey(qual, j)
@@ -1433,12 +1623,16 @@ func checkCeremonyVector(t *testing.T, v *vector) {
 		if err != nil || !bytes.Equal(pub, m.EncryptionKey) {
 			t.Errorf("encryption key of member %d", j)
 		}
-		var cs [][]byte
-		for _, a := range poly(j) {
-			cs = append(cs, group.NewIdentityElement().ScalarBaseMult(a).Bytes())
-		}
-		if !bytes.Equal(commitmentHash(st.CallID, m.SigningKey, cs), m.Commitments) {
-			t.Errorf("polynomial of member %d does not match its card", j)
+		// The polynomials match the deal's Pedersen commitments, and the
+		// Feldman values (opened or rebuilt) are a_k·G.
+		pa, pb := poly(j), blind(j)
+		for k := range pa {
+			if pedersen(pa[k], pb[k]).Equal(st.deals[j].commitments[k]) != 1 {
+				t.Errorf("polynomials of member %d do not match E_%d of its deal", j, k)
+			}
+			if group.NewIdentityElement().ScalarBaseMult(pa[k]).Equal(st.feldmanOf(j)[k]) != 1 {
+				t.Errorf("C_%d of member %d is not a_%d·G", k, j, k)
+			}
 		}
 		// x_j = Σ_{i∈QUAL} f_i(j); every sealed share opens to f_i(j), or the
 		// recipient complained and the dealer revealed f_i(j).
@@ -1453,12 +1647,13 @@ func checkCeremonyVector(t *testing.T, v *vector) {
 				if sh.To != j {
 					continue
 				}
-				got, err := openShare(m.KEM, eseeds[j-1], st.ID, i, j, sh.Ciphertext)
-				if err == nil && got.Equal(f) == 1 {
+				fb := evalPolynomial(blind(i), j)
+				got, gotb, err := openShare(m.KEM, eseeds[j-1], st.ID, i, j, sh.Ciphertext)
+				if err == nil && got.Equal(f) == 1 && gotb.Equal(fb) == 1 {
 					continue
 				}
 				r := st.reveals[i]
-				if r == nil || r.shares[j] == nil || r.shares[j].Equal(f) != 1 || !slices.ContainsFunc(st.complaints[j].body.Against, func(c Complaint) bool { return c.Dealer == i }) {
+				if r == nil || !r.valid[j] || r.shares[j].s.Equal(f) != 1 || r.shares[j].blind.Equal(fb) != 1 || !slices.ContainsFunc(st.complaints[j].body.Against, func(c Complaint) bool { return c.Dealer == i }) {
 					t.Errorf("share from %d to %d neither opens to f_%d(%d) nor was complained about and revealed", i, j, i, j)
 				}
 			}

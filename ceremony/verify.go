@@ -1,6 +1,7 @@
 package ceremony
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 )
@@ -102,9 +103,18 @@ func Verify(files []RecordFile) *Report {
 		return r
 	}
 	tr := st.Transcript(qual)
-	r.pass("key ceremony complete: %d qualified members %v all confirmed transcript %s", len(qual), qual, tr.Fingerprint())
+	rec := st.Recovered()
+	r.pass("key ceremony complete: %d qualified members %v, all that opened confirmed transcript %s", len(qual), qual, tr.Fingerprint())
+	for _, i := range rec {
+		r.pass("%s did not open: its Feldman values were rebuilt from %d published shares, and it stays in QUAL", st.who(i), st.Call.Threshold)
+	}
 	y := st.ElectionKey(qual)
-	r.pass("election key %s = sum of the qualified dealers' first commitments", Fingerprint(y.Bytes()))
+	if y == nil || y.IsIdentity() {
+		r.fail("the election key is the identity element: it hides nothing")
+		return r
+	}
+	r.pass("election key %s = sum of the qualified dealers' first Feldman values", Fingerprint(y.Bytes()))
+	canonical, _ := st.ElectionKeyFile()
 	for _, j := range qual {
 		r.pass("verification key of %s: %s, from the commitments, matches its confirmation", st.who(j), Fingerprint(st.VerificationKey(qual, j).Bytes()))
 	}
@@ -115,6 +125,8 @@ func Verify(files []RecordFile) *Report {
 			r.fail("%s: %v", names[k], err)
 		case ek.Ceremony != st.ID || ek.Key.Equal(y) != 1:
 			r.fail("%s: the election key file does not state this ceremony's key", names[k])
+		case !bytes.Equal(k.Bytes(), canonical.Bytes()):
+			r.fail("%s: the election key file does not carry the very confirmations of this record", names[k])
 		default:
 			r.pass("%s: the published election key is this ceremony's", names[k])
 		}

@@ -12,7 +12,7 @@ import (
 
 // Version is the format version of every envelope this package writes and
 // the only one it reads (docs/protocol.md §4).
-const Version = 1
+const Version = 2
 
 // Kind names what a message is (docs/protocol.md §4.2).
 type Kind string
@@ -20,11 +20,13 @@ type Kind string
 // The kinds of message, in the order a ceremony produces them.
 const (
 	KindCall        Kind = "call"         // coordinator: opens the enrolment
-	KindCard        Kind = "card"         // member: identity keys and commitment hash
+	KindCard        Kind = "card"         // member: identity keys
 	KindManifest    Kind = "manifest"     // coordinator: the ceremony, fixed
-	KindDeal        Kind = "deal"         // member: commitments, proof, sealed shares
+	KindDeal        Kind = "deal"         // member: Pedersen commitments, sealed share pairs
 	KindComplaints  Kind = "complaints"   // member: dealers whose share failed
 	KindReveal      Kind = "reveal"       // member: shares revealed to answer complaints
+	KindOpen        Kind = "open"         // member of QUAL: Feldman values with a proof binding them to the deal
+	KindRecover     Kind = "recover"      // member: its shares of qualified dealers who did not open
 	KindConfirm     Kind = "confirm"      // member: the transcript as it saw it
 	KindBundle      Kind = "bundle"       // coordinator: what members need for a step
 	KindElectionKey Kind = "election-key" // coordinator: the election public key, with its confirmations
@@ -35,7 +37,7 @@ const (
 
 var knownKinds = map[Kind]bool{
 	KindCall: true, KindCard: true, KindManifest: true, KindDeal: true,
-	KindComplaints: true, KindReveal: true, KindConfirm: true, KindBundle: true,
+	KindComplaints: true, KindReveal: true, KindOpen: true, KindRecover: true, KindConfirm: true, KindBundle: true,
 	KindElectionKey: true, KindRequest: true, KindAnswer: true, KindResult: true,
 }
 
@@ -44,7 +46,7 @@ var knownKinds = map[Kind]bool{
 // every member checks what it hands out (docs/protocol.md §4.3).
 var signedKinds = map[Kind]bool{
 	KindCard: true, KindDeal: true, KindComplaints: true, KindReveal: true,
-	KindConfirm: true, KindAnswer: true,
+	KindOpen: true, KindRecover: true, KindConfirm: true, KindAnswer: true,
 }
 
 // Envelope is the one container of every message: typed, versioned and, for
@@ -135,7 +137,7 @@ func (e *Envelope) verifySignature(pub []byte) bool {
 }
 
 // ParseEnvelope decodes a message strictly: deterministic CBOR only, a known
-// kind, version 1, identifiers and signatures of the right size. It does not
+// kind, version 2, identifiers and signatures of the right size. It does not
 // check the signature or the body, which need the ceremony's context
 // (docs/protocol.md §4.1).
 func ParseEnvelope(b []byte) (*Envelope, error) {

@@ -49,11 +49,24 @@ var famousFolded = func() []string {
 }()
 
 // isFamous reports whether pass holds a famous example passphrase (with or
-// without spaces, capitals, accents or digit-for-letter substitutions).
+// without spaces, capitals, accents or digit-for-letter substitutions). It
+// works on the passphrase only in buffers of final size that it wipes
+// (docs/threat-model.md, "Secrets left in memory").
 func isFamous(pass []byte) bool {
-	p := letters(string(pass))
-	for _, f := range famousFolded {
-		if strings.Contains(p, f) {
+	runes := foldBytes(pass)
+	defer clear(runes)
+	n := 0
+	for _, r := range runes {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			runes[n] = r
+			n++
+		}
+	}
+	f := utf8Of(runes[:n])
+	defer clear(f)
+	p := view(f)
+	for _, famous := range famousFolded {
+		if strings.Contains(p, famous) {
 			return true
 		}
 	}

@@ -28,7 +28,7 @@ type btrustee struct {
 func newBTrustee(t *testing.T, dir, name string) *btrustee {
 	t.Helper()
 	b := &btrustee{keystore: filepath.Join(dir, name+".key"), pass: filepath.Join(dir, name+".pass")}
-	if err := os.WriteFile(b.pass, []byte("correct horse battery staple "+name+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(b.pass, []byte("umber kettle 4410 drizzle "+name+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return b

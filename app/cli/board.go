@@ -120,7 +120,7 @@ func cmdBoardNew(e *env, args []string) error {
 func cmdBoardNext(e *env, args []string) error {
 	fs := flag.NewFlagSet("board next", flag.ContinueOnError)
 	out := fs.String("out", "", "file to write")
-	without := fs.Bool("without-missing", false, "close the deal or reveal step without the missing members, who are disqualified")
+	without := fs.Bool("without-missing", false, "close the deal, verify, reveal or open step without the missing members: a member who did not deal or did not answer a complaint is disqualified; a qualified member who did not open is rebuilt from the others' shares, not dropped")
 	force := forceFlag(fs)
 	b, err := openBoardArgs(e, fs, args, out, force)
 	if err != nil {
@@ -238,6 +238,8 @@ func cmdBoardStatus(e *env, args []string) error {
 			steps = append(steps, "["+s+"]")
 			reached = true
 		case !reached && s == ceremony.StepReveal && len(st.Accused()) == 0 && st.Manifest() != nil:
+			steps = append(steps, s+" (not needed)")
+		case !reached && s == ceremony.StepRecover && len(st.Recovered()) == 0 && st.Manifest() != nil:
 			steps = append(steps, s+" (not needed)")
 		case !reached:
 			steps = append(steps, s+" (done)")

@@ -97,7 +97,7 @@ func cmdDemo(e *env, args []string) error {
 	open := func(m *mem) (*office.Member, error) {
 		return office.OpenMember(m.path, keystore.NewPassphrase(append([]byte(nil), m.pass...)))
 	}
-	for round := 0; round < 6 && !b.State.Complete(); round++ {
+	for round := 0; round < 8 && !b.State.Complete(); round++ {
 		msg, err := b.Next(false)
 		if err != nil {
 			return err

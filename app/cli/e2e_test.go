@@ -84,10 +84,11 @@ func cheat(t *testing.T, dealer *cliMember, dealFile, manifestFile string, victi
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := append([]byte("conclave/v1/share"), id[:]...)
+	info := append([]byte("conclave/v2/share"), id[:]...)
 	info = binary.BigEndian.AppendUint64(info, deal.Sender)
 	info = binary.BigEndian.AppendUint64(info, victim)
-	wrong := group.NewScalar().SetUint64(424242).Bytes()
+	// The plaintext is the share pair f(j) || f'(j).
+	wrong := append(group.NewScalar().SetUint64(424242).Bytes(), group.NewScalar().SetUint64(7).Bytes()...)
 	for k := range d.Shares {
 		if d.Shares[k].To == victim {
 			if d.Shares[k].Ciphertext, err = hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), info, wrong); err != nil {
@@ -112,15 +113,19 @@ var simulatedCounts = regexp.MustCompile(`Simulated counts \(for checking the de
 // temporary folders: n=5, t=3, 1000 simulated ballots over 4 options.
 func TestEndToEnd(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		fault bool
-		pq    bool
-	}{{"honest", false, false}, {"bad-share", true, false}, {"pq", false, true}} {
-		t.Run(tc.name, func(t *testing.T) { endToEnd(t, tc.fault, tc.pq) })
+		name   string
+		fault  bool
+		pq     bool
+		silent bool
+	}{{"honest", false, false, false}, {"bad-share", true, false, false}, {"pq", false, true, false}, {"silent-at-open", false, false, true}} {
+		t.Run(tc.name, func(t *testing.T) { endToEnd(t, tc.fault, tc.pq, tc.silent) })
 	}
 }
 
-func endToEnd(t *testing.T, fault, pq bool) {
+// endToEnd runs a whole election; fault: member 2 deals a bad share to
+// member 4 and stays silent at the reveal step; silent: member 3 stays
+// silent at the open step, and is rebuilt from the others' shares.
+func endToEnd(t *testing.T, fault, pq, silent bool) {
 	work := t.TempDir()
 	board := filepath.Join(work, "board")
 	f := func(name string) string { return filepath.Join(work, name) }
@@ -195,16 +200,53 @@ func endToEnd(t *testing.T, fault, pq bool) {
 		}
 		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force", "--without-missing")
 	}
+	// Open step: QUAL is fixed; every qualified member publishes its
+	// Feldman values. The disqualified cheater is told so, plainly.
 	for i, m := range ms {
+		if silent && m == byIndex[3] {
+			continue
+		}
 		if fault && m == cheater {
 			out := run(t, 1, "member", "step", "--keystore", m.keystore, "--in", f("next.cbor"), "--out", f("x.cbor"), "--force", "--passphrase-file", m.pass)
-			if !strings.Contains(out, "you were disqualified (did not answer the complaint of member 4") {
+			if !strings.Contains(out, "you were disqualified (did not answer the complaint of member 4") || !strings.Contains(out, "YOU ARE NOT IN THE QUALIFIED SET") {
 				t.Fatalf("the cheater was not told: %s", out)
 			}
 			continue
 		}
-		if out := m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i))); !strings.Contains(out, "For the minutes: the election key fingerprint") {
-			t.Fatalf("the confirm step does not end with the fingerprints for the minutes: %s", out)
+		out := m.step(t, f("next.cbor"), f(fmt.Sprintf("open%d.cbor", i)))
+		if fault && (!strings.Contains(out, "Qualified members (QUAL): 1, 3, 4, 5") || !strings.Contains(out, "Excluded: member 2 (") || !strings.Contains(out, "did not answer the complaint of member 4")) {
+			t.Fatalf("the open step does not list QUAL and the exclusion with its reason:\n%s", out)
+		}
+		run(t, 0, "board", "add", board, f(fmt.Sprintf("open%d.cbor", i)))
+	}
+	run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
+	if silent {
+		out := run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
+		if !strings.Contains(out, "Waiting for: member 3") {
+			t.Fatalf("the open step should wait for member 3: %s", out)
+		}
+		out = run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force", "--without-missing")
+		if !strings.Contains(out, "Step: recover") {
+			t.Fatalf("closing the open step without member 3 should hand out the recover bundle: %s", out)
+		}
+		for i, m := range ms {
+			out := m.step(t, f("next.cbor"), f(fmt.Sprintf("recover%d.cbor", i)))
+			if !strings.Contains(out, "Rebuilt: member 3 did not open") {
+				t.Fatalf("the recover step does not say who is rebuilt:\n%s", out)
+			}
+			if m != byIndex[3] {
+				run(t, 0, "board", "add", board, f(fmt.Sprintf("recover%d.cbor", i)))
+			}
+		}
+		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
+	}
+	for i, m := range ms {
+		if fault && m == cheater {
+			continue
+		}
+		out := m.step(t, f("next.cbor"), f(fmt.Sprintf("confirm%d.cbor", i)))
+		if !strings.Contains(out, "Qualified members (QUAL): ") || !strings.Contains(out, "For the minutes: the election key fingerprint") {
+			t.Fatalf("the confirm step does not list QUAL and end with the fingerprints for the minutes:\n%s", out)
 		}
 		run(t, 0, "board", "add", board, f(fmt.Sprintf("confirm%d.cbor", i)))
 	}

@@ -221,6 +221,11 @@ func cmdMemberStep(e *env, args []string) error {
 			}
 		}
 		if outcome, err = m.Step(msg); err != nil {
+			var ex *ceremony.ExcludedError
+			if errors.As(err, &ex) && ex.Outcome != nil {
+				e.printf("YOU ARE NOT IN THE QUALIFIED SET: %s\n", ex.Reason)
+				printQual(e, ex.Outcome)
+			}
 			return err
 		}
 		if c, k, ok, err := m.Minutes(); err == nil && ok {
@@ -228,8 +233,12 @@ func cmdMemberStep(e *env, args []string) error {
 		}
 	}
 	for _, c := range outcome.Checks {
+		if strings.Contains(c, " is disqualified: ") {
+			continue // listed by printQual
+		}
 		e.printf("ok  %s\n", c)
 	}
+	printQual(e, outcome)
 	e.printf("Step: %s. Fingerprint to read aloud: %s\n", outcome.Step, outcome.Fingerprint)
 	if minutes[0] != "" {
 		printLarge(e, "For the minutes: the ceremony fingerprint", minutes[0])
@@ -261,6 +270,25 @@ func checkMemberOut(ks, out string, force bool) error {
 		}
 	}
 	return checkOut(out, force)
+}
+
+// printQual lists QUAL and every exclusion with its reason, once QUAL is
+// fixed (the open, recover and confirm steps).
+func printQual(e *env, o *ceremony.Outcome) {
+	if len(o.Qualified) == 0 && len(o.Excluded) == 0 {
+		return
+	}
+	var q []string
+	for _, j := range o.Qualified {
+		q = append(q, fmt.Sprint(j))
+	}
+	e.printf("Qualified members (QUAL): %s\n", strings.Join(q, ", "))
+	for _, x := range o.Excluded {
+		e.printf("Excluded: %s: %s\n", x.Label, x.Reason)
+	}
+	for _, j := range o.Recovered {
+		e.printf("Rebuilt: member %d did not open; its part of the key is rebuilt from the others' shares, not dropped\n", j)
+	}
 }
 
 func capitalize(s string) string {

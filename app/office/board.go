@@ -101,7 +101,7 @@ func OpenBoard(dir string) (*Board, error) {
 	if b.State.CallID.IsZero() {
 		return nil, fmt.Errorf("office: %s is not a ceremony board (it holds no call): create one with 'conclave board new'", dir)
 	}
-	for _, step := range []string{ceremony.StepVerify, ceremony.StepReveal, ceremony.StepConfirm} {
+	for _, step := range []string{ceremony.StepVerify, ceremony.StepReveal, ceremony.StepOpen, ceremony.StepRecover, ceremony.StepConfirm} {
 		if _, err := os.Stat(filepath.Join(dir, handoutDir, "bundle-"+step+".cbor")); err == nil {
 			b.Issued = step
 		}
@@ -145,9 +145,17 @@ func (b *Board) Add(data []byte) (string, error) {
 		if b.Issued != ceremony.StepReveal {
 			return "", errors.New("office: answers to complaints are taken only during the reveal step")
 		}
+	case ceremony.KindOpen:
+		if b.Issued != ceremony.StepOpen {
+			return "", errors.New("office: openings are taken only during the open step, once every complaint has been answered")
+		}
+	case ceremony.KindRecover:
+		if b.Issued != ceremony.StepRecover {
+			return "", errors.New("office: shares of members who did not open are taken only during the recover step")
+		}
 	case ceremony.KindConfirm:
 		if b.Issued != ceremony.StepConfirm {
-			return "", errors.New("office: confirmations are taken only during the confirm step, once every complaint has been answered")
+			return "", errors.New("office: confirmations are taken only during the confirm step, once every qualified member has opened or been rebuilt")
 		}
 	}
 	text, err := b.State.Add(e)

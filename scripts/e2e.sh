@@ -81,7 +81,7 @@ fi
 # certificates and polynomials with the real binary; certificates in the
 # wrong order are refused. (The vinputs need the administrator's step 4:
 # app/cli/belenios_test.go runs the whole election in the test suite.)
-printf 'correct horse battery staple belenios\n' > "$work/bpass"
+printf 'umber kettle 4410 drizzle belenios\n' > "$work/bpass"
 for i in 1 2 3; do
   "$bin" belenios keygen --keystore "$work/b$i.key" --context "$i/2/3" --out "$work/b$i.cert" \
     --passphrase-file "$work/bpass" --kdf-memory 8 --kdf-time 1 > "$work/bkeygen$i.log" || { cat "$work/bkeygen$i.log"; fail "belenios keygen"; }

@@ -179,4 +179,3 @@ func BenchmarkKyberVerifyPartial(b *testing.B) {
 		}
 	})
 }
-

@@ -237,6 +237,9 @@ func weight(seed []byte, k int) *group.Scalar {
 	return newWeigher(seed).weight(k, group.NewScalar())
 }
 
+// weightBits is the length of a weight d_k (docs/protocol.md §7.3).
+const weightBits = 128
+
 // weigher computes weights without allocating: one hash, reset for each k,
 // fed the same length-prefixed framing as a transcript.
 type weigher struct {
@@ -272,8 +275,9 @@ func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
 // composite returns M = Σ d_k·A_k over the ciphertexts and, when shares is
 // not nil, Z = Σ d_k·D_k over the decryption shares, in one pass on every
 // core that computes each weight once and allocates per chunk, not per
-// element (docs/protocol.md §7.3).
-func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, err error) {
+// element (docs/protocol.md §7.3). When decoded is not nil it holds every
+// A_k already decoded, and the ciphertexts are not decoded again.
+func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (m, z *group.Element, err error) {
 	chunks := (n + chunkSize - 1) / chunkSize
 	partM := make([]*group.Element, chunks)
 	partZ := make([]*group.Element, chunks)
@@ -287,11 +291,15 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 		ds := make([]*group.Element, size)
 		for k := lo; k < hi; k++ {
 			i := k - lo
-			a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
-			if err != nil {
-				return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
+			if decoded != nil {
+				as[i] = decoded.Get(k, &elems[i])
+			} else {
+				a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
+				if err != nil {
+					return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
+				}
+				as[i] = a
 			}
-			as[i] = a
 			if shares != nil {
 				d, err := elems[size+i].SetCanonicalBytes(shares[k*group.ElementSize : (k+1)*group.ElementSize])
 				if err != nil {
@@ -301,9 +309,9 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 			}
 			ws[i] = w.weight(k, &scalars[i])
 		}
-		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, as)
+		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMultShort(ws, as, weightBits)
 		if shares != nil {
-			partZ[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, ds)
+			partZ[c] = group.NewIdentityElement().VarTimeMultiScalarMultShort(ws, ds, weightBits)
 		}
 		return nil
 	})
@@ -320,23 +328,45 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 	return m, z, nil
 }
 
+// keepDecodedMax is the largest batch whose decoded A_k an answer keeps
+// for its proof (64 bytes each, so at most 64 MiB); a larger one decodes
+// them again.
+const keepDecodedMax = 1 << 20
+
 func decryptionContext(ceremony, request ID, j uint64) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), request[:]}
 }
 
 // partialDecrypt computes D_k = x·A_k for every ciphertext and the batched
 // proof that log_G Y_j = log_A_k D_k for all k (docs/protocol.md §7.3).
+//
+// Each A_k is decoded once: a chunk computes (x/2)·A_k for its elements and
+// encodes the doubles in one batch (group.DoubleAndEncodeBatch: one field
+// inversion per chunk instead of an inverse square root per share), and
+// keeps A_k decoded for the composite of the proof.
 func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts []byte, rand io.Reader) (shares, proofBytes []byte, err error) {
 	n := len(ciphertexts) / CiphertextSize
 	shares = make([]byte, n*group.ElementSize)
+	half := group.NewScalar().Multiply(x, halfScalar)
+	defer half.Zeroize()
+	var decoded *group.Points
+	if n <= keepDecodedMax {
+		decoded = group.NewPoints(n)
+	}
 	err = parallel(n, func(_, lo, hi int) error {
-		var a, d group.Element
+		var a group.Element
+		ds := make([]group.Element, hi-lo)
+		dp := make([]*group.Element, hi-lo)
 		for k := lo; k < hi; k++ {
 			if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
 				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid", k+1)
 			}
-			copy(shares[k*group.ElementSize:], d.ScalarMult(x, &a).Bytes())
+			if decoded != nil {
+				decoded.Set(k, &a)
+			}
+			dp[k-lo] = ds[k-lo].ScalarMult(half, &a)
 		}
+		group.DoubleAndEncodeBatch(shares[lo*group.ElementSize:hi*group.ElementSize], dp)
 		return nil
 	})
 	if err != nil {
@@ -344,7 +374,7 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	}
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, _, err := composite(seed, ciphertexts, nil, n)
+	m, _, err := composite(seed, ciphertexts, nil, n, decoded)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -357,6 +387,9 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	return shares, p.bytes(), nil
 }
 
+// halfScalar is 1/2 modulo the group order.
+var halfScalar = group.NewScalar().Invert(group.NewScalar().SetUint64(2))
+
 // verifyPartial checks member j's answer against its verification key.
 func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertexts, shares, proofBytes []byte) error {
 	n := len(ciphertexts) / CiphertextSize
@@ -368,7 +401,7 @@ func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertext
 		return err
 	}
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, z, err := composite(seed, ciphertexts, shares, n)
+	m, z, err := composite(seed, ciphertexts, shares, n, nil)
 	if err != nil {
 		return err
 	}

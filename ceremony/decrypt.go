@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math/big"
 	"runtime"
 	"slices"
 	"sync"
@@ -529,32 +530,59 @@ func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
 }
 
 func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
-	lambda := lagrangeAtZero(used)
-	for _, l := range lambda {
-		l.Negate(l)
+	// With the Lagrange coefficients over a common denominator L,
+	// λ_j = N_j/L with small integers, L·M_k = L·B_k − Σ N_j·D_jk costs a
+	// few additions instead of t+1 full scalar multiplications, and the
+	// discrete logarithm of L·M_k = m·(L·G) is taken in base L·G.
+	l, nums, small := smallLagrange(used)
+	var lambda []*group.Scalar
+	base := group.NewGeneratorElement()
+	if small {
+		base.ScalarMult(group.NewScalar().SetUint64(uint64(l)), base)
+	} else {
+		lambda = lagrangeAtZero(used)
+		for _, x := range lambda {
+			x.Negate(x)
+		}
 	}
 	bound := req.body.Bound
-	table := newDlogTable(bound, req.n)
+	table := newDlogTable(base, bound, req.n)
 	pts := make([]uint64, req.n)
 	err := parallel(req.n, func(_, lo, hi int) error {
-		scalars := make([]*group.Scalar, len(used)+1)
-		copy(scalars, lambda)
-		scalars[len(used)] = group.NewScalar().SetUint64(1)
+		var scalars []*group.Scalar
+		var ks []int64
+		if small {
+			ks = make([]int64, len(used)+1)
+			for u := range used {
+				ks[u] = -nums[u]
+			}
+			ks[len(used)] = l
+		} else {
+			scalars = make([]*group.Scalar, len(used)+1)
+			copy(scalars, lambda)
+			scalars[len(used)] = group.NewScalar().SetUint64(1)
+		}
+		elems := make([]group.Element, len(used)+1)
 		points := make([]*group.Element, len(used)+1)
+		m := group.NewIdentityElement()
 		for k := lo; k < hi; k++ {
-			b, err := decodeElement(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
+			b, err := elems[len(used)].SetCanonicalBytes(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
 			if err != nil {
 				return fmt.Errorf("ceremony: ciphertext %d is not valid", k+1)
 			}
 			points[len(used)] = b
 			for u, j := range used {
-				d, err := decodeElement(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
+				d, err := elems[u].SetCanonicalBytes(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
 				if err != nil {
 					return fmt.Errorf("ceremony: the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
 				}
 				points[u] = d
 			}
-			m := group.NewIdentityElement().VarTimeMultiScalarMult(scalars, points)
+			if small {
+				m.VarTimeMultiSmallMult(ks, points)
+			} else {
+				m.VarTimeMultiScalarMult(scalars, points)
+			}
 			v, ok := table.solve(m)
 			if !ok {
 				return fmt.Errorf("ceremony: ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
@@ -567,6 +595,46 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 		return nil
 	})
 	return pts, err
+}
+
+// smallLagrange writes the Lagrange coefficients at zero for the members
+// in used as λ_j = nums[j]/l with integers: l the least common multiple of
+// the denominators' magnitudes, and nums of any sign. ok is false when one
+// of them does not fit in 62 bits (then the full scalars are used).
+func smallLagrange(used []uint64) (l int64, nums []int64, ok bool) {
+	dens := make([]*big.Int, len(used))
+	lcm := big.NewInt(1)
+	for a, j := range used {
+		den := big.NewInt(1)
+		for b, m := range used {
+			if a != b {
+				den.Mul(den, big.NewInt(int64(m)-int64(j)))
+			}
+		}
+		dens[a] = den
+		abs := new(big.Int).Abs(den)
+		g := new(big.Int).GCD(nil, nil, lcm, abs)
+		lcm.Mul(lcm, abs.Quo(abs, g))
+	}
+	if lcm.BitLen() > 62 {
+		return 0, nil, false
+	}
+	nums = make([]int64, len(used))
+	for a, j := range used {
+		num := new(big.Int).Set(lcm)
+		for b, m := range used {
+			if a != b {
+				num.Mul(num, new(big.Int).SetUint64(m))
+			}
+		}
+		num.Quo(num, dens[a]) // exact: dens[a] divides lcm
+		if num.BitLen() > 62 {
+			return 0, nil, false
+		}
+		nums[a] = num.Int64()
+		_ = j
+	}
+	return lcm.Int64(), nums, true
 }
 
 type resultInfo struct {
@@ -640,7 +708,8 @@ func (s *State) Result(id ID) (Result, []uint64, bool) {
 	return r.body, r.used, true
 }
 
-// dlogTable solves m·G = P for 0 ≤ m ≤ bound by baby-step giant-step
+// dlogTable solves m·G = P for 0 ≤ m ≤ bound, for a base G (the
+// generator, or a small multiple of it) by baby-step giant-step
 // (docs/protocol.md §7.4).
 type dlogTable struct {
 	step  uint64
@@ -653,7 +722,7 @@ type dlogTable struct {
 // bound: about sqrt(n·bound) entries, so that building the table and the
 // giant steps cost about the same, and at most bound+1 entries (then every
 // solution is one look-up) or 2^20.
-func newDlogTable(bound uint64, n int) *dlogTable {
+func newDlogTable(g *group.Element, bound uint64, n int) *dlogTable {
 	step := uint64(1)
 	for step*step < bound+1 {
 		step++
@@ -667,7 +736,6 @@ func newDlogTable(bound uint64, n int) *dlogTable {
 	}
 	t := &dlogTable{step: step, bound: bound, baby: make(map[[32]byte]uint64, step)}
 	p := group.NewIdentityElement()
-	g := group.NewGeneratorElement()
 	for j := uint64(0); j < step; j++ {
 		t.baby[[32]byte(p.Bytes())] = j
 		p.Add(p, g)

@@ -189,3 +189,44 @@ func (e *Element) VarTimeMultiScalarMultShort(scalars []*Scalar, points []*Eleme
 	}
 	return e
 }
+
+// VarTimeMultiSmallMult sets e = Σ ks[i]·points[i] and returns e, for
+// small signed integer multipliers (such as Lagrange coefficients brought
+// to a common denominator), with as many doublings as the longest
+// multiplier has bits. It panics if the slices differ in length.
+//
+// Its execution time depends on all its inputs: use it only with public
+// values.
+func (e *Element) VarTimeMultiSmallMult(ks []int64, points []*Element) *Element {
+	if len(ks) != len(points) {
+		panic("group: VarTimeMultiSmallMult called with different numbers of multipliers and points")
+	}
+	mags := make([]uint64, len(ks))
+	cached := make([]cachedPoint, len(ks))
+	top := 0
+	for i, k := range ks {
+		m := uint64(k)
+		if k < 0 {
+			m = -m
+		}
+		mags[i] = m
+		top = max(top, bits.Len64(m))
+		X, Y, Z, T := points[i].p.ExtendedCoordinates()
+		ep := extPoint{*X, *Y, *Z, *T}
+		cached[i].from(&ep)
+	}
+	var acc extPoint
+	acc.identity()
+	for b := top - 1; b >= 0; b-- {
+		acc.double()
+		for i, m := range mags {
+			if m>>b&1 == 1 {
+				acc.add(&cached[i], ks[i] < 0)
+			}
+		}
+	}
+	if _, err := e.p.SetExtendedCoordinates(&acc.X, &acc.Y, &acc.Z, &acc.T); err != nil {
+		panic("group: internal error: multi-scalar multiplication left the curve")
+	}
+	return e
+}

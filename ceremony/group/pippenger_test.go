@@ -90,3 +90,30 @@ func BenchmarkVarTimeMultiScalarMultShort(b *testing.B) {
 		})
 	}
 }
+
+func TestVarTimeMultiSmallMult(t *testing.T) {
+	r := newRand(t.Name())
+	for _, n := range []int{0, 1, 4, 9} {
+		ks := make([]int64, n)
+		scalars := make([]*group.Scalar, n)
+		points := make([]*group.Element, n)
+		for i := range n {
+			ks[i] = int64(r.Uint64()>>uint(r.Uint64()%64)) * []int64{1, -1}[i%2]
+			if i == 2 {
+				ks[i] = 0
+			}
+			if i == 3 {
+				ks[i] = -1 << 63
+			}
+			s := group.NewScalar().SetUint64(uint64(ks[i]))
+			if ks[i] < 0 {
+				s.SetUint64(uint64(-ks[i])).Negate(s)
+			}
+			scalars[i], points[i] = s, randElement(r)
+		}
+		want := group.NewIdentityElement().VarTimeMultiScalarMult(scalars, points)
+		if got := group.NewIdentityElement().VarTimeMultiSmallMult(ks, points); got.Equal(want) != 1 {
+			t.Fatalf("%d terms %v: another element", n, ks)
+		}
+	}
+}

@@ -208,10 +208,17 @@ type RequestSummary struct {
 	Hash        ID // CiphertextsHash of the batch, to compare with the voting system's
 }
 
-// Summarize checks a request on its own and describes it.
+// Summarize checks a request on its own and describes it. What it
+// checked is remembered on e, by a hash of the body, so that the member's
+// program (which shows the summary, then answers) checks the ciphertexts
+// once.
 func Summarize(e *Envelope) (RequestSummary, error) {
 	if e.Kind != KindRequest {
 		return RequestSummary{}, fmt.Errorf("ceremony: this is a %s message, not a decryption request", e.Kind)
+	}
+	h := e.fieldsHash()
+	if c := e.checked; c != nil && c.fields == h {
+		return c.sum, nil
 	}
 	var r Request
 	if err := e.DecodeBody(&r); err != nil {
@@ -220,9 +227,11 @@ func Summarize(e *Envelope) (RequestSummary, error) {
 	if err := checkRequestBody(&r); err != nil {
 		return RequestSummary{}, err
 	}
-	return RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
+	sum := RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
 		Options: r.Options, Bound: r.Bound, Close: r.Close, Ciphertexts: len(r.Ciphertexts) / CiphertextSize,
-		Hash: CiphertextsHash(r.Ciphertexts)}, nil
+		Hash: CiphertextsHash(r.Ciphertexts)}
+	e.checked = &checkedRequest{fields: h, sum: sum}
+	return sum, nil
 }
 
 // weightSeed binds the batched proof's weights to the whole statement: the

@@ -59,6 +59,8 @@ type Envelope struct {
 	Sender    uint64 // the member index 1..n; 0 for the coordinator and for cards
 	Body      []byte // the deterministic CBOR encoding of the kind's body
 	Signature []byte // Ed25519 over signatureInput; empty when unsigned
+
+	checked *checkedRequest // what Summarize checked of a request's body (cborview.go)
 }
 
 var (
@@ -138,12 +140,15 @@ func (e *Envelope) verifySignature(pub []byte) bool {
 // kind, version 1, identifiers and signatures of the right size. It does not
 // check the signature or the body, which need the ceremony's context
 // (docs/protocol.md §4.1).
+//
+// The envelope's byte strings are slices of b, not copies (a request of a
+// million ciphertexts is held once): do not change b afterwards.
 func ParseEnvelope(b []byte) (*Envelope, error) {
 	if len(b) == 0 {
 		return nil, errors.New("ceremony: the file is empty: it is not a Conclave message")
 	}
 	var e Envelope
-	if err := unmarshalStrict(b, &e); err != nil {
+	if err := viewEnvelope(b, &e); err != nil {
 		return nil, fmt.Errorf("ceremony: this is not a Conclave message (%v): check that you picked the right file", err)
 	}
 	if e.Version != Version {
@@ -188,8 +193,20 @@ func (e *Envelope) ceremonyID() ID {
 
 // DecodeBody decodes the body of e strictly into v, a pointer to the body
 // type of e.Kind (docs/protocol.md §5).
+//
+// A request's ciphertexts and an answer's fields are slices of the body,
+// not copies.
 func (e *Envelope) DecodeBody(v any) error {
-	if err := unmarshalStrict(e.Body, v); err != nil {
+	var err error
+	switch x := v.(type) {
+	case *Request:
+		err = viewRequest(e.Body, x)
+	case *Answer:
+		err = viewAnswer(e.Body, x)
+	default:
+		err = unmarshalStrict(e.Body, v)
+	}
+	if err != nil {
 		return fmt.Errorf("ceremony: the body of this %s message is malformed (%v)", e.Kind, err)
 	}
 	return nil

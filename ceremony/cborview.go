@@ -218,3 +218,47 @@ func (e *Envelope) fieldsHash() [sha256.Size]byte {
 	}
 	return [sha256.Size]byte(h.Sum(nil))
 }
+
+// appendHead appends the shortest CBOR head of major type major and
+// argument arg (RFC 8949 §4.2.1).
+func appendHead(dst []byte, major byte, arg uint64) []byte {
+	m := major << 5
+	switch {
+	case arg < 24:
+		return append(dst, m|byte(arg))
+	case arg <= math.MaxUint8:
+		return append(dst, m|24, byte(arg))
+	case arg <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(dst, m|25), uint16(arg))
+	case arg <= math.MaxUint32:
+		return binary.BigEndian.AppendUint32(append(dst, m|26), uint32(arg))
+	default:
+		return binary.BigEndian.AppendUint64(append(dst, m|27), arg)
+	}
+}
+
+// envelopeID is H("conclave/v1/message", encoding of e) (docs/protocol.md
+// §2.3), hashed piece by piece: the encoding of a large message is never
+// built for it.
+func envelopeID(e *Envelope) ID {
+	var heads [6][]byte
+	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
+	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))
+	heads[2] = appendHead(nil, 2, uint64(len(e.Ceremony)))
+	heads[3] = appendHead(nil, 0, e.Sender)
+	heads[4] = appendHead(nil, 2, uint64(len(e.Body)))
+	heads[5] = appendHead(nil, 2, uint64(len(e.Signature)))
+	pieces := [][]byte{heads[0], heads[1], []byte(e.Kind), heads[2], e.Ceremony, heads[3], heads[4], e.Body, heads[5], e.Signature}
+	total := 0
+	for _, p := range pieces {
+		total += len(p)
+	}
+	t := newTranscript(tagMessage)
+	var l [8]byte
+	binary.BigEndian.PutUint64(l[:], uint64(total))
+	t.h.Write(l[:])
+	for _, p := range pieces {
+		t.h.Write(p)
+	}
+	return t.id()
+}

@@ -26,6 +26,9 @@ func FuzzCBORView(f *testing.F) {
 		if err1 == nil && !bytes.Equal(marshal(&e1), marshal(&e2)) {
 			t.Fatalf("envelope %x: the two decoders read different values", b)
 		}
+		if err1 == nil && envelopeID(&e2) != newTranscript(tagMessage).bytes(b).id() {
+			t.Fatalf("envelope %x: its ID is not the hash of its encoding", b)
+		}
 		var q1, q2 Request
 		err1, err2 = unmarshalStrict(b, &q1), viewRequest(b, &q2)
 		if (err1 == nil) != (err2 == nil) {

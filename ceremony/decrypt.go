@@ -181,8 +181,12 @@ func (s *State) addRequest(e *Envelope) (string, error) {
 	if err := e.DecodeBody(&r); err != nil {
 		return "", err
 	}
-	if err := checkRequestBody(&r); err != nil {
-		return "", err
+	key := checkKey("request", id[:])
+	if !s.checkPassed(key) {
+		if err := checkRequestBody(&r); err != nil {
+			return "", err
+		}
+		s.rememberCheck(key)
 	}
 	if r.Close != s.Call.Close {
 		return "", errors.New("ceremony: the request states another close of poll than the manifest: it was altered")
@@ -458,8 +462,14 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already answered request %s with a different answer", m.Label(), rid.Fingerprint())
 	}
 	info := &answerInfo{env: e, id: id, body: a, valid: true}
-	if err := verifyPartial(s.VerificationKey(qual, j), s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
-		info.valid, info.fault = false, err.Error()
+	yj := s.VerificationKey(qual, j)
+	key := checkKey("answer", id[:], s.ID[:], rid[:], binary.BigEndian.AppendUint64(nil, j), yj.Bytes())
+	if !s.checkPassed(key) {
+		if err := verifyPartial(yj, s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
+			info.valid, info.fault = false, err.Error()
+		} else {
+			s.rememberCheck(key)
+		}
 	}
 	s.answers[rid][j] = info
 	if !info.valid {
@@ -696,13 +706,18 @@ func (s *State) addResult(e *Envelope) (string, error) {
 		}
 		used = append(used, found)
 	}
-	pts, err := s.combine(req, used)
-	if err != nil {
-		return "", err
+	key := checkKey("result", id[:], s.ID[:])
+	if !s.checkPassed(key) {
+		pts, err := s.combine(req, used)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Equal(pts, r.Plaintexts) {
+			return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+		}
+		s.rememberCheck(key)
 	}
-	if !slices.Equal(pts, r.Plaintexts) {
-		return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
-	}
+	pts := r.Plaintexts
 	s.results[rid] = &resultInfo{env: e, id: id, body: r, used: used}
 	return fmt.Sprintf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
 }

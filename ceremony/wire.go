@@ -115,7 +115,7 @@ func (e *Envelope) Bytes() []byte { return marshal(e) }
 
 // ID returns the message's identifier: H("conclave/v1/message", encoding)
 // (docs/protocol.md §2.3).
-func (e *Envelope) ID() ID { return newTranscript(tagMessage).bytes(e.Bytes()).id() }
+func (e *Envelope) ID() ID { return envelopeID(e) }
 
 // signatureInput is what a member signs: the hash of every field of the
 // envelope but the signature (docs/protocol.md §4.3).

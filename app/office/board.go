@@ -56,6 +56,7 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
+	b.State.Checks = boardCheckCache()
 	if _, err := b.Add(call.Bytes()); err != nil {
 		return nil, err
 	}
@@ -63,13 +64,15 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 }
 
 // OpenBoard reads a board folder. Files that are not valid messages are
-// listed in Skipped and do not stop the rest.
+// listed in Skipped and do not stop the rest. The costly decryption checks
+// that passed before on this machine are not done again (CheckCacheEnv).
 func OpenBoard(dir string) (*Board, error) {
 	files, problems, err := ReadRecord(dir)
 	if err != nil {
 		return nil, err
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), Skipped: problems, have: map[ceremony.ID]bool{}}
+	b.State.Checks = boardCheckCache()
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {

@@ -34,7 +34,7 @@ if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	echo "== the command line (app/cli TestScale)" >&2
 	go build -tags ci -o "$out/conclave" .
 	for p in 1 "$all"; do
-		CONCLAVE_SCALE_BIN="$out/conclave" CONCLAVE_SCALE_PROCS=$p CONCLAVE_SCALE_RUNS=$runs \
+		CONCLAVE_CHECK_CACHE="$out/checked-$p" CONCLAVE_SCALE_BIN="$out/conclave" CONCLAVE_SCALE_PROCS=$p CONCLAVE_SCALE_RUNS=$runs \
 			go test -tags ci ./app/cli -run '^TestScale$' -count 1 -v -timeout 60m |
 			grep '^SCALE ' | sed "s/^SCALE /procs=$p /" >>"$out/raw"
 	done

@@ -2,7 +2,7 @@ package ceremony
 
 // CheckCache remembers the costly checks of the decryption phase that
 // passed: a request's ciphertexts, an answer's proof of correct decryption
-// and a result's recomputation (docs/protocol.md §7.6). Each is remembered
+// and a result's recomputation (docs/protocol.md §7.5). Each is remembered
 // under a key that hashes the message ID and everything else the check
 // depended on, so a changed message, or an answer checked against another
 // verification key, is checked again.

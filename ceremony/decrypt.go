@@ -343,9 +343,9 @@ func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (
 }
 
 // keepDecodedMax is the largest batch whose decoded A_k an answer keeps
-// for its proof (64 bytes each, so at most 64 MiB); a larger one decodes
-// them again.
-const keepDecodedMax = 1 << 20
+// for its proof (64 bytes each, so at most 16 MiB); a larger one decodes
+// them again, so that memory stays within twice the request's size.
+const keepDecodedMax = 1 << 18
 
 func decryptionContext(ceremony, request ID, j uint64) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), request[:]}

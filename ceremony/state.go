@@ -89,7 +89,7 @@ type State struct {
 	qualCache []uint64
 
 	// Checks, when set, remembers the costly decryption checks that
-	// passed across runs (checkcache.go, docs/protocol.md §7.6).
+	// passed across runs (checkcache.go, docs/protocol.md §7.5).
 	Checks CheckCache
 }
 

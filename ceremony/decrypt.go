@@ -70,6 +70,12 @@ func AddCiphertexts(x, y []byte) ([]byte, error) {
 // parallel runs f over [0, n) in chunks of chunkSize on every core. It
 // returns the first error.
 func parallel(n int, f func(chunk, lo, hi int) error) error {
+	return parallelSized(n, chunkSize, f)
+}
+
+// parallelSized is parallel with chunks of size elements.
+func parallelSized(n, size int, f func(chunk, lo, hi int) error) error {
+	chunkSize := size
 	chunks := (n + chunkSize - 1) / chunkSize
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var (
@@ -292,10 +298,10 @@ func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
 // element (docs/protocol.md §7.3). When decoded is not nil it holds every
 // A_k already decoded, and the ciphertexts are not decoded again.
 func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (m, z *group.Element, err error) {
-	chunks := (n + chunkSize - 1) / chunkSize
+	chunks := (n + compositeChunk - 1) / compositeChunk
 	partM := make([]*group.Element, chunks)
 	partZ := make([]*group.Element, chunks)
-	err = parallel(n, func(c, lo, hi int) error {
+	err = parallelSized(n, compositeChunk, func(c, lo, hi int) error {
 		w := newWeigher(seed)
 		size := hi - lo
 		elems := make([]group.Element, 2*size)
@@ -341,6 +347,11 @@ func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (
 	}
 	return m, z, nil
 }
+
+// compositeChunk is how many terms of a composite a worker sums at once:
+// the bucket method's cost per term falls as the chunk grows (a few
+// hundred KiB per worker at this size).
+const compositeChunk = 2048
 
 // keepDecodedMax is the largest batch whose decoded A_k an answer keeps
 // for its proof (64 bytes each, so at most 16 MiB); a larger one decodes

@@ -9,7 +9,10 @@
 #
 # Usage: scripts/bench.sh [runs] (default 3 runs of each benchmark; the
 # table gives the median and the range). BENCH_SCALE=0 skips the command-
-# line runs; BENCH_KYBER=0 skips kyber.
+# line runs, BENCH_SCALE_PROCS="1" runs them on one core only, and
+# CONCLAVE_SCALE_SIZES="200000" at those sizes only (default 100,000,
+# 200,000 and 1,000,000); BENCH_KYBER=0 skips kyber. BENCH_RAW=FILE keeps
+# the raw lines (and adds to them, so that separate runs make one table).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin" CGO_ENABLED=0
@@ -17,8 +20,12 @@ runs=${1:-3}
 all=$(nproc)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+if [ -n "${BENCH_RAW:-}" ]; then
+	touch "$BENCH_RAW"
+	ln -s "$(realpath "$BENCH_RAW")" "$out/raw"
+fi
 
-for p in 1 "$all"; do
+for p in ${BENCH_PKG_PROCS-1 $all}; do
 	echo "== $p core(s): ceremony package" >&2
 	GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test ./ceremony -run '^$' \
 		-bench '^Benchmark(Answer|VerifyAnswer|Combine|DKG)$' -benchtime 3x -count "$runs" -cpu "$p" |
@@ -33,7 +40,7 @@ done
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	echo "== the command line (app/cli TestScale)" >&2
 	go build -tags ci -o "$out/conclave" .
-	for p in 1 "$all"; do
+	for p in ${BENCH_SCALE_PROCS:-1 $all}; do
 		CONCLAVE_CHECK_CACHE="$out/checked-$p" CONCLAVE_SCALE_BIN="$out/conclave" CONCLAVE_SCALE_PROCS=$p CONCLAVE_SCALE_RUNS=$runs \
 			go test -tags ci ./app/cli -run '^TestScale$' -count 1 -v -timeout 60m |
 			grep '^SCALE ' | sed "s/^SCALE /procs=$p /" >>"$out/raw"

@@ -40,8 +40,9 @@ func (c *cachedPoint) from(p *extPoint) *cachedPoint {
 	return c
 }
 
-// add sets p = p + q (q negated when neg).
-func (p *extPoint) add(q *cachedPoint, neg bool) {
+// add sets p = p + q (q negated when neg). When affine, q has Z = 1 and
+// one multiplication is spared.
+func (p *extPoint) add(q *cachedPoint, neg, affine bool) {
 	var a, b, c, d, e, f, g, h field.Element
 	qp, qm := &q.YplusX, &q.YminusX
 	if neg {
@@ -55,7 +56,11 @@ func (p *extPoint) add(q *cachedPoint, neg bool) {
 	if neg {
 		c.Negate(&c)
 	}
-	d.Multiply(&p.Z, &q.Z2)
+	if affine {
+		d.Add(&p.Z, &p.Z)
+	} else {
+		d.Multiply(&p.Z, &q.Z2)
+	}
 	e.Subtract(&b, &a)
 	f.Subtract(&d, &c)
 	g.Add(&d, &c)
@@ -138,10 +143,12 @@ func (e *Element) VarTimeMultiScalarMultShort(scalars []*Scalar, points []*Eleme
 		}
 	}
 	cached := make([]cachedPoint, n)
+	affine := make([]bool, n)
 	for i, p := range points {
 		X, Y, Z, T := p.p.ExtendedCoordinates()
 		ep := extPoint{*X, *Y, *Z, *T}
 		cached[i].from(&ep)
+		affine[i] = Z.Equal(feOne) == 1 // decoded elements
 	}
 	buckets := make([]extPoint, 1<<(c-1))
 	used := make([]bool, len(buckets))
@@ -167,7 +174,7 @@ func (e *Element) VarTimeMultiScalarMultShort(scalars []*Scalar, points []*Eleme
 				bk.identity()
 				used[d-1] = true
 			}
-			bk.add(&cached[i], neg)
+			bk.add(&cached[i], neg, affine[i])
 		}
 		// Σ (b+1)·bucket[b] by running sums.
 		sum.identity()
@@ -175,14 +182,14 @@ func (e *Element) VarTimeMultiScalarMultShort(scalars []*Scalar, points []*Eleme
 		started := false
 		for b := len(buckets) - 1; b >= 0; b-- {
 			if used[b] {
-				run.add(cp.from(&buckets[b]), false)
+				run.add(cp.from(&buckets[b]), false, false)
 				started = true
 			}
 			if started {
-				sum.add(cp.from(&run), false)
+				sum.add(cp.from(&run), false, false)
 			}
 		}
-		acc.add(cp.from(&sum), false)
+		acc.add(cp.from(&sum), false, false)
 	}
 	if _, err := e.p.SetExtendedCoordinates(&acc.X, &acc.Y, &acc.Z, &acc.T); err != nil {
 		panic("group: internal error: multi-scalar multiplication left the curve")
@@ -221,7 +228,7 @@ func (e *Element) VarTimeMultiSmallMult(ks []int64, points []*Element) *Element 
 		acc.double()
 		for i, m := range mags {
 			if m>>b&1 == 1 {
-				acc.add(&cached[i], ks[i] < 0)
+				acc.add(&cached[i], ks[i] < 0, false)
 			}
 		}
 	}

@@ -43,6 +43,11 @@ func TestVarTimeMultiScalarMultShort(t *testing.T) {
 				if i%5 == 1 {
 					points[i].ScalarMult(randScalar(r), points[i])
 				}
+				if i%5 >= 2 { // decoded: Z = 1, added with one multiplication fewer
+					if _, err := points[i].SetCanonicalBytes(points[i].Bytes()); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			if n > 2 {
 				scalars[0] = group.NewScalar()

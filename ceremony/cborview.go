@@ -262,3 +262,76 @@ func envelopeID(e *Envelope) ID {
 	}
 	return t.id()
 }
+
+// cborWriter builds the deterministic encoding of the same arrays in one
+// buffer of the exact size: no growing buffer, no copy (the encoding of an
+// answer to a million ciphertexts is written once).
+type cborWriter struct{ b []byte }
+
+func (w *cborWriter) head(major byte, arg uint64) { w.b = appendHead(w.b, major, arg) }
+func (w *cborWriter) bytes(p []byte)              { w.head(2, uint64(len(p))); w.b = append(w.b, p...) }
+func (w *cborWriter) text(s string)               { w.head(3, uint64(len(s))); w.b = append(w.b, s...) }
+func (w *cborWriter) int(v int64) {
+	if v < 0 {
+		w.head(1, uint64(-1-v))
+	} else {
+		w.head(0, uint64(v))
+	}
+}
+
+// headSize is the size of the shortest head of argument arg.
+func headSize(arg uint64) int {
+	switch {
+	case arg < 24:
+		return 1
+	case arg <= math.MaxUint8:
+		return 2
+	case arg <= math.MaxUint16:
+		return 3
+	case arg <= math.MaxUint32:
+		return 5
+	default:
+		return 9
+	}
+}
+
+func strSize(n int) int { return headSize(uint64(n)) + n }
+
+func writeEnvelope(e *Envelope) []byte {
+	w := cborWriter{make([]byte, 0, 1+headSize(e.Version)+strSize(len(e.Kind))+strSize(len(e.Ceremony))+
+		headSize(e.Sender)+strSize(len(e.Body))+strSize(len(e.Signature)))}
+	w.head(4, 6)
+	w.head(0, e.Version)
+	w.text(string(e.Kind))
+	w.bytes(e.Ceremony)
+	w.head(0, e.Sender)
+	w.bytes(e.Body)
+	w.bytes(e.Signature)
+	return w.b
+}
+
+func writeRequest(r *Request) []byte {
+	c := uint64(r.Close)
+	if r.Close < 0 {
+		c = uint64(-1 - r.Close)
+	}
+	w := cborWriter{make([]byte, 0, 1+strSize(len(r.Label))+strSize(len(r.Kind))+headSize(r.Options)+
+		headSize(r.Bound)+headSize(c)+strSize(len(r.Ciphertexts)))}
+	w.head(4, 6)
+	w.text(r.Label)
+	w.text(r.Kind)
+	w.head(0, r.Options)
+	w.head(0, r.Bound)
+	w.int(r.Close)
+	w.bytes(r.Ciphertexts)
+	return w.b
+}
+
+func writeAnswer(a *Answer) []byte {
+	w := cborWriter{make([]byte, 0, 1+strSize(len(a.Request))+strSize(len(a.Shares))+strSize(len(a.Proof)))}
+	w.head(4, 3)
+	w.bytes(a.Request)
+	w.bytes(a.Shares)
+	w.bytes(a.Proof)
+	return w.b
+}

@@ -42,7 +42,7 @@ screenshots: deps build
 	scripts/screenshots.sh $(BIN)
 
 bench:
-	$(GO) test ./ceremony -run XXX -bench 'ScalarMult$$|Answer|VerifyAnswer|Combine|DKG' -benchtime 3x -cpu 1,2
+	scripts/bench.sh
 
 fuzz:
 	scripts/fuzz.sh 15s

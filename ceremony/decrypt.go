@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math/big"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -76,6 +77,12 @@ func AddCiphertexts(x, y []byte) ([]byte, error) {
 // parallel runs f over [0, n) in chunks of chunkSize on every core. It
 // returns the first error.
 func parallel(n int, f func(chunk, lo, hi int) error) error {
+	return parallelSized(n, chunkSize, f)
+}
+
+// parallelSized is parallel with chunks of size elements.
+func parallelSized(n, size int, f func(chunk, lo, hi int) error) error {
+	chunkSize := size
 	chunks := (n + chunkSize - 1) / chunkSize
 	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var (
@@ -190,8 +197,12 @@ func (s *State) addRequest(e *Envelope) (string, error) {
 	if err := e.DecodeBody(&r); err != nil {
 		return "", err
 	}
-	if err := checkRequestBody(&r); err != nil {
-		return "", err
+	key := checkKey("request", id[:])
+	if !s.checkPassed(key) {
+		if err := checkRequestBody(&r); err != nil {
+			return "", err
+		}
+		s.rememberCheck(key)
 	}
 	if r.Close != s.Call.Close {
 		return "", errors.New("ceremony: the request states another close of poll than the manifest: it was altered")
@@ -217,10 +228,17 @@ type RequestSummary struct {
 	Hash        ID // CiphertextsHash of the batch, to compare with the voting system's
 }
 
-// Summarize checks a request on its own and describes it.
+// Summarize checks a request on its own and describes it. What it
+// checked is remembered on e, by a hash of the body, so that the member's
+// program (which shows the summary, then answers) checks the ciphertexts
+// once.
 func Summarize(e *Envelope) (RequestSummary, error) {
 	if e.Kind != KindRequest {
 		return RequestSummary{}, fmt.Errorf("ceremony: this is a %s message, not a decryption request", e.Kind)
+	}
+	h := e.fieldsHash()
+	if c := e.checked; c != nil && c.fields == h {
+		return c.sum, nil
 	}
 	var r Request
 	if err := e.DecodeBody(&r); err != nil {
@@ -229,9 +247,11 @@ func Summarize(e *Envelope) (RequestSummary, error) {
 	if err := checkRequestBody(&r); err != nil {
 		return RequestSummary{}, err
 	}
-	return RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
+	sum := RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
 		Options: r.Options, Bound: r.Bound, Close: r.Close, Ciphertexts: len(r.Ciphertexts) / CiphertextSize,
-		Hash: CiphertextsHash(r.Ciphertexts)}, nil
+		Hash: CiphertextsHash(r.Ciphertexts)}
+	e.checked = &checkedRequest{fields: h, sum: sum}
+	return sum, nil
 }
 
 // weightSeed binds the batched proof's weights to the whole statement: the
@@ -246,6 +266,9 @@ func weightSeed(ceremony, request ID, j uint64, yj *group.Element, shares []byte
 func weight(seed []byte, k int) *group.Scalar {
 	return newWeigher(seed).weight(k, group.NewScalar())
 }
+
+// weightBits is the length of a weight d_k (docs/protocol.md §7.3).
+const weightBits = 128
 
 // weigher computes weights without allocating: one hash, reset for each k,
 // fed the same length-prefixed framing as a transcript.
@@ -282,12 +305,13 @@ func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
 // composite returns M = Σ d_k·A_k over the ciphertexts and, when shares is
 // not nil, Z = Σ d_k·D_k over the decryption shares, in one pass on every
 // core that computes each weight once and allocates per chunk, not per
-// element (docs/protocol.md §7.3).
-func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, err error) {
-	chunks := (n + chunkSize - 1) / chunkSize
+// element (docs/protocol.md §7.3). When decoded is not nil it holds every
+// A_k already decoded, and the ciphertexts are not decoded again.
+func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (m, z *group.Element, err error) {
+	chunks := (n + compositeChunk - 1) / compositeChunk
 	partM := make([]*group.Element, chunks)
 	partZ := make([]*group.Element, chunks)
-	err = parallel(n, func(c, lo, hi int) error {
+	err = parallelSized(n, compositeChunk, func(c, lo, hi int) error {
 		w := newWeigher(seed)
 		size := hi - lo
 		elems := make([]group.Element, 2*size)
@@ -297,11 +321,15 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 		ds := make([]*group.Element, size)
 		for k := lo; k < hi; k++ {
 			i := k - lo
-			a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
-			if err != nil {
-				return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
+			if decoded != nil {
+				as[i] = decoded.Get(k, &elems[i])
+			} else {
+				a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
+				if err != nil {
+					return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
+				}
+				as[i] = a
 			}
-			as[i] = a
 			if shares != nil {
 				d, err := elems[size+i].SetCanonicalBytes(shares[k*group.ElementSize : (k+1)*group.ElementSize])
 				if err != nil {
@@ -311,9 +339,9 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 			}
 			ws[i] = w.weight(k, &scalars[i])
 		}
-		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, as)
+		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMultShort(ws, as, weightBits)
 		if shares != nil {
-			partZ[c] = group.NewIdentityElement().VarTimeMultiScalarMult(ws, ds)
+			partZ[c] = group.NewIdentityElement().VarTimeMultiScalarMultShort(ws, ds, weightBits)
 		}
 		return nil
 	})
@@ -330,23 +358,50 @@ func composite(seed, ciphertexts, shares []byte, n int) (m, z *group.Element, er
 	return m, z, nil
 }
 
+// compositeChunk is how many terms of a composite a worker sums at once:
+// the bucket method's cost per term falls as the chunk grows (a few
+// hundred KiB per worker at this size).
+const compositeChunk = 2048
+
+// keepDecodedMax is the largest batch whose decoded A_k an answer keeps
+// for its proof (64 bytes each, so at most 16 MiB); a larger one decodes
+// them again, so that memory stays within twice the request's size.
+const keepDecodedMax = 1 << 18
+
 func decryptionContext(ceremony, request ID, j uint64) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), request[:]}
 }
 
 // partialDecrypt computes D_k = x·A_k for every ciphertext and the batched
 // proof that log_G Y_j = log_A_k D_k for all k (docs/protocol.md §7.3).
+//
+// Each A_k is decoded once: a chunk computes (x/2)·A_k for its elements and
+// encodes the doubles in one batch (group.DoubleAndEncodeBatch: one field
+// inversion per chunk instead of an inverse square root per share), and
+// keeps A_k decoded for the composite of the proof.
 func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts []byte, rand io.Reader) (shares, proofBytes []byte, err error) {
 	n := len(ciphertexts) / CiphertextSize
 	shares = make([]byte, n*group.ElementSize)
+	half := group.NewScalar().Multiply(x, halfScalar)
+	defer half.Zeroize()
+	var decoded *group.Points
+	if n <= keepDecodedMax {
+		decoded = group.NewPoints(n)
+	}
 	err = parallel(n, func(_, lo, hi int) error {
-		var a, d group.Element
+		var a group.Element
+		ds := make([]group.Element, hi-lo)
+		dp := make([]*group.Element, hi-lo)
 		for k := lo; k < hi; k++ {
 			if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
 				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid", k+1)
 			}
-			copy(shares[k*group.ElementSize:], d.ScalarMult(x, &a).Bytes())
+			if decoded != nil {
+				decoded.Set(k, &a)
+			}
+			dp[k-lo] = ds[k-lo].ScalarMult(half, &a)
 		}
+		group.DoubleAndEncodeBatch(shares[lo*group.ElementSize:hi*group.ElementSize], dp)
 		return nil
 	})
 	if err != nil {
@@ -354,7 +409,7 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	}
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, _, err := composite(seed, ciphertexts, nil, n)
+	m, _, err := composite(seed, ciphertexts, nil, n, decoded)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -367,6 +422,9 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 	return shares, p.bytes(), nil
 }
 
+// halfScalar is 1/2 modulo the group order.
+var halfScalar = group.NewScalar().Invert(group.NewScalar().SetUint64(2))
+
 // verifyPartial checks member j's answer against its verification key.
 func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertexts, shares, proofBytes []byte) error {
 	n := len(ciphertexts) / CiphertextSize
@@ -378,7 +436,7 @@ func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertext
 		return err
 	}
 	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, z, err := composite(seed, ciphertexts, shares, n)
+	m, z, err := composite(seed, ciphertexts, shares, n, nil)
 	if err != nil {
 		return err
 	}
@@ -425,8 +483,14 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: %s already answered request %s with a different answer", m.Label(), rid.Fingerprint())
 	}
 	info := &answerInfo{env: e, id: id, body: a, valid: true}
-	if err := verifyPartial(s.VerificationKey(qual, j), s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
-		info.valid, info.fault = false, err.Error()
+	yj := s.VerificationKey(qual, j)
+	key := checkKey("answer", id[:], s.ID[:], rid[:], binary.BigEndian.AppendUint64(nil, j), yj.Bytes())
+	if !s.checkPassed(key) {
+		if err := verifyPartial(yj, s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
+			info.valid, info.fault = false, err.Error()
+		} else {
+			s.rememberCheck(key)
+		}
 	}
 	s.answers[rid][j] = info
 	if !info.valid {
@@ -506,32 +570,59 @@ func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
 }
 
 func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
-	lambda := lagrangeAtZero(used)
-	for _, l := range lambda {
-		l.Negate(l)
+	// With the Lagrange coefficients over a common denominator L,
+	// λ_j = N_j/L with small integers, L·M_k = L·B_k − Σ N_j·D_jk costs a
+	// few additions instead of t+1 full scalar multiplications, and the
+	// discrete logarithm of L·M_k = m·(L·G) is taken in base L·G.
+	l, nums, small := smallLagrange(used)
+	var lambda []*group.Scalar
+	base := group.NewGeneratorElement()
+	if small {
+		base.ScalarMult(group.NewScalar().SetUint64(uint64(l)), base)
+	} else {
+		lambda = lagrangeAtZero(used)
+		for _, x := range lambda {
+			x.Negate(x)
+		}
 	}
 	bound := req.body.Bound
-	table := newDlogTable(bound, req.n)
+	table := newDlogTable(base, bound, req.n)
 	pts := make([]uint64, req.n)
 	err := parallel(req.n, func(_, lo, hi int) error {
-		scalars := make([]*group.Scalar, len(used)+1)
-		copy(scalars, lambda)
-		scalars[len(used)] = group.NewScalar().SetUint64(1)
+		var scalars []*group.Scalar
+		var ks []int64
+		if small {
+			ks = make([]int64, len(used)+1)
+			for u := range used {
+				ks[u] = -nums[u]
+			}
+			ks[len(used)] = l
+		} else {
+			scalars = make([]*group.Scalar, len(used)+1)
+			copy(scalars, lambda)
+			scalars[len(used)] = group.NewScalar().SetUint64(1)
+		}
+		elems := make([]group.Element, len(used)+1)
 		points := make([]*group.Element, len(used)+1)
+		m := group.NewIdentityElement()
 		for k := lo; k < hi; k++ {
-			b, err := decodeElement(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
+			b, err := elems[len(used)].SetCanonicalBytes(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
 			if err != nil {
 				return fmt.Errorf("ceremony: ciphertext %d is not valid", k+1)
 			}
 			points[len(used)] = b
 			for u, j := range used {
-				d, err := decodeElement(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
+				d, err := elems[u].SetCanonicalBytes(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
 				if err != nil {
 					return fmt.Errorf("ceremony: the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
 				}
 				points[u] = d
 			}
-			m := group.NewIdentityElement().VarTimeMultiScalarMult(scalars, points)
+			if small {
+				m.VarTimeMultiSmallMult(ks, points)
+			} else {
+				m.VarTimeMultiScalarMult(scalars, points)
+			}
 			v, ok := table.solve(m)
 			if !ok {
 				return fmt.Errorf("ceremony: ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
@@ -544,6 +635,46 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 		return nil
 	})
 	return pts, err
+}
+
+// smallLagrange writes the Lagrange coefficients at zero for the members
+// in used as λ_j = nums[j]/l with integers: l the least common multiple of
+// the denominators' magnitudes, and nums of any sign. ok is false when one
+// of them does not fit in 62 bits (then the full scalars are used).
+func smallLagrange(used []uint64) (l int64, nums []int64, ok bool) {
+	dens := make([]*big.Int, len(used))
+	lcm := big.NewInt(1)
+	for a, j := range used {
+		den := big.NewInt(1)
+		for b, m := range used {
+			if a != b {
+				den.Mul(den, big.NewInt(int64(m)-int64(j)))
+			}
+		}
+		dens[a] = den
+		abs := new(big.Int).Abs(den)
+		g := new(big.Int).GCD(nil, nil, lcm, abs)
+		lcm.Mul(lcm, abs.Quo(abs, g))
+	}
+	if lcm.BitLen() > 62 {
+		return 0, nil, false
+	}
+	nums = make([]int64, len(used))
+	for a, j := range used {
+		num := new(big.Int).Set(lcm)
+		for b, m := range used {
+			if a != b {
+				num.Mul(num, new(big.Int).SetUint64(m))
+			}
+		}
+		num.Quo(num, dens[a]) // exact: dens[a] divides lcm
+		if num.BitLen() > 62 {
+			return 0, nil, false
+		}
+		nums[a] = num.Int64()
+		_ = j
+	}
+	return lcm.Int64(), nums, true
 }
 
 type resultInfo struct {
@@ -596,13 +727,18 @@ func (s *State) addResult(e *Envelope) (string, error) {
 		}
 		used = append(used, found)
 	}
-	pts, err := s.combine(req, used)
-	if err != nil {
-		return "", err
+	key := checkKey("result", id[:], s.ID[:])
+	if !s.checkPassed(key) {
+		pts, err := s.combine(req, used)
+		if err != nil {
+			return "", err
+		}
+		if !slices.Equal(pts, r.Plaintexts) {
+			return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+		}
+		s.rememberCheck(key)
 	}
-	if !slices.Equal(pts, r.Plaintexts) {
-		return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
-	}
+	pts := r.Plaintexts
 	s.results[rid] = &resultInfo{env: e, id: id, body: r, used: used}
 	return fmt.Sprintf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
 }
@@ -617,7 +753,8 @@ func (s *State) Result(id ID) (Result, []uint64, bool) {
 	return r.body, r.used, true
 }
 
-// dlogTable solves m·G = P for 0 ≤ m ≤ bound by baby-step giant-step
+// dlogTable solves m·G = P for 0 ≤ m ≤ bound, for a base G (the
+// generator, or a small multiple of it) by baby-step giant-step
 // (docs/protocol.md §7.4).
 type dlogTable struct {
 	step  uint64
@@ -630,7 +767,7 @@ type dlogTable struct {
 // bound: about sqrt(n·bound) entries, so that building the table and the
 // giant steps cost about the same, and at most bound+1 entries (then every
 // solution is one look-up) or 2^20.
-func newDlogTable(bound uint64, n int) *dlogTable {
+func newDlogTable(g *group.Element, bound uint64, n int) *dlogTable {
 	step := uint64(1)
 	for step*step < bound+1 {
 		step++
@@ -644,7 +781,6 @@ func newDlogTable(bound uint64, n int) *dlogTable {
 	}
 	t := &dlogTable{step: step, bound: bound, baby: make(map[[32]byte]uint64, step)}
 	p := group.NewIdentityElement()
-	g := group.NewGeneratorElement()
 	for j := uint64(0); j < step; j++ {
 		t.baby[[32]byte(p.Bytes())] = j
 		p.Add(p, g)

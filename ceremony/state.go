@@ -106,6 +106,10 @@ type State struct {
 	results   map[ID]*resultInfo
 	keyCache  map[string]*group.Element
 	qualCache []uint64
+
+	// Checks, when set, remembers the costly decryption checks that
+	// passed across runs (checkcache.go, docs/protocol.md §7.5).
+	Checks CheckCache
 }
 
 // NewState returns an empty ceremony state.

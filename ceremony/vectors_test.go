@@ -814,7 +814,7 @@ func generateVectors(t *testing.T) []*vector {
 		for k := 0; k < n; k++ {
 			v.hex("weight", weight(seed, k).Bytes())
 		}
-		m, z, _ := composite(seed, req.Ciphertexts, shares, n)
+		m, z, _ := composite(seed, req.Ciphertexts, shares, n, nil)
 		v.hex("composite-a", m.Bytes())
 		v.hex("composite-d", z.Bytes())
 		v.hex("proof", proofB)
@@ -1467,7 +1467,7 @@ func checkPartialVector(t *testing.T, v *vector) {
 			eqHex(t, "weight", weight(seed, k).Bytes(), ws[k])
 		}
 		n := len(ws)
-		m, z, _ := composite(seed, cts, shares, n)
+		m, z, _ := composite(seed, cts, shares, n, nil)
 		eqHex(t, "composite A", m.Bytes(), v.one(t, "composite-a"))
 		eqHex(t, "composite D", z.Bytes(), v.one(t, "composite-d"))
 	}

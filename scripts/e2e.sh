@@ -5,6 +5,8 @@
 set -euo pipefail
 bin=$(realpath "${1:-bin/conclave}")
 work=$(mktemp -d)
+# The board's cache of checks that passed (docs/protocol.md §7.5) stays in this run.
+export CONCLAVE_CHECK_CACHE="$work/checked"
 trap 'rm -rf "$work"' EXIT
 pass=0
 ok() { echo "ok   $*"; pass=$((pass+1)); }

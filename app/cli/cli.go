@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"conclave/internal/folderlock"
 )
@@ -108,6 +109,7 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 // when the command failed (a refusal, a failed verification), 2 when the
 // command's words are wrong.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	setMemoryLimit()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		printUsage(stdout)
@@ -137,6 +139,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// memoryLimit is the soft limit of the Go heap for a verb (unless
+// GOMEMLIMIT says otherwise): a request of a million ciphertexts (64 MB)
+// is answered, checked and combined within 256 MiB of peak RSS at the test
+// key-derivation cost (docs/performance.md), because the collector
+// reclaims the encodings a verb is done with before the heap grows past
+// it. It is soft: a verb that needs more (the default key derivation
+// takes 256 MiB) gets it.
+const memoryLimit = 192 << 20
+
+var memoryLimitOnce sync.Once
+
+func setMemoryLimit() {
+	memoryLimitOnce.Do(func() {
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(memoryLimit)
+		}
+	})
 }
 
 func printUsage(w io.Writer) {

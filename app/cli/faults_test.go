@@ -38,12 +38,6 @@ const (
 	envKillAt = "CONCLAVE_FAULT_KILL_AT"
 )
 
-func TestMain(m *testing.M) {
-	if args := os.Getenv(envChild); args != "" {
-		os.Exit(faultChild(args))
-	}
-	os.Exit(m.Run())
-}
 
 // faultChild runs one verb and kills itself (SIGKILL: no deferred
 // clean-up, no flush) just before file operation number killAt.

@@ -56,6 +56,7 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
+	b.State.Checks = boardCheckCache()
 	if _, err := b.Add(call.Bytes()); err != nil {
 		return nil, err
 	}
@@ -65,7 +66,8 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 // OpenBoard reads a board folder. A file that cannot be read stops it
 // (ErrUnreadable, naming the file); files that are read but are not valid
 // messages of this board are listed in Skipped, and the verbs that hand
-// something out refuse while there are any.
+// something out refuse while there are any. The costly decryption checks
+// that passed before on this machine are not done again (CheckCacheEnv).
 func OpenBoard(dir string) (*Board, error) {
 	files, problems, err := ReadRecord(dir)
 	if err != nil {
@@ -79,6 +81,7 @@ func OpenBoard(dir string) (*Board, error) {
 		return nil, fmt.Errorf("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, strings.Join(names, "; "), dir)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
+	b.State.Checks = boardCheckCache()
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {

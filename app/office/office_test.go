@@ -264,3 +264,24 @@ func TestExportRecord(t *testing.T) {
 		t.Fatal("the copy does not verify")
 	}
 }
+
+// TestDirCache: a key is remembered as an empty file in the folder named
+// by CONCLAVE_CHECK_CACHE, found again, and "off" turns the cache off.
+func TestDirCache(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "checked")
+	t.Setenv(CheckCacheEnv, dir)
+	c := boardCheckCache()
+	k := ceremony.ID{1, 2, 3}
+	if c.Passed(k) {
+		t.Fatal("an empty cache says a check passed")
+	}
+	c.Remember(k)
+	c.Remember(k)
+	if !c.Passed(k) || c.Passed(ceremony.ID{1, 2, 4}) {
+		t.Fatal("the cache does not tell remembered keys from others")
+	}
+	t.Setenv(CheckCacheEnv, "off")
+	if boardCheckCache() != nil {
+		t.Fatal("off does not turn the cache off")
+	}
+}

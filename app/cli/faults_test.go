@@ -38,7 +38,6 @@ const (
 	envKillAt = "CONCLAVE_FAULT_KILL_AT"
 )
 
-
 // faultChild runs one verb and kills itself (SIGKILL: no deferred
 // clean-up, no flush) just before file operation number killAt.
 func faultChild(argsJSON string) int {

@@ -13,6 +13,32 @@ import (
 // the discrete logarithm by search. It returns {"result":[[...],...]}.
 func combineForTest(t *testing.T, a *Archive, pds map[int]*PartialDecryption) []byte {
 	t.Helper()
+	factor := combineFactorsForTest(t, a, pds)
+	var qs []string
+	for i := range a.Tally {
+		var cs []string
+		for j, ct := range a.Tally[i] {
+			m := ct.Beta.Div(factor[i][j])
+			n, acc := 0, One()
+			for !acc.Equal(m) {
+				n++
+				acc = acc.Mul(G())
+				if int64(n) > a.TotalWeight {
+					t.Fatalf("no discrete log for question %d choice %d", i, j)
+				}
+			}
+			cs = append(cs, fmt.Sprint(n))
+		}
+		qs = append(qs, "["+strings.Join(cs, ",")+"]")
+	}
+	return []byte(`{"result":[` + strings.Join(qs, ",") + `]}`)
+}
+
+// combineFactorsForTest checks the partial decryptions and combines them
+// (Lagrange for each threshold group) into the decryption factor of each
+// ciphertext of the tally.
+func combineFactorsForTest(t *testing.T, a *Archive, pds map[int]*PartialDecryption) [][]*Point {
+	t.Helper()
 	phi := a.Election.Fingerprint()
 	keys := OwnerKeys(a.Trustees)
 	factor := make([][]*Point, len(a.Tally))
@@ -66,22 +92,5 @@ func combineForTest(t *testing.T, a *Archive, pds map[int]*PartialDecryption) []
 		}
 		owner += len(tk.Pedersen.VerificationKeys)
 	}
-	var qs []string
-	for i := range a.Tally {
-		var cs []string
-		for j, ct := range a.Tally[i] {
-			m := ct.Beta.Div(factor[i][j])
-			n, acc := 0, One()
-			for !acc.Equal(m) {
-				n++
-				acc = acc.Mul(G())
-				if int64(n) > a.TotalWeight {
-					t.Fatalf("no discrete log for question %d choice %d", i, j)
-				}
-			}
-			cs = append(cs, fmt.Sprint(n))
-		}
-		qs = append(qs, "["+strings.Join(cs, ",")+"]")
-	}
-	return []byte(`{"result":[` + strings.Join(qs, ",") + `]}`)
+	return factor
 }

@@ -50,7 +50,7 @@ type setupData struct {
 
 type sizedTally struct {
 	NumTallied     int    `json:"num_tallied"`
-	TotalWeight    int64  `json:"total_weight"`
+	TotalWeight    Weight `json:"total_weight"`
 	EncryptedTally string `json:"encrypted_tally"`
 }
 
@@ -191,7 +191,7 @@ func ReadArchive(r io.Reader) (*Archive, error) {
 			if a.Tally, err = ParseEncryptedTally(a.TallyRaw); err != nil {
 				return nil, err
 			}
-			a.NumTallied, a.TotalWeight = st.NumTallied, st.TotalWeight
+			a.NumTallied, a.TotalWeight = st.NumTallied, int64(st.TotalWeight)
 			stage = 3
 		case ev.Type == "PartialDecryption" && stage == 3:
 			p, err := payload()

@@ -240,6 +240,54 @@ type Credential struct {
 	Weight int64
 }
 
+// MaxWeight is the largest weight a credential may have:
+// 100000000000, Belenios's bound on the total weight of an election
+// (max_expanded_weight in src/lib/core/common_types.ml), so no election
+// its server accepts is refused. Weights may be 0 (spec §Weights: Belenios
+// accepts any integer weight ≥ 0; a ballot of weight 0 is counted but
+// adds nothing).
+const MaxWeight = 100_000_000_000
+
+// maxJSONIntWeight is the largest weight Belenios writes as a JSON number
+// (max_int31 in src/lib/core/common_types.ml); above it, it writes a
+// decimal string.
+const maxJSONIntWeight = 1<<30 - 1
+
+// Weight is a weight in a Belenios JSON message (the total_weight of the
+// sized encrypted tally, spec §Encrypted tally). The specification says
+// it is an integer, but Belenios writes a weight above 2^30−1 as a JSON
+// string of its decimal form (json_of_weight in
+// src/lib/core/common_types.ml): "total_weight":"2000000006". Weight reads
+// both forms and writes the one Belenios writes, so the canonical check
+// accepts exactly Belenios's spelling.
+type Weight int64
+
+// MarshalJSON writes w as Belenios does: a number up to 2^30−1, else a
+// decimal string.
+func (w Weight) MarshalJSON() ([]byte, error) {
+	s := strconv.FormatInt(int64(w), 10)
+	if w > maxJSONIntWeight {
+		s = `"` + s + `"`
+	}
+	return []byte(s), nil
+}
+
+// UnmarshalJSON reads a weight: a JSON number or a string of decimal
+// digits, in canonical form (no sign, no leading zero), at most
+// 2^62 (a total of many credentials of MaxWeight).
+func (w *Weight) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 1<<62 || strconv.FormatInt(n, 10) != s {
+		return formatErr("a weight is a non-negative integer (a JSON number, or a string of decimal digits)")
+	}
+	*w = Weight(n)
+	return nil
+}
+
 // ParseCredentials reads the public credentials: a JSON list of strings,
 // each a point, optionally followed by a comma and an integer weight (spec
 // §Credentials).
@@ -258,8 +306,8 @@ func ParseCredentials(raw []byte) (map[string]Credential, error) {
 		}
 		if hasW {
 			c.Weight, err = strconv.ParseInt(w, 10, 64)
-			if err != nil || c.Weight <= 0 || c.Weight > 1<<31 || strconv.FormatInt(c.Weight, 10) != w {
-				return nil, formatErr("credential %d has weight %q: only positive integer weights are supported", i+1, w)
+			if err != nil || c.Weight < 0 || c.Weight > MaxWeight || strconv.FormatInt(c.Weight, 10) != w {
+				return nil, formatErr("credential %d has weight %q: only integer weights from 0 to %d are supported", i+1, w, int64(MaxWeight))
 			}
 		}
 		if _, dup := out[k]; dup {
@@ -509,6 +557,9 @@ func ComputeTally(e *Election, creds map[string]Credential, ballots []*Ballot) (
 		c, ok := creds[k]
 		if !ok {
 			return nil, 0, 0, invalidErr("a ballot's credential is not among the election's credentials")
+		}
+		if total > 1<<62-c.Weight {
+			return nil, 0, 0, invalidErr("the total weight of the ballots is too large")
 		}
 		total += c.Weight
 		for i := range t {

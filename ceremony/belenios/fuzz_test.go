@@ -161,9 +161,31 @@ func FuzzParseCredentials(f *testing.F) {
 	})
 }
 
+// FuzzWeight: a weight is read only in the form Belenios writes it.
+func FuzzWeight(f *testing.F) {
+	for _, s := range []string{`0`, `5`, `1073741823`, `"1073741824"`, `"2000000006"`, `"5"`, `-1`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var w Weight
+		if err := w.UnmarshalJSON(data); err == nil {
+			if w < 0 {
+				t.Fatalf("negative weight %d from %q", w, data)
+			}
+			var st sizedTally
+			raw := []byte(`{"num_tallied":1,"total_weight":` + string(data) + `,"encrypted_tally":"x"}`)
+			if err := decode(raw, &st, "tally", true); err == nil && st.TotalWeight != w {
+				t.Fatalf("%q read as %d and %d", data, w, st.TotalWeight)
+			}
+		}
+	})
+}
+
 func FuzzReadArchive(f *testing.F) {
-	if b, err := os.ReadFile("testdata/v3.1/MqQLf8xQA2KjP3.bel"); err == nil {
-		f.Add(b)
+	for _, p := range []string{"testdata/v3.1/MqQLf8xQA2KjP3.bel", "testdata/weighted-2.5.1/hhFhLipAdxpv1X.bel"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ReadArchive(bytes.NewReader(data))

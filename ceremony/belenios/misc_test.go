@@ -2,6 +2,7 @@ package belenios
 
 import (
 	cryptoRand "crypto/rand"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -66,12 +67,18 @@ func TestContextAndVersion(t *testing.T) {
 
 // A voutput made for 2.5.1 has no signature and uses AES-CCM; for 3.0,
 // AES-CCM with a signature; and each reopens.
+// (The vinput of 2.5.1's vectors for the AES-CCM versions, 3.1's for
+// AES-GCM: a vinput of the other cipher is refused, TestVersionMismatch.)
 func TestVoutputPerVersion(t *testing.T) {
-	certs := vectorCerts(t, "testdata/v3.1")
-	trs := loadTrustees(t, "testdata/v3.1")
-	k, _ := DeriveKeys([]byte(trs[0].seed))
-	in, _ := ParseVinput(line(readVec(t, "testdata/v3.1", trs[0].id+".vinput")))
 	for _, v := range []Version{V2_5, V3_0, V3_1} {
+		dir := "testdata/v2.5.1"
+		if v == V3_1 {
+			dir = "testdata/v3.1"
+		}
+		certs := vectorCerts(t, dir)
+		trs := loadTrustees(t, dir)
+		k, _ := DeriveKeys([]byte(trs[0].seed))
+		in, _ := ParseVinput(line(readVec(t, dir, trs[0].id+".vinput")))
 		vo, S, err := MakeVoutput(v, certs, k, in, randReader{})
 		if err != nil {
 			t.Fatal(err)
@@ -85,6 +92,71 @@ func TestVoutputPerVersion(t *testing.T) {
 		}
 		if S2, err := OpenDecryptionKey(k, vo.PrivateKey); err != nil || !S2.Equal(S) {
 			t.Errorf("%s: reopen: %v", v, err)
+		}
+	}
+}
+
+// A trustee whose --belenios differs from the others' is caught at step 5:
+// found by running belenios-tool 3.1 as administrator with Conclave
+// trustees told --belenios 2.5.1, where every step passed and the election
+// broke only at the first ballot (belenios-tool 3.1 refuses an unsigned
+// verification key), and belenios-tool 2.5.1 with Conclave trustees told
+// 3.1, where the belenios-tool trustee could not open their AES-GCM
+// shares at step 5.
+func TestVersionMismatch(t *testing.T) {
+	vinputs := func(versions ...Version) ([]*Keys, []*Cert, []*Vinput) {
+		var keys []*Keys
+		var certs []*Cert
+		for i := range versions {
+			seed, _ := NewSeed(randReader{})
+			k, _ := DeriveKeys(seed)
+			c, err := MakeCert(k, Context{Group: GroupName, Index: i + 1, Threshold: 2, Size: len(versions)}, randReader{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys, certs = append(keys, k), append(certs, c)
+		}
+		var polys []*Polynomial
+		for i, k := range keys {
+			p, err := MakePolynomial(versions[i], certs, k, randReader{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			polys = append(polys, p)
+		}
+		var ins []*Vinput
+		for j := range keys {
+			in := &Vinput{Polynomial: polys[j].Polynomial}
+			for _, p := range polys {
+				in.Secrets = append(in.Secrets, p.Secrets[j])
+				in.Coefexps = append(in.Coefexps, p.Coefexps)
+				in.Signatures = append(in.Signatures, *p.Signature)
+			}
+			ins = append(ins, in)
+		}
+		return keys, certs, ins
+	}
+	keys, certs, ins := vinputs(V2_5, V3_1, V2_5)
+	for _, c := range []struct {
+		who  int
+		v    Version
+		what string
+	}{
+		{0, V2_5, "the share from trustee 2"},
+		{2, V3_0, "the share from trustee 2"},
+		{1, V3_1, "the share from trustee 1"},
+		{1, V2_5, "our own polynomial"},
+	} {
+		_, _, err := MakeVoutput(c.v, certs, keys[c.who], ins[c.who], randReader{})
+		if !errors.Is(err, ErrVersionMismatch) || !strings.Contains(err.Error(), c.what) {
+			t.Errorf("trustee %d with %s: %v", c.who+1, c.v, err)
+		}
+	}
+	// 2.5.1 and 3.0 share the cipher: no mismatch is seen between them.
+	keys, certs, ins = vinputs(V2_5, V3_0, V2_5)
+	for j := range keys {
+		if _, _, err := MakeVoutput(V2_5, certs, keys[j], ins[j], randReader{}); err != nil {
+			t.Errorf("trustee %d: %v", j+1, err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package belenios
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -394,6 +395,9 @@ func MakeVoutput(v Version, certs []*Cert, k *Keys, in *Vinput, rnd io.Reader) (
 	if in.Signatures != nil && len(in.Signatures) != n {
 		return nil, nil, invalidErr("the vinput has %d signatures for %d trustees", len(in.Signatures), n)
 	}
+	if err := checkCiphers(v, self, in); err != nil {
+		return nil, nil, err
+	}
 	pj, err := recv(k.dk, k.VK, in.Polynomial)
 	if err != nil {
 		return nil, nil, fmt.Errorf("our own polynomial: %w", err)
@@ -451,6 +455,56 @@ func MakeVoutput(v Version, certs []*Cert, k *Keys, in *Vinput, rnd io.Reader) (
 		return nil, nil, err
 	}
 	return &Voutput{PrivateKey: priv, PublicKey: *pub}, S, nil
+}
+
+// ErrVersionMismatch is returned by MakeVoutput when the vinput's
+// messages were not all encrypted with the cipher of the Belenios version
+// given (docs/belenios.md, "Versions supported"): a trustee, perhaps this
+// one, follows another version than the administrator's. Going on would
+// make an election that Belenios refuses later (Belenios 3.0 and later
+// refuse an unsigned verification key, at the first ballot with
+// belenios-tool; Belenios 2.5.x cannot open AES-GCM shares).
+var ErrVersionMismatch = errors.New("belenios: the trustees do not all follow the same Belenios version")
+
+func cipherName(gcm bool) string {
+	if gcm {
+		return "AES-GCM, which Belenios 3.1 and later write"
+	}
+	return "AES-CCM, which Belenios 2.5.x and 3.0 write"
+}
+
+// checkCiphers checks that our own polynomial and every share in the
+// vinput use the cipher of version v (spec §Channels: AES-GCM from 3.1,
+// AES-CCM before), so that a wrong --belenios, ours or another trustee's,
+// is caught at step 5 rather than when the election is used.
+func checkCiphers(v Version, self int, in *Vinput) error {
+	alg := func(msg string) (bool, error) {
+		var e EncryptedMsg
+		if err := decode([]byte(msg), &e, "an encrypted message", true); err != nil {
+			return false, err
+		}
+		return e.Algorithm == "AES-GCM", nil
+	}
+	gcm, err := alg(in.Polynomial)
+	if err != nil {
+		return fmt.Errorf("our own polynomial: %w", err)
+	}
+	if gcm != v.gcm() {
+		return fmt.Errorf("%w: our own polynomial (step 3) is encrypted with %s, but this step was asked for Belenios %s: give the same --belenios at steps 3 and 5, the version of the administrator's Belenios", ErrVersionMismatch, cipherName(gcm), v)
+	}
+	for i, m := range in.Secrets {
+		if i == self {
+			continue
+		}
+		g, err := alg(m)
+		if err != nil {
+			return fmt.Errorf("the share from trustee %d: %w", i+1, err)
+		}
+		if g != gcm {
+			return fmt.Errorf("%w: the share from trustee %d is encrypted with %s, but ours (Belenios %s) with %s: ask the administrator which Belenios version runs the election; the trustees whose --belenios (or Belenios) differs from it must make their polynomial again (step 3), and the administrator must then redo step 4", ErrVersionMismatch, i+1, cipherName(g), v, cipherName(gcm))
+		}
+	}
+	return nil
 }
 
 // OpenDecryptionKey opens an encrypted decryption key (the voutput's

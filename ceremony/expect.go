@@ -27,7 +27,10 @@ var ErrUnexpectedKey = errors.New("ceremony: this election key is not the one wr
 // (O as 0; I and L as 1). Exactly 16 characters must remain.
 func ParseFingerprint(s string) (string, error) {
 	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range s {
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A' // ASCII only: ı and ſ upper-case to I and S
+		}
 		switch {
 		case unicode.IsSpace(r) || r == '-' || r == '_' || r == '.' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\u2212':
 			continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 
 	"conclave/assets"
 
@@ -23,11 +24,18 @@ var sansFont = sync.OnceValue(func() *sfnt.Font {
 // written as its code point, [U+674E]: without it, a name in a script the
 // font lacks (Chinese, Thai, Korean...) prints as empty boxes, and two such
 // names look the same on paper although 'board status' shows them apart.
+// Right-to-left scripts are written as code points too: the PDF library
+// neither reorders nor joins them, so their letters would print reversed
+// and unconnected, another name than the screens show.
 func drawable(s string) string {
 	f := sansFont()
 	var buf sfnt.Buffer
 	var b strings.Builder
 	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko, unicode.Samaritan, unicode.Mandaic, unicode.Adlam) {
+			fmt.Fprintf(&b, "[U+%04X]", r)
+			continue
+		}
 		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
 			fmt.Fprintf(&b, "[U+%04X]", r)
 			continue

@@ -16,13 +16,21 @@ var ErrBadFingerprint = errors.New("ceremony: this is not a fingerprint")
 // (docs/protocol.md §5.9).
 var ErrUnexpectedCeremony = errors.New("ceremony: this election key is not of the ceremony written in the minutes")
 
+// ErrUnexpectedKey is returned by ElectionKey.ExpectKey when the key file
+// states another election key than the one written in the minutes
+// (docs/protocol.md §5.9).
+var ErrUnexpectedKey = errors.New("ceremony: this election key is not the one written in the minutes")
+
 // ParseFingerprint reads a fingerprint as people type it and returns its
 // canonical form (docs/protocol.md §2.4): case, spaces and dashes are
 // ignored, and Crockford's look-alikes are read as the digits they resemble
 // (O as 0; I and L as 1). Exactly 16 characters must remain.
 func ParseFingerprint(s string) (string, error) {
 	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range s {
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A' // ASCII only: ı and ſ upper-case to I and S
+		}
 		switch {
 		case unicode.IsSpace(r) || r == '-' || r == '_' || r == '.' || r == '\u2010' || r == '\u2011' || r == '\u2013' || r == '\u2212':
 			continue
@@ -58,6 +66,27 @@ func (k *ElectionKey) Expect(expected string) error {
 	got := k.Ceremony.Fingerprint()
 	if got != want {
 		return fmt.Errorf("%w: the file is of ceremony %s, the minutes say %s; compare the ceremony fingerprint the members read aloud and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedCeremony, got, want)
+	}
+	return nil
+}
+
+// ExpectKey checks that the election key file k states the election key
+// whose fingerprint the members read on their screens at the end of the
+// ceremony and wrote in the minutes (expected, as typed: see
+// ParseFingerprint). The ceremony fingerprint (Expect) fixes the manifest,
+// not the key: a coordinator who shows each of two groups of at least t
+// members only the deals of its own group, going on without the others,
+// gets two valid key files of the same ceremony fingerprint with different
+// keys, each signed by real members. Only the election key fingerprint of
+// the minutes tells them apart (docs/protocol.md §5.9,
+// docs/threat-model.md §2.13).
+func (k *ElectionKey) ExpectKey(expected string) error {
+	want, err := ParseFingerprint(expected)
+	if err != nil {
+		return err
+	}
+	if k.Fingerprint != want {
+		return fmt.Errorf("%w: the file states election key %s, the minutes say %s; compare the election key fingerprint the members read at the end of the ceremony and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedKey, k.Fingerprint, want)
 	}
 	return nil
 }

@@ -76,3 +76,15 @@ func TestPuppetElectionKeyRefused(t *testing.T) {
 		t.Fatalf("the key file's qualified members: %+v", realKey.Members)
 	}
 }
+
+// TestParseFingerprintOnlyASCII: upper-casing before the check let
+// non-ASCII letters through as fingerprint characters: the dotless ı
+// (U+0131) upper-cases to I, read as 1, and the long ſ (U+017F) to S. A
+// fingerprint is typed from paper in ASCII; anything else is refused.
+func TestParseFingerprintOnlyASCII(t *testing.T) {
+	for _, bad := range []string{"7KQ2-M9XD-4RTA-W0Bſ", "ıKQ2-M9XD-4RTA-W0BZ", "7KQ2-M9XD-4RTA-W0B\u212A"} {
+		if fp, err := ParseFingerprint(bad); !errors.Is(err, ErrBadFingerprint) {
+			t.Errorf("ParseFingerprint(%q) = %q, %v; want ErrBadFingerprint", bad, fp, err)
+		}
+	}
+}

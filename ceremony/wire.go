@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
@@ -249,6 +250,14 @@ func checkName(what, s string, max int) error {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
 			return fmt.Errorf("ceremony: the %s contains a control character", what)
+		}
+		// Format characters (bidirectional controls, zero-width
+		// characters, the byte-order mark, tags...) and line or paragraph
+		// separators would let text show otherwise than it reads: a name
+		// that reverses the card fingerprint printed after it, two names
+		// that look the same (docs/protocol.md §5.1).
+		if unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return fmt.Errorf("ceremony: the %s contains an invisible or direction-changing character (U+%04X): type it again without it", what, r)
 		}
 	}
 	return nil

@@ -35,6 +35,10 @@ if "$bin" ballots encrypt --key "$work/key.cbor" --simulate 5 --options 2 --out 
 grep -q "minutes" "$work/noexpect.log" && ok "ballots encrypt refuses a key file without --expect" || fail "no --expect message"
 if "$bin" key check "$work/key.cbor" --expect 0000-0000-0000-0000 > "$work/wrongfp.log" 2>&1; then fail "key check accepted another fingerprint"; fi
 grep -q "NOT the ceremony of the minutes" "$work/wrongfp.log" && ok "key check refuses a key file of another ceremony" || fail "key check message"
+kfp=$(awk '/^  election key:/ {print $3; exit}' "$work/keycheck.log")
+"$bin" key check "$work/key.cbor" --expect "$fp" --expect-key "$kfp" > /dev/null && ok "key check --expect-key accepts the demo's election key $kfp" || fail "key check --expect-key"
+if "$bin" key check "$work/key.cbor" --expect "$fp" --expect-key 0000-0000-0000-0000 > "$work/wrongkey.log" 2>&1; then fail "key check accepted another election key"; fi
+grep -q "NOT the election key of the minutes" "$work/wrongkey.log" && ok "key check --expect-key refuses another election key of the same ceremony fingerprint" || fail "key check --expect-key message"
 
 st=$("$bin" board status "$work/demo/board")
 grep -q "\[complete\]" <<<"$st" && ok "board status shows the completed ceremony" || fail "status"

@@ -19,9 +19,13 @@ import (
 // expectUsage is what a missing --expect is told.
 const expectUsage = "--expect FINGERPRINT is required: the ceremony fingerprint the members read aloud and wrote in the minutes of the key ceremony; a key file is used only if its ceremony fingerprint is that one"
 
+// expectKeyUsage is the help of --expect-key.
+const expectKeyUsage = "the election key fingerprint written in the minutes at the end of the key ceremony (recommended: the ceremony fingerprint alone does not fix the key)"
+
 // readElectionKey reads an election key file and checks it against the
-// ceremony fingerprint of the minutes (docs/protocol.md §5.9).
-func readElectionKey(path, expect string) (*ceremony.ElectionKey, error) {
+// ceremony fingerprint of the minutes and, when expectKey is not empty,
+// against their election key fingerprint (docs/protocol.md §5.9).
+func readElectionKey(path, expect, expectKey string) (*ceremony.ElectionKey, error) {
 	if strings.TrimSpace(expect) == "" {
 		return nil, usagef(expectUsage)
 	}
@@ -33,7 +37,13 @@ func readElectionKey(path, expect string) (*ceremony.ElectionKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ek, ek.Expect(expect)
+	if err := ek.Expect(expect); err != nil {
+		return ek, err
+	}
+	if expectKey != "" {
+		return ek, ek.ExpectKey(expectKey)
+	}
+	return ek, nil
 }
 
 // readVotes reads a votes file: one option number per line; blank lines and
@@ -69,6 +79,7 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 	fs := flag.NewFlagSet("ballots encrypt", flag.ContinueOnError)
 	key := fs.String("key", "", "the election key file (from 'board key')")
 	expect := fs.String("expect", "", "the ceremony fingerprint written in the minutes of the key ceremony (required)")
+	expectKey := fs.String("expect-key", "", expectKeyUsage)
 	votesFile := fs.String("votes", "", "votes file: one option number (1..K) per line")
 	simulate := fs.Int("simulate", 0, "simulate this many ballots with random votes")
 	options := fs.Uint64("options", 0, "number of options K")
@@ -101,9 +112,12 @@ func cmdBallotsEncrypt(e *env, args []string) error {
 		}
 		*options = ceremony.MaxOptions
 	}
-	ek, err := readElectionKey(*key, *expect)
+	ek, err := readElectionKey(*key, *expect, *expectKey)
 	if err != nil {
 		return err
+	}
+	if *expectKey == "" {
+		e.printf("The election key fingerprint was not checked: it is %s; compare it with the minutes, or give --expect-key.\n", ek.Fingerprint)
 	}
 	var votes []uint64
 	if *votesFile != "" {
@@ -194,6 +208,7 @@ func cmdBallotsSum(e *env, args []string) error {
 func cmdVerify(e *env, args []string) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	expect := fs.String("expect", "", "the ceremony fingerprint written in the signed minutes")
+	expectKey := fs.String("expect-key", "", "the election key fingerprint written in the signed minutes")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -206,6 +221,10 @@ func cmdVerify(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	wantKey, err := expectedFingerprint(*expectKey)
+	if err != nil {
+		return err
+	}
 	files, problems, err := office.ReadRecord(dir)
 	if err != nil {
 		return err
@@ -215,6 +234,7 @@ func cmdVerify(e *env, args []string) error {
 		r.Checks = append(r.Checks, ceremony.Check{OK: false, Text: p.Path + ": " + p.Reason})
 	}
 	r.Checks = append(r.Checks, expectCheck(r.State, want)...)
+	r.Checks = append(r.Checks, expectKeyCheck(r.State, wantKey)...)
 	failed := 0
 	for _, c := range r.Checks {
 		mark := "ok  "
@@ -226,6 +246,9 @@ func cmdVerify(e *env, args []string) error {
 	}
 	printRecordFingerprint(e, r.State, files)
 	if err := expectError(r.State, want); err != nil {
+		return fmt.Errorf("the record in %s does NOT verify: %w", dir, err)
+	}
+	if err := expectKeyError(r.State, wantKey); err != nil {
 		return fmt.Errorf("the record in %s does NOT verify: %w", dir, err)
 	}
 	if failed > 0 {

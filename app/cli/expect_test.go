@@ -74,3 +74,48 @@ func ceremonyOf(t *testing.T, keyFile string) string {
 	}
 	return ek.Ceremony.Fingerprint()
 }
+
+// TestExpectKeyRefusesOtherKey: the ceremony fingerprint fixes the
+// manifest, not the key (ceremony.TestForkedCeremonyOtherKey forks one
+// ceremony into two valid key files). With the election key fingerprint of
+// the minutes, key check, ballots encrypt and verify refuse a key file or a
+// record of the right ceremony fingerprint whose key is another.
+func TestExpectKeyRefusesOtherKey(t *testing.T) {
+	work := t.TempDir()
+	realKey, minutes := demoKey(t, filepath.Join(work, "real"))
+	otherKey, _ := demoKey(t, filepath.Join(work, "other"))
+	fp := func(path string) string {
+		m, err := office.ReadMessage(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ek, err := ceremony.ParseElectionKey(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ek.Fingerprint
+	}
+	keyFP, wrongFP := fp(realKey), fp(otherKey)
+	typed := strings.ToLower(strings.ReplaceAll(keyFP, "-", " "))
+	board := filepath.Join(work, "real", "board")
+	out := filepath.Join(work, "ballots.json")
+
+	run(t, 0, "key", "check", realKey, "--expect", minutes, "--expect-key", typed)
+	msg := run(t, 1, "key", "check", realKey, "--expect", minutes, "--expect-key", wrongFP)
+	if !strings.Contains(msg, keyFP) || !strings.Contains(msg, wrongFP) || !strings.Contains(msg, "NOT the election key") {
+		t.Fatalf("key check --expect-key of another key: %s", msg)
+	}
+	run(t, 2, "key", "check", realKey, "--expect", minutes, "--expect-key", "not a fingerprint")
+
+	run(t, 0, "ballots", "encrypt", "--key", realKey, "--expect", minutes, "--expect-key", typed, "--simulate", "3", "--options", "2", "--out", out)
+	msg = run(t, 1, "ballots", "encrypt", "--key", realKey, "--expect", minutes, "--expect-key", wrongFP, "--simulate", "3", "--options", "2", "--out", out+"2")
+	if !strings.Contains(msg, wrongFP) || !strings.Contains(msg, keyFP) {
+		t.Fatalf("ballots encrypt --expect-key of another key: %s", msg)
+	}
+
+	run(t, 0, "verify", board, "--expect", minutes, "--expect-key", typed)
+	msg = run(t, 1, "verify", board, "--expect", minutes, "--expect-key", wrongFP)
+	if !strings.Contains(msg, "its election key fingerprint is "+keyFP+", the minutes say "+wrongFP) {
+		t.Fatalf("verify --expect-key of another key: %s", msg)
+	}
+}

@@ -16,6 +16,7 @@ import (
 func cmdKeyCheck(e *env, args []string) error {
 	fs := flag.NewFlagSet("key check", flag.ContinueOnError)
 	expect := fs.String("expect", "", "the ceremony fingerprint written in the minutes of the key ceremony (required)")
+	expectKey := fs.String("expect-key", "", expectKeyUsage)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -47,6 +48,18 @@ func cmdKeyCheck(e *env, args []string) error {
 		e.printf("NOT the ceremony of the minutes: do not encrypt any ballot under this key.\n")
 		return err
 	}
-	e.printf("ok  the ceremony fingerprint is the one of the minutes (%s); compare the election key fingerprint and the members' card fingerprints with the minutes too.\n", ek.Ceremony.Fingerprint())
+	e.printf("ok  the ceremony fingerprint is the one of the minutes (%s)\n", ek.Ceremony.Fingerprint())
+	if *expectKey == "" {
+		e.printf("Compare the election key fingerprint (%s) and the members' card fingerprints with the minutes too, or give --expect-key.\n", ek.Fingerprint)
+		return nil
+	}
+	if err := ek.ExpectKey(*expectKey); err != nil {
+		if errors.Is(err, ceremony.ErrBadFingerprint) {
+			return usagef("--expect-key: %v", err)
+		}
+		e.printf("NOT the election key of the minutes: do not encrypt any ballot under this key.\n")
+		return err
+	}
+	e.printf("ok  the election key fingerprint is the one of the minutes (%s); compare the members' card fingerprints with the minutes too.\n", ek.Fingerprint)
 	return nil
 }

@@ -105,6 +105,45 @@ func expectCheck(st *ceremony.State, want string) []ceremony.Check {
 	return []ceremony.Check{{OK: true, Text: "the ceremony fingerprint is " + want + ", as expected from the minutes"}}
 }
 
+// errOtherKey: the record's election key is not the one in the minutes.
+var errOtherKey = errors.New("this record does not make the election key written in the minutes")
+
+// expectKeyError says whether the record's election key is the one whose
+// fingerprint wantKey was written in the signed minutes (nothing to check
+// if wantKey is ""). The ceremony fingerprint alone does not fix the key:
+// see ceremony.ElectionKey.ExpectKey.
+func expectKeyError(st *ceremony.State, wantKey string) error {
+	if wantKey == "" {
+		return nil
+	}
+	if st == nil || !st.Complete() {
+		return fmt.Errorf("%w: its key ceremony is not complete, so it has no election key, where %s was expected", errOtherKey, wantKey)
+	}
+	k, err := st.ElectionKeyFile()
+	if err != nil {
+		return fmt.Errorf("%w: %v", errOtherKey, err)
+	}
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errOtherKey, err)
+	}
+	if ek.Fingerprint != wantKey {
+		return fmt.Errorf("%w: its election key fingerprint is %s, the minutes say %s", errOtherKey, ek.Fingerprint, wantKey)
+	}
+	return nil
+}
+
+// expectKeyCheck is the check of --expect-key, as a line of the report.
+func expectKeyCheck(st *ceremony.State, wantKey string) []ceremony.Check {
+	if wantKey == "" {
+		return nil
+	}
+	if err := expectKeyError(st, wantKey); err != nil {
+		return []ceremony.Check{{OK: false, Text: err.Error()}}
+	}
+	return []ceremony.Check{{OK: true, Text: "the election key fingerprint is " + wantKey + ", as expected from the minutes"}}
+}
+
 // printRecordFingerprint shows the record's fingerprint, which the minutes
 // print (docs/protocol.md §8.5).
 func printRecordFingerprint(e *env, st *ceremony.State, files []ceremony.RecordFile) {

@@ -11,7 +11,8 @@ import (
 
 // facts is what the minutes print, gathered from the board as
 // 'conclave board status' shows it (the same fingerprints, from the same
-// package ceremony functions).
+// package ceremony functions). Text is drawable: what the font cannot
+// draw is written as code points.
 type facts struct {
 	Title              string
 	Members, Threshold uint64
@@ -60,7 +61,7 @@ func collect(b *office.Board) (*facts, error) {
 		return nil, ErrNoManifest
 	}
 	f := &facts{
-		Title: st.Call.Title, Members: st.Call.Members, Threshold: st.Call.Threshold,
+		Title: drawable(st.Call.Title), Members: st.Call.Members, Threshold: st.Call.Threshold,
 		Close: time.Unix(st.Call.Close, 0), PostQuantum: st.Call.PostQuantum,
 		CallFP: st.CallID.Fingerprint(), CeremonyFP: st.ID.Fingerprint(),
 		Step: b.Progress().Step, Complete: st.Complete(),
@@ -80,7 +81,7 @@ func collect(b *office.Board) (*facts, error) {
 	}
 	accused := st.Accused()
 	for _, m := range st.Members {
-		p := person{Index: m.Index, Name: m.Name, Card: m.Card.Fingerprint()}
+		p := person{Index: m.Index, Name: drawable(m.Name), Card: m.Card.Fingerprint()}
 		if f.Complete {
 			p.Qualified = slices.Contains(f.Qualified, m.Index)
 			if why, ok := excluded[m.Index]; ok {
@@ -104,7 +105,7 @@ func collect(b *office.Board) (*facts, error) {
 	for _, id := range st.Requests() {
 		r, _ := st.RequestInfo(id)
 		valid, invalid := st.AnswerStatus(id)
-		rq := request{Label: r.Label, Kind: r.Kind, Ciphertexts: len(r.Ciphertexts) / ceremony.CiphertextSize,
+		rq := request{Label: drawable(r.Label), Kind: r.Kind, Ciphertexts: len(r.Ciphertexts) / ceremony.CiphertextSize,
 			FP: id.Fingerprint(), CiphertextsFP: ceremony.CiphertextsHash(r.Ciphertexts).Fingerprint(), Valid: valid}
 		for j := range invalid {
 			rq.Invalid = append(rq.Invalid, j)

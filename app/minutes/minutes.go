@@ -56,6 +56,11 @@ func Render(b *office.Board, opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	names := make([]string, len(opts.OptionNames))
+	for k, n := range opts.OptionNames {
+		names[k] = drawable(n)
+	}
+	opts.OptionNames = names
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}

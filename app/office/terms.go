@@ -138,6 +138,12 @@ func (m *Member) Confirm(acc Acceptance) error {
 		return fmt.Errorf("%w: confirm the manifest shown at the deal step", ErrNotConfirmed)
 	}
 	return m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		// Once dealt, the member is bound to that manifest: confirming
+		// another one would bind it to nothing and make the keystore
+		// refuse its own ceremony's manifest.
+		if len(sec.Ceremony) > 0 && string(sec.Ceremony) != string(acc.id[:]) {
+			return false, fmt.Errorf("%w: you already dealt in ceremony %s, and this manifest is another (%s): the coordinator changed the manifest; do not go on, and tell the other members", ErrNotConfirmed, sec.CeremonyID().Fingerprint(), acc.id.Fingerprint())
+		}
 		sec.Confirmed = acc.id[:]
 		return true, nil
 	})

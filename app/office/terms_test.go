@@ -120,3 +120,48 @@ func TestTermsConfirmedBeforeCommitting(t *testing.T) {
 		}
 	}
 }
+
+// TestConfirmAfterDealKeepsTheManifest: once a member has dealt under the
+// manifest it confirmed, confirming another one (a second manifest the
+// coordinator hands round, with the member's card in it) must not replace
+// what the keystore holds as confirmed: it binds the member to nothing, and
+// the keystore would then refuse its own ceremony's manifest.
+func TestConfirmAfterDealKeepsTheManifest(t *testing.T) {
+	dir := t.TempDir()
+	b, err := CreateBoard(filepath.Join(dir, "board"), "Conseil", 2, 2, false, time.Now().Add(30*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, _ := b.Next(false)
+	var ms []*Member
+	for i, name := range []string{"Alice", "Bruno"} {
+		m, card, err := Enrol(filepath.Join(dir, name+".key"), keystore.NewPassphrase([]byte(fmt.Sprintf("walnut quarry ribbon %d tundra", i))), name, call, accept(t, call), keystore.MinKDF)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		b.Add(card.Bytes())
+		ms = append(ms, m)
+	}
+	manifest, err := b.Next(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ms[0]
+	if err := m.Confirm(accept(t, manifest)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Step(manifest); err != nil {
+		t.Fatal(err)
+	}
+	mt, _ := ReadTerms(manifest, time.Now())
+	other := *mt
+	other.ID[0] ^= 1
+	acc, _ := other.Accept(true)
+	if err := m.Confirm(acc); !errors.Is(err, ErrNotConfirmed) {
+		t.Fatalf("after dealing, another manifest was confirmed: %v", err)
+	}
+	if out, err := m.Step(manifest); err != nil || out.Out == nil {
+		t.Fatalf("the member's own manifest after a refused confirmation: %v", err)
+	}
+}

@@ -82,7 +82,7 @@ func scaleOnce(t *testing.T, bin, procs string, n int) {
 		t.Fatal(err)
 	}
 	run(t, 0, "board", "key", board, "--out", f("key.cbor"))
-	key, err := readElectionKey(f("key.cbor"), ceremonyOf(t, f("key.cbor")))
+	key, err := readElectionKey(f("key.cbor"), ceremonyOf(t, f("key.cbor")), "")
 	if err != nil {
 		t.Fatal(err)
 	}

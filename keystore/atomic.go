@@ -50,7 +50,7 @@ func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
 	}
 	return osTemp{f}, nil
 }
-func (osFS) Rename(o, n string) error                  { return os.Rename(o, n) }
+func (osFS) Rename(o, n string) error                  { return renameReplace(o, n) }
 func (osFS) RenameNoReplace(o, n string) error         { return renameNoReplace(o, n) }
 func (osFS) Remove(name string) error                  { return os.Remove(name) }
 func (osFS) SyncDir(dir string) error                  { return syncDir(dir) }

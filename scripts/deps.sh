@@ -3,7 +3,8 @@
 # libraries for Fyne's cgo build, Xvfb and friends for the window checks,
 # zbar-tools and qrencode for the QR cross-checks, and the JavaScript
 # reference implementation of UR (npm, for the interop test).
-# Usage: scripts/deps.sh [run|test]   (run needs fewer packages)
+# Usage: scripts/deps.sh [run|test|windows]   (run needs fewer packages;
+# windows: mingw-w64, Wine and Xvfb for scripts/windows-check.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -12,6 +13,9 @@ pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
       libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
   pkgs+=(xvfb xauth imagemagick x11-apps xdotool zbar-tools qrencode nodejs npm)
+fi
+if [ "$what" = windows ]; then
+  pkgs=(gcc-mingw-w64-x86-64 wine64 wine xvfb imagemagick xdotool)
 fi
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Windows build, checked under Wine (docs/release.md, "Windows"):
-#   scripts/windows-check.sh [--no-window | --window-only] [conclave.exe]
+#   scripts/windows-check.sh [--no-window | --window-only | --binary] [conclave.exe]
 # Installs what is missing (scripts/deps.sh windows), cross-builds conclave.exe
 # unless one is given (packaging/build-windows.sh, the release's own build),
 # then in a fresh Wine prefix, with a folder mapped as a removable drive R:
@@ -10,7 +10,8 @@
 #     (GetDriveType says removable), ballots, a count, `verify`, `member check`;
 #   - the non-GUI packages' tests compiled for Windows, run under Wine;
 #   - the window under Xvfb, and a screenshot that is not blank (--no-window
-#     skips it, --window-only does only that).
+#     skips it, --window-only does only that; --binary checks only the
+#     program: version, demo, ceremony, no tests and no window).
 # Test harness only, never shipped: Wine 8 lacks ProcessPrng, which Go's
 # Windows runtime needs, so scripts/wine/processprng.c is built with mingw
 # and copied into the prefix's system32; and Wine 8 lacks
@@ -20,10 +21,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export PATH="$PATH:/usr/local/go/bin"
-window=1 others=1
+window=1 others=1 tests=1
 case "${1:-}" in
   --no-window) window=0; shift ;;
   --window-only) others=0; shift ;;
+  --binary) window=0 tests=0; shift ;;
 esac
 exe=${1:-}
 
@@ -137,6 +139,9 @@ if [ "$others" = 1 ]; then
   ok "ceremony through the verbs: 3 members, keystores on removable R:, 200 ballots, the count $got equals the votes cast, verify, member check ($(ms "$t"))"
   tr -d '\r' <"$work/tally.log" | sed -n '1,6s/^/     /p'
 
+fi
+
+if [ "$others" = 1 ] && [ "$tests" = 1 ]; then
   # The non-GUI packages' tests, for Windows, under Wine. The overlay file
   # is harness only (see the top); -short and the skip list keep the time
   # small: those tests are platform-neutral and run on Linux in full.

@@ -3,6 +3,7 @@
 package transfer
 
 import (
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/sys/windows"
@@ -82,4 +83,19 @@ func volumeInfo(root string) (volume, error) {
 		fsType:   windows.UTF16ToString(fs[:]),
 		readOnly: flags&windows.FILE_READ_ONLY_VOLUME != 0,
 	}, nil
+}
+
+// onRemovable reports whether path (a file to be made) lies on a drive
+// Windows reports as removable: the drive letter of its absolute path. A
+// UNC path (\\server\share) is a network share, not removable.
+func onRemovable(path string) (bool, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false, err
+	}
+	vol := filepath.VolumeName(abs)
+	if len(vol) != 2 || vol[1] != ':' {
+		return false, nil
+	}
+	return driveType(vol+`\`) == windows.DRIVE_REMOVABLE, nil
 }

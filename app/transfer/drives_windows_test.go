@@ -5,6 +5,7 @@ package transfer
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,4 +78,22 @@ func TestRemovableDrivesSystem(t *testing.T) {
 		}
 	}
 	t.Fatalf("%s is not among the removable drives %+v", want, drives)
+}
+
+// onRemovable goes by the drive letter of the path: on the harness's
+// removable R: a file is on a removable drive, on C: it is not.
+func TestOnRemovableWindows(t *testing.T) {
+	if on, err := onRemovable(filepath.Join(t.TempDir(), "x.cbor")); err != nil || on {
+		t.Errorf("a file in the temporary folder (fixed drive): %v, %v", on, err)
+	}
+	if on, _ := onRemovable(`\\server\share\x.cbor`); on {
+		t.Error("a network share counted as removable")
+	}
+	want := os.Getenv("CONCLAVE_TEST_REMOVABLE")
+	if want == "" {
+		t.Skip("CONCLAVE_TEST_REMOVABLE not set")
+	}
+	if on, err := onRemovable(want + `\conclave\m1.key`); err != nil || !on {
+		t.Fatalf("a file on %s: %v, %v", want, on, err)
+	}
 }

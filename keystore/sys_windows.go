@@ -5,18 +5,54 @@ package keystore
 import (
 	"errors"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/windows"
 )
 
 // Windows bounds VirtualLock by the process's minimum working set (about
-// 200 KiB by default), which this package does not raise: no single call
-// locks more than otherLimitPages pages (besides memguard's key); larger
-// secrets use wiped ordinary memory, as on other non-Linux systems.
-const otherLimitPages = 32
+// 200 KiB by default), and memguard panics when VirtualLock refuses. So the
+// first budget check raises the minimum working set to minWorkingSet
+// (SetProcessWorkingSetSizeEx; a normal user may, within the machine's
+// free memory), and the budget stays conservative either way: no single
+// call locks more than otherLimitPages pages (besides memguard's key);
+// larger secrets use wiped ordinary memory. Windows cannot report how much
+// a process has locked, so the budget is per call, not measured.
+const (
+	otherLimitPages = 32
+	minWorkingSet   = 16 << 20
+	maxWorkingSet   = 256 << 20
+)
+
+var (
+	raiseOnce sync.Once
+	raiseErr  error
+)
+
+func raiseWorkingSet() error {
+	raiseOnce.Do(func() {
+		p := windows.CurrentProcess()
+		var lo, hi uintptr
+		var flags uint32
+		windows.GetProcessWorkingSetSizeEx(p, &lo, &hi, &flags)
+		if lo >= minWorkingSet {
+			return
+		}
+		if hi < maxWorkingSet {
+			hi = maxWorkingSet
+		}
+		// Flags 0: the sizes are hints, not hard limits.
+		raiseErr = windows.SetProcessWorkingSetSizeEx(p, minWorkingSet, hi, 0)
+	})
+	return raiseErr
+}
 
 func lockBudget() lockInfo {
-	return lockInfo{measured: true, limit: otherLimitPages * pageSize}
+	li := lockInfo{measured: true, limit: otherLimitPages * pageSize}
+	if err := raiseWorkingSet(); err != nil {
+		li.note = "(Windows refused a larger working set: " + err.Error() + ")"
+	}
+	return li
 }
 
 // renameReplace replaces newpath with oldpath in one MoveFileEx call with

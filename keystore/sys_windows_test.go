@@ -8,6 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
 )
 
 // The Windows moves: replace (with write-through) swaps the content in one
@@ -71,4 +74,27 @@ func TestWindowsCaseInsensitiveCreate(t *testing.T) {
 	if string(got) != "x" {
 		t.Fatal("the existing file changed")
 	}
+}
+
+// The first budget check raises the minimum working set, so that memguard's
+// VirtualLock calls have room (Windows' default, about 200 KiB, is what
+// VirtualLock may lock in all).
+func TestWindowsWorkingSetRaised(t *testing.T) {
+	li := lockBudget()
+	if li.note != "" {
+		t.Fatal(li.note)
+	}
+	var lo, hi uintptr
+	var flags uint32
+	windows.GetProcessWorkingSetSizeEx(windows.CurrentProcess(), &lo, &hi, &flags)
+	if lo < minWorkingSet {
+		t.Fatalf("minimum working set %d, want at least %d", lo, minWorkingSet)
+	}
+	// And locking a budget's worth of pages works.
+	b := make([]byte, otherLimitPages*pageSize)
+	p := uintptr(unsafe.Pointer(&b[0]))
+	if err := windows.VirtualLock(p, uintptr(len(b))); err != nil {
+		t.Fatalf("VirtualLock of %d KiB: %v", len(b)/1024, err)
+	}
+	windows.VirtualUnlock(p, uintptr(len(b)))
 }

@@ -84,6 +84,38 @@ if [ "$others" = 1 ]; then
   c verify 'R:\demo\board' >"$work/verify.log" 2>&1 || { cat "$work/verify.log"; fail "verify of the demo"; }
   ok "demo on R:\\demo (drive letter, backslashes): a whole election; verify passes ($(ms "$t"))"
 
+  # The passphrase typed at the console, without echo: Wine gives a program
+  # whose input is a terminal a console (its conhost), here a pseudo-terminal
+  # from script(1). The keys are typed only once the prompt is on screen.
+  t=$(now)
+  mkdir -p "$work/tty"
+  c board new 'R:\tty\board' --title "Console" --members 1 --threshold 1 --close 2026-01-01T18:00:00Z >"$work/tty.log" 2>&1 &&
+    c board next 'R:\tty\board' --out 'R:\tty\call.cbor' >>"$work/tty.log" 2>&1 || { cat "$work/tty.log"; fail "board for the console check"; }
+  mkfifo "$work/tty/in"
+  exec 3<>"$work/tty/in"
+  secret="orange tulip quartz lantern $RANDOM"
+  script -qfec "wine '$W' member step --keystore 'R:\\tty\\k.key' --name Console --in 'R:\\tty\\call.cbor' --out 'R:\\tty\\card.cbor' --kdf-memory 8 --kdf-time 1" \
+    "$work/tty/typescript" <&3 >/dev/null 2>&1 &
+  spid=$!
+  typed=0
+  for _ in $(seq 1 600); do
+    if [ "$typed" = 0 ] && grep -q "Choose a passphrase" "$work/tty/typescript" 2>/dev/null; then sleep 0.3; printf '%s\r' "$secret" >&3; typed=1; fi
+    if [ "$typed" = 1 ] && grep -q "Type it again" "$work/tty/typescript" 2>/dev/null; then sleep 0.3; printf '%s\r' "$secret" >&3; typed=2; fi
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.1
+  done
+  wait "$spid" || { cat -v "$work/tty/typescript"; fail "member step with the passphrase typed at the console"; }
+  exec 3>&-
+  ! grep -qF "$secret" "$work/tty/typescript" || fail "the passphrase was echoed on the console"
+  printf '%s\n' "$secret" >"$work/stick/tty/pass"
+  printf 'wrong %s\n' "$secret" >"$work/stick/tty/wrong"
+  printf 'violet harbour cobalt meadow\n' >"$work/stick/tty/new"
+  ! c member passphrase --keystore 'R:\tty\k.key' --passphrase-file 'R:\tty\wrong' --new-passphrase-file 'R:\tty\new' --kdf-memory 8 --kdf-time 1 >>"$work/tty.log" 2>&1 ||
+    fail "the keystore opened with a wrong passphrase"
+  c member passphrase --keystore 'R:\tty\k.key' --passphrase-file 'R:\tty\pass' --new-passphrase-file 'R:\tty\new' --kdf-memory 8 --kdf-time 1 >>"$work/tty.log" 2>&1 ||
+    { cat "$work/tty.log"; fail "the keystore does not open with the passphrase typed at the console"; }
+  ok "passphrase typed at a console (Wine's conhost on a terminal): not echoed, and it opens the keystore ($(ms "$t"))"
+
   # A ceremony through the verbs: three members, threshold two, each
   # keystore on the removable drive, the coordinator's board on C:.
   t=$(now)
@@ -96,7 +128,7 @@ if [ "$others" = 1 ]; then
   names=(Alice Bruno Chloé)
   for i in 1 2 3; do
     mkdir -p "$work/stick/m$i"
-    printf 'correct horse battery staple %s\n' "$i" >"$work/stick/m$i.pass"
+    printf 'amber falcon drizzle teacup %s\n' "$i" >"$work/stick/m$i.pass"
     c member step --keystore "R:\\m$i\\conclave.key" --name "${names[$((i-1))]}" --in "$(h call.cbor)" --out "$(h card$i.cbor)" \
       --passphrase-file "R:\\m$i.pass" --kdf-memory 8 --kdf-time 1 >>"$log" 2>&1 || { cat "$log"; fail "member $i enrols"; }
     c board add "$B" "$(h card$i.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board add card $i"; }

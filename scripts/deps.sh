@@ -15,7 +15,7 @@ if [ "$what" = test ]; then
   pkgs+=(xvfb xauth imagemagick x11-apps xdotool zbar-tools qrencode nodejs npm)
 fi
 if [ "$what" = windows ]; then
-  pkgs=(gcc-mingw-w64-x86-64 wine64 wine xvfb imagemagick xdotool)
+  pkgs=(gcc-mingw-w64-x86-64 wine64 wine xvfb libgl1-mesa-dri imagemagick xdotool unzip)
 fi
 
 missing=()

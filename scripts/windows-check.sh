@@ -66,6 +66,10 @@ mkdir -p "$work/stick"
 ln -s "$work/stick" "$WINEPREFIX/dosdevices/r:"
 wine reg add 'HKLM\Software\Wine\Drives' /v r: /d floppy /f >/dev/null 2>&1 || fail "registry: R: as a removable drive"
 wineserver -k; wineserver -w # the mount manager reads the drive types at start
+# One wineserver for the whole run: by default it exits 3 s after its last
+# client, and a wine started in that instant dies with "recvmsg: Connection
+# reset by peer" (seen once in three runs before this).
+wineserver -p
 echo "     Wine prefix ready: $(ms "$t")"
 cp "$exe" "$work/conclave.exe"
 W="$work/conclave.exe"

@@ -42,6 +42,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM
 pass=0
 ok() { echo "ok   $*"; pass=$((pass+1)); }
 fail() { echo "FAIL $*"; echo "$pass passed, 1 failed"; exit 1; }
@@ -70,6 +71,9 @@ wineserver -k; wineserver -w # the mount manager reads the drive types at start
 # client, and a wine started in that instant dies with "recvmsg: Connection
 # reset by peer" (seen once in three runs before this).
 wineserver -p
+# Start Wine's own services now, away from any pipe: they live as long as the
+# server, and one started by `$(wine …)` would hold its output open.
+wine wineboot </dev/null >/dev/null 2>&1
 echo "     Wine prefix ready: $(ms "$t")"
 cp "$exe" "$work/conclave.exe"
 W="$work/conclave.exe"

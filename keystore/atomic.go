@@ -78,7 +78,7 @@ func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
 // The write-side operations go through faultfs (a no-op in production),
 // so that the fault campaign of app/cli can fail or kill at each of them.
 func (osFS) Rename(o, n string) error {
-	return faultfs.Do("rename", n, func() error { return os.Rename(o, n) })
+	return faultfs.Do("rename", n, func() error { return renameReplace(o, n) })
 }
 func (osFS) RenameNoReplace(o, n string) error {
 	return faultfs.Do("rename", n, func() error { return renameNoReplace(o, n) })

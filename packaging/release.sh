@@ -7,6 +7,10 @@
 #                                           and Fyne's Makefile with install targets
 #   conclave-VERSION-offline.tar            the offline install archive for an air-gapped
 #                                           machine: the package, install.sh, SHA256SUMS
+#   conclave-VERSION-windows-amd64.exe      the Windows program (cross-built with mingw-w64,
+#                                           icon and version resource: packaging/build-windows.sh)
+#   conclave-VERSION-windows-amd64.zip      the Windows offline archive: conclave.exe,
+#                                           INSTALL.txt, SHA256SUMS.txt (sorted, fixed times)
 #   SHA256SUMS
 # Reproducibility: -trimpath, no build ID, no VCS stamping, the version and
 # commit from git, every file time set to the commit time, sorted archives
@@ -40,6 +44,16 @@ mkdir -p "$dist"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Windows first: fyne package below bumps the build number in FyneApp.toml,
+# which the Windows version resource reads.
+win="conclave-$version-windows-amd64"
+CONCLAVE_VERSION=$version CONCLAVE_COMMIT=$commit packaging/build-windows.sh "$dist/$win.exe"
+mkdir -p "$work/win/conclave-$version"
+cp "$dist/$win.exe" "$work/win/conclave-$version/conclave.exe"
+sed 's/$/\r/' packaging/windows/INSTALL.txt | sed "s/VERSION/$version/g" > "$work/win/conclave-$version/INSTALL.txt"
+(cd "$work/win/conclave-$version" && sha256sum conclave.exe INSTALL.txt | sed 's/$/\r/' > SHA256SUMS.txt)
+"$tools/winpack" zip "$dist/$win.zip" "$epoch" "$work/win/conclave-$version"
+
 # fyne package builds with -trimpath -ldflags "-s -w" plus ours (from GOFLAGS).
 # It also bumps the build number in FyneApp.toml: put the file back after.
 cp FyneApp.toml "$work/FyneApp.toml"
@@ -71,5 +85,5 @@ find "$work/offline" -exec touch -h -d "@$epoch" {} +
 (cd "$work/offline" && tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner \
   --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -cf - "conclave-$version") > "$dist/conclave-$version-offline.tar"
 
-(cd "$dist" && sha256sum "$name" "$name.tar.xz" "conclave-$version-offline.tar" > SHA256SUMS)
+(cd "$dist" && sha256sum "$name" "$name.tar.xz" "conclave-$version-offline.tar" "$win.exe" "$win.zip" > SHA256SUMS)
 cat "$dist/SHA256SUMS"

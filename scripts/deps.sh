@@ -4,7 +4,8 @@
 # zbar-tools and qrencode for the QR cross-checks, poppler-utils
 # (pdftotext, pdftoppm) for the printed minutes, and the JavaScript
 # reference implementation of UR (npm, for the interop test).
-# Usage: scripts/deps.sh [run|test]   (run needs fewer packages)
+# Usage: scripts/deps.sh [run|test|windows]   (run needs fewer packages;
+# windows: mingw-w64, Wine and Xvfb for scripts/windows-check.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-test}
@@ -13,6 +14,9 @@ pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxran
       libxinerama-dev libxi-dev libxxf86vm-dev)
 if [ "$what" = test ]; then
   pkgs+=(xvfb xauth imagemagick x11-apps xdotool zbar-tools qrencode nodejs npm poppler-utils)
+fi
+if [ "$what" = windows ]; then
+  pkgs=(gcc-mingw-w64-x86-64 wine64 wine xvfb libgl1-mesa-dri imagemagick xdotool unzip)
 fi
 
 missing=()

@@ -66,6 +66,9 @@ func Export(dir, name string, data []byte) (path string, err error) {
 
 // checkName accepts a plain file name that every common file system can hold.
 func checkName(name string) error {
+	if err := checkReserved(name); err != nil {
+		return err
+	}
 	switch {
 	case name == "" || name == "." || name == "..":
 		return errorf("%q is not a file name", name)

@@ -2,7 +2,12 @@ module conclave/packaging/tools
 
 go 1.26
 
-tool fyne.io/tools/cmd/fyne
+tool (
+	fyne.io/tools/cmd/fyne
+	github.com/josephspurrier/goversioninfo/cmd/goversioninfo
+)
+
+require golang.org/x/image v0.24.0
 
 require (
 	fyne.io/fyne/v2 v2.7.0 // indirect
@@ -24,7 +29,6 @@ require (
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect
 	github.com/urfave/cli/v2 v2.27.1 // indirect
 	github.com/xrash/smetrics v0.0.0-20201216005158-039620a65673 // indirect
-	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/mod v0.20.0 // indirect
 	golang.org/x/sync v0.11.0 // indirect
 	golang.org/x/sys v0.30.0 // indirect

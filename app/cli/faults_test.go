@@ -32,6 +32,14 @@ import (
 // 'go test' runs a sample (the first, middle and last operation of each
 // verb); CONCLAVE_FAULTS=full (make faults) runs every operation.
 
+func init() {
+	faultChildMain = func() {
+		if args := os.Getenv(envChild); args != "" {
+			os.Exit(faultChild(args))
+		}
+	}
+}
+
 // Environment of a child process killed at an operation.
 const (
 	envChild  = "CONCLAVE_FAULT_CHILD" // JSON of the verb's arguments

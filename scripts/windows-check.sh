@@ -97,12 +97,12 @@ if [ "$others" = 1 ]; then
   # from script(1). The keys are typed only once the prompt is on screen.
   t=$(now)
   mkdir -p "$work/tty"
-  c board new 'R:\tty\board' --title "Console" --members 1 --threshold 1 --close 2026-01-01T18:00:00Z >"$work/tty.log" 2>&1 &&
+  c board new 'R:\tty\board' --title "Console" --members 1 --threshold 1 --close 2026-01-01T18:00:00Z --i-understand >"$work/tty.log" 2>&1 &&
     c board next 'R:\tty\board' --out 'R:\tty\call.cbor' >>"$work/tty.log" 2>&1 || { cat "$work/tty.log"; fail "board for the console check"; }
   mkfifo "$work/tty/in"
   exec 3<>"$work/tty/in"
   secret="orange tulip quartz lantern $RANDOM"
-  script -qfec "wine '$W' member step --keystore 'R:\\tty\\k.key' --name Console --in 'R:\\tty\\call.cbor' --out 'R:\\tty\\card.cbor' --kdf-memory 8 --kdf-time 1" \
+  script -qfec "wine '$W' member step --yes --i-understand --keystore 'R:\\tty\\k.key' --name Console --in 'R:\\tty\\call.cbor' --out 'R:\\tty\\card.cbor' --kdf-memory 8 --kdf-time 1" \
     "$work/tty/typescript" <&3 >/dev/null 2>&1 &
   spid=$!
   typed=0
@@ -131,13 +131,13 @@ if [ "$others" = 1 ]; then
   mkdir -p "$WINEPREFIX/drive_c/handout"
   h() { echo "$H\\$1"; }
   log="$work/ceremony.log"
-  c board new "$B" --title "Conseil 2027" --members 3 --threshold 2 --close 2026-01-01T18:00:00Z >>"$log" 2>&1 || { cat "$log"; fail "board new"; }
+  c board new "$B" --title "Conseil 2027" --members 3 --threshold 2 --close 2026-01-01T18:00:00Z --i-understand >>"$log" 2>&1 || { cat "$log"; fail "board new"; }
   c board next "$B" --out "$(h call.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board next (call)"; }
   names=(Alice Bruno Chloé)
   for i in 1 2 3; do
     mkdir -p "$work/stick/m$i"
     printf 'amber falcon drizzle teacup %s\n' "$i" >"$work/stick/m$i.pass"
-    c member step --keystore "R:\\m$i\\conclave.key" --name "${names[$((i-1))]}" --in "$(h call.cbor)" --out "$(h card$i.cbor)" \
+    c member step --yes --i-understand --keystore "R:\\m$i\\conclave.key" --name "${names[$((i-1))]}" --in "$(h call.cbor)" --out "$(h card$i.cbor)" \
       --passphrase-file "R:\\m$i.pass" --kdf-memory 8 --kdf-time 1 >>"$log" 2>&1 || { cat "$log"; fail "member $i enrols"; }
     c board add "$B" "$(h card$i.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board add card $i"; }
   done
@@ -147,7 +147,7 @@ if [ "$others" = 1 ]; then
     c board next "$B" --out "$(h next.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board next (step $step)"; }
     for i in 1 2 3; do
       rm -f "$WINEPREFIX/drive_c/handout/m$i.cbor"
-      c member step --keystore "R:\\m$i\\conclave.key" --in "$(h next.cbor)" --out "$(h m$i.cbor)" --passphrase-file "R:\\m$i.pass" >>"$log" 2>&1 ||
+      c member step --yes --i-understand --keystore "R:\\m$i\\conclave.key" --in "$(h next.cbor)" --out "$(h m$i.cbor)" --passphrase-file "R:\\m$i.pass" >>"$log" 2>&1 ||
         { cat "$log"; fail "member $i, step $step"; }
       if [ -f "$WINEPREFIX/drive_c/handout/m$i.cbor" ]; then
         c board add "$B" "$(h m$i.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board add, member $i, step $step"; }
@@ -158,10 +158,11 @@ if [ "$others" = 1 ]; then
   [ "$done" = 1 ] || { cat "$log"; fail "the ceremony did not complete"; }
   c board key "$B" --out "$(h key.cbor)" >>"$log" 2>&1 || { cat "$log"; fail "board key"; }
   for i in 1 2 3; do # the members check the election key file
-    c member step --keystore "R:\\m$i\\conclave.key" --in "$(h key.cbor)" --out "$(h x.cbor)" --passphrase-file "R:\\m$i.pass" >>"$log" 2>&1 ||
+    c member step --keystore "R:\\m$i\\conclave.key" --in "$(h key.cbor)" --out "$(h x.cbor)" --force --passphrase-file "R:\\m$i.pass" >>"$log" 2>&1 ||
       { cat "$log"; fail "member $i checks the election key"; }
   done
-  c ballots encrypt --key "$(h key.cbor)" --simulate 200 --options 3 --seed 7 --out "$(h ballots.json)" >"$work/enc.log" 2>&1 || { cat "$work/enc.log"; fail "ballots encrypt"; }
+  fp=$(c board status "$B" 2>/dev/null | tr -d '\r' | awk '/^Ceremony fingerprint:/ {print $3; exit}')
+  c ballots encrypt --key "$(h key.cbor)" --expect "$fp" --simulate 200 --options 3 --seed 7 --out "$(h ballots.json)" >"$work/enc.log" 2>&1 || { cat "$work/enc.log"; fail "ballots encrypt"; }
   want=$(tr -d '\r' <"$work/enc.log" | sed -n 's/.*Simulated counts (for checking the demo): \(\[[0-9,]*\]\).*/\1/p')
   [ -n "$want" ] || { cat "$work/enc.log"; fail "no simulated counts"; }
   c ballots sum "$(h ballots.json)" --out "$(h tally.json)" >>"$log" 2>&1 || { cat "$log"; fail "ballots sum"; }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -11,6 +12,11 @@ import (
 // A symbolic link in a board folder is not followed: it stops the board
 // like any file that cannot be read, naming it.
 func TestBoardLinkNotFollowed(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		// O_NOFOLLOW has no Windows counterpart in safefile yet: a link in a
+		// board folder is followed there (docs/release.md, known limits).
+		t.Skip("symbolic links in a board folder are followed on Windows")
+	}
 	dir := t.TempDir()
 	b, _ := smallCeremony(t, filepath.Join(dir, "board"))
 	target := filepath.Join(dir, "elsewhere.cbor")

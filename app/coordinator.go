@@ -275,11 +275,8 @@ func (s *boardScreen) refresh() {
 		"Title": st.Call.Title, "N": st.Call.Members, "T": st.Call.Threshold,
 		"Close": localTime(time.Unix(st.Call.Close, 0))}))
 	s.steps.set(p.Step, nil)
-	if st.ID.IsZero() {
-		s.fp.set(lang.L("Call fingerprint"), st.CallID.Fingerprint())
-	} else {
-		s.fp.set(lang.L("Ceremony fingerprint"), st.ID.Fingerprint())
-	}
+	r := s.b.Room()
+	s.fp.set(roomLabel(r), r.Fingerprint)
 	s.table.Objects = nil
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
@@ -357,6 +354,21 @@ func (s *boardScreen) doNext() {
 		s.out.path.entry.SetText(filepath.Join(filepath.Dir(filepath.Clean(s.b.Dir)), name))
 	}
 	s.out.set(describeKind(msg), name, msg.Bytes())
+}
+
+// roomLabel names a room fingerprint in the user's language.
+func roomLabel(r office.RoomFingerprint) string {
+	switch r.What {
+	case office.RoomCall:
+		return lang.L("Call fingerprint")
+	case office.RoomQual:
+		return lang.L("Qualified-members fingerprint")
+	case office.RoomTranscript:
+		return lang.L("Transcript fingerprint")
+	case office.RoomElectionKey:
+		return lang.L("Election key fingerprint")
+	}
+	return lang.L("Ceremony fingerprint")
 }
 
 func describeKind(m *ceremony.Envelope) string {

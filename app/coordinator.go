@@ -316,7 +316,11 @@ func (s *boardScreen) refresh() {
 		ek, _ := ceremony.ParseElectionKey(k)
 		s.waiting.SetText(lang.L("The key ceremony is complete. Election key {{.FP}}: publish the election key file to the voting system.", map[string]any{"FP": ek.Fingerprint}))
 	case len(p.Waiting) > 0:
-		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(p.Waiting, ", ")}))
+		var who []string
+		for _, w := range p.Waiting {
+			who = append(who, localize(w))
+		}
+		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(who, ", ")}))
 	default:
 		s.waiting.SetText(lang.L("Everything for this step is in: prepare the next step."))
 	}

@@ -72,7 +72,15 @@ type testMember struct {
 // and brings their answers in. It returns the step file.
 func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work string, round int) {
 	t.Helper()
+	roundOf(t, coord, members, work, round, false)
+}
+
+// roundOf is a round where only members take part (the others are
+// silent); without: the coordinator goes on without the missing members.
+func roundOf(t *testing.T, coord *UI, members []*testMember, work string, round int, without bool) {
+	t.Helper()
 	s := coord.board
+	s.without.SetChecked(without)
 	tap(coord, s.next)
 	handout := filepath.Join(work, fmt.Sprintf("handout-%d.cbor", round))
 	save(t, coord, s.out, handout)
@@ -167,6 +175,31 @@ func acceptTerms(t *testing.T, ui *UI, ms *memberScreen) string {
 
 func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
 	t.Helper()
+	members := newCeremony(t, coord, work, n, th, closeAt, names)
+	rooms = nil
+	round := 0
+	for ; round < 7 && !coord.board.b.State.Complete(); round++ {
+		coordinatorRound(t, coord, members, work, round)
+	}
+	if !coord.board.b.State.Complete() {
+		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
+	}
+	// The members bring in the election key file: the room compares its
+	// fingerprint with the board's.
+	coordinatorRound(t, coord, members, work, round)
+	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
+		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
+	}
+	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
+		t.Fatalf("steps: %s", coord.board.steps.Text())
+	}
+	return members
+}
+
+// newCeremony creates the board and the members' applications, each with
+// its keystore path, name and passphrase typed in.
+func newCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
+	t.Helper()
 	test.Tap(coord.home.buttons["Start a ceremony"])
 	s := coord.board
 	typeInto(s.dir.entry, filepath.Join(work, "board"))
@@ -197,23 +230,6 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 		typeInto(ms.ks.pass, m.pass)
 		typeInto(ms.confirm, m.pass)
 		members = append(members, m)
-	}
-	rooms = nil
-	round := 0
-	for ; round < 7 && !coord.board.b.State.Complete(); round++ {
-		coordinatorRound(t, coord, members, work, round)
-	}
-	if !coord.board.b.State.Complete() {
-		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
-	}
-	// The members bring in the election key file: the room compares its
-	// fingerprint with the board's.
-	coordinatorRound(t, coord, members, work, round)
-	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
-		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
-	}
-	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
-		t.Fatalf("steps: %s", coord.board.steps.Text())
 	}
 	return members
 }

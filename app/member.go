@@ -348,12 +348,12 @@ func (s *memberScreen) showQual(out *ceremony.Outcome) {
 	for _, j := range out.Qualified {
 		qual = append(qual, fmt.Sprint(j))
 	}
-	s.checks.add(true, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
+	s.checks.inform(false, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
 	for _, x := range out.Excluded {
-		s.checks.add(false, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
+		s.checks.inform(true, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
 	}
 	for _, j := range out.Recovered {
-		s.checks.add(true, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
+		s.checks.inform(false, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
 	}
 }
 

@@ -167,6 +167,21 @@ func (c *checkList) add(ok bool, text string) {
 	c.box.Refresh()
 }
 
+// inform shows a line that is neither a check passed nor a refusal (who
+// is qualified, who was excluded and why): always in view, with a warning
+// sign when warn is set.
+func (c *checkList) inform(warn bool, text string) {
+	icon, imp := theme.InfoIcon(), widget.MediumImportance
+	if warn {
+		icon, imp = theme.WarningIcon(), widget.WarningImportance
+	}
+	l := wrapped(localize(text))
+	l.Importance = imp
+	c.lines = append(c.lines, l.Text)
+	c.shown.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
+	c.box.Refresh()
+}
+
 func (c *checkList) note(text string) {
 	l := wrapped(localize(text))
 	l.TextStyle.Italic = true

@@ -368,7 +368,7 @@ func roomLabel(r office.RoomFingerprint) string {
 	case office.RoomQual:
 		return lang.L("Qualified-members fingerprint")
 	case office.RoomTranscript:
-		return lang.L("Transcript fingerprint")
+		return lang.L("Final fingerprint")
 	case office.RoomElectionKey:
 		return lang.L("Election key fingerprint")
 	}

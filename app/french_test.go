@@ -287,7 +287,7 @@ func frenchRecover(t *testing.T) {
 	coord.win.Resize(fyne.NewSize(1024, 600))
 	four := newCeremony(t, coord, work, 4, 2, "01/01/2020 10:00", []string{"Alice", "Bruno", "Chloé", "Dan"})
 	rooms = nil
-	roundOf(t, coord, four, work, 0, false) // everyone enrols
+	roundOf(t, coord, four, work, 0, false)     // everyone enrols
 	roundOf(t, coord, four[:3], work, 1, false) // Dan does not deal
 	// Members are numbered in the manifest's order, not the names'.
 	num := map[string]uint64{}
@@ -327,7 +327,7 @@ func frenchRecover(t *testing.T) {
 	}
 	want := "enrol: Empreinte de l'appel|deal: Empreinte de la cérémonie|verify: Empreinte de la cérémonie|" +
 		"open: Empreinte des membres qualifiés|recover: Empreinte des membres qualifiés|" +
-		"confirm: Empreinte du compte rendu de la cérémonie|complete: Empreinte de la clé d'élection"
+		"confirm: Empreinte finale de la cérémonie|complete: Empreinte de la clé d'élection"
 	if got := strings.Join(steps, "|"); got != want {
 		t.Fatalf("the fingerprints compared, step by step:\n%s\nwant\n%s", got, want)
 	}

@@ -245,7 +245,7 @@ func TestJourney(t *testing.T) {
 
 	// At each step the room compared one fingerprint, the one of that step.
 	wantRooms := []string{"enrol: Call fingerprint", "deal: Ceremony fingerprint", "verify: Ceremony fingerprint",
-		"open: Qualified-members fingerprint", "confirm: Transcript fingerprint", "complete: Election key fingerprint"}
+		"open: Qualified-members fingerprint", "confirm: Final fingerprint", "complete: Election key fingerprint"}
 	if got := strings.Join(rooms, "\n"); !strings.Contains(got, strings.Join(wantRooms, " — "+lang.L("read it aloud; every screen must show the same:")+"\n")) {
 		t.Fatalf("the fingerprints compared, step by step:\n%s", got)
 	}

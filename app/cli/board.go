@@ -226,7 +226,7 @@ func cmdBoardStatus(e *env, args []string) error {
 		e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
 	}
 	p := b.Progress()
-	if r := b.Room(); r.What != office.RoomCall && r.What != office.RoomCeremony {
+	if r := b.Room(); r.What == office.RoomQual || r.What == office.RoomTranscript {
 		e.printf("%s (to compare now): %s\n", r.Label(), r.Fingerprint)
 	}
 	var steps []string

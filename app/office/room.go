@@ -8,7 +8,7 @@ const (
 	RoomCall        = "call"        // enrolment: the coordinator's call
 	RoomCeremony    = "ceremony"    // deal, verify, reveal: the manifest (the ceremony ID)
 	RoomQual        = "qual"        // open, recover: the QUAL hash (§6.5)
-	RoomTranscript  = "transcript"  // confirm: the transcript (§6.7)
+	RoomTranscript  = "transcript"  // confirm: the transcript (§6.7), "final" in plain words
 	RoomElectionKey = "electionkey" // complete: the election key
 )
 
@@ -27,7 +27,7 @@ func (r RoomFingerprint) Label() string {
 	case RoomQual:
 		return "Qualified-members fingerprint"
 	case RoomTranscript:
-		return "Transcript fingerprint"
+		return "Final fingerprint"
 	case RoomElectionKey:
 		return "Election key fingerprint"
 	}

@@ -281,29 +281,34 @@ func (s *boardScreen) refresh() {
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		grid := container.NewGridWithColumns(7, bold(lang.L("Member")), bold(lang.L("Shares sent")), bold(lang.L("Verdict")), bold(lang.L("Answer to objections")),
-			bold(lang.L("Public part")), bold(lang.L("Rebuilding help")), bold(lang.L("Confirmation")))
+		// Every cell wraps: seven columns fit a 1024×600 screen.
+		grid := container.NewGridWithColumns(7)
+		head := func(s string) *widget.Label { l := bold(s); l.Wrapping = fyne.TextWrapWord; return l }
+		for _, h := range []string{lang.L("Member"), lang.L("Shares sent"), lang.L("Verdict"), lang.L("Answer to objections"),
+			lang.L("Public part"), lang.L("Rebuilding help"), lang.L("Confirmation")} {
+			grid.Add(head(h))
+		}
 		// A kind of message whose step has not come yet is "not yet", not
 		// missing.
 		stepOf := map[ceremony.Kind]string{ceremony.KindDeal: ceremony.StepDeal, ceremony.KindComplaints: ceremony.StepVerify, ceremony.KindReveal: ceremony.StepReveal,
 			ceremony.KindOpen: ceremony.StepOpen, ceremony.KindRecover: ceremony.StepRecover, ceremony.KindConfirm: ceremony.StepConfirm}
 		now := slices.Index(ceremony.Steps, p.Step)
 		for _, m := range st.Members {
-			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
+			grid.Add(wrapped(fmt.Sprintf("%d. %s", m.Index, m.Name)))
 			accused := slices.Contains(st.Accused(), m.Index)
 			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindOpen, ceremony.KindRecover, ceremony.KindConfirm} {
 				if (k == ceremony.KindReveal && !accused) || (k == ceremony.KindRecover && !st.Has(k, m.Index) && p.Step != ceremony.StepRecover) {
-					grid.Add(widget.NewLabel("· " + lang.L("not needed")))
+					grid.Add(wrapped("· " + lang.L("not needed")))
 					continue
 				}
 				if st.Has(k, m.Index) {
-					l := widget.NewLabel(lang.L("arrived"))
+					l := wrapped(lang.L("arrived"))
 					l.Importance = widget.SuccessImportance
 					grid.Add(l)
 				} else if slices.Index(ceremony.Steps, stepOf[k]) > now {
-					grid.Add(widget.NewLabel("· " + lang.L("not yet")))
+					grid.Add(wrapped("· " + lang.L("not yet")))
 				} else {
-					grid.Add(widget.NewLabel("— " + lang.L("waiting")))
+					grid.Add(wrapped("— " + lang.L("waiting")))
 				}
 			}
 		}

@@ -317,9 +317,8 @@ func (s *boardScreen) refresh() {
 	s.table.Refresh()
 	switch {
 	case p.Step == ceremony.StepComplete:
-		k, _ := st.ElectionKeyFile()
-		ek, _ := ceremony.ParseElectionKey(k)
-		s.waiting.SetText(lang.L("The key ceremony is complete. Election key {{.FP}}: publish the election key file to the voting system.", map[string]any{"FP": ek.Fingerprint}))
+		// The election key's fingerprint is the large one above: not twice.
+		s.waiting.SetText(lang.L("The key ceremony is complete: hand the election key file to the members (they compare its fingerprint, above) and publish it to the voting system."))
 	case len(p.Waiting) > 0:
 		var who []string
 		for _, w := range p.Waiting {

@@ -281,12 +281,14 @@ func (s *boardScreen) refresh() {
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		// Every cell wraps: seven columns fit a 1024×600 screen.
-		grid := container.NewGridWithColumns(7)
+		// Every cell wraps: seven columns fit a 1024×600 screen. The
+		// headings have their own grid (same columns), so that their two
+		// lines do not make every member's row as tall.
+		heads, grid := container.NewGridWithColumns(7), container.NewGridWithColumns(7)
 		head := func(s string) *widget.Label { l := bold(s); l.Wrapping = fyne.TextWrapWord; return l }
 		for _, h := range []string{lang.L("Member"), lang.L("Shares sent"), lang.L("Verdict"), lang.L("Answer to objections"),
 			lang.L("Public part"), lang.L("Rebuilding help"), lang.L("Confirmation")} {
-			grid.Add(head(h))
+			heads.Add(head(h))
 		}
 		// A kind of message whose step has not come yet is "not yet", not
 		// missing.
@@ -312,6 +314,7 @@ func (s *boardScreen) refresh() {
 				}
 			}
 		}
+		s.table.Add(heads)
 		s.table.Add(grid)
 	}
 	s.table.Refresh()

@@ -12,8 +12,9 @@ const (
 	RoomElectionKey = "electionkey" // complete: the election key
 )
 
-// RoomFingerprint is the one fingerprint the room compares at a step: what
-// it is (one of the Room constants) and its value.
+// RoomFingerprint is the one fingerprint the room compares at a step of
+// the key ceremony (docs/protocol.md §6): what it is (one of the Room
+// constants) and its value.
 type RoomFingerprint struct {
 	What, Fingerprint string
 }
@@ -66,7 +67,7 @@ func roomAt(step string, f roomFingerprints) RoomFingerprint {
 }
 
 // MemberRoom is the fingerprint a member's screen shows large after
-// answering a step (the outcome of that step).
+// answering a step (the outcome of that step, docs/protocol.md §6).
 func MemberRoom(out *ceremony.Outcome) RoomFingerprint {
 	f := roomFingerprints{qual: out.Qual, transcript: out.Transcript}
 	switch out.Step {
@@ -81,7 +82,9 @@ func MemberRoom(out *ceremony.Outcome) RoomFingerprint {
 }
 
 // Room is the fingerprint the board shows large at its current step: the
-// one every member's screen shows once they answered that step.
+// one every member's screen shows once they answered that step
+// (docs/protocol.md §6: §5.3 the ceremony ID, §6.5 the QUAL hash, §6.7 the
+// transcript).
 func (b *Board) Room() RoomFingerprint {
 	st := b.State
 	step := b.Progress().Step

@@ -275,51 +275,59 @@ func (s *boardScreen) refresh() {
 		"Title": st.Call.Title, "N": st.Call.Members, "T": st.Call.Threshold,
 		"Close": localTime(time.Unix(st.Call.Close, 0))}))
 	s.steps.set(p.Step, nil)
-	if st.ID.IsZero() {
-		s.fp.set(lang.L("Call fingerprint"), st.CallID.Fingerprint())
-	} else {
-		s.fp.set(lang.L("Ceremony fingerprint"), st.ID.Fingerprint())
-	}
+	r := s.b.Room()
+	s.fp.set(roomLabel(r), r.Fingerprint)
 	s.table.Objects = nil
 	if st.Manifest() == nil {
 		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
-		grid := container.NewGridWithColumns(7, bold(lang.L("Member")), bold(lang.L("Shares sent")), bold(lang.L("Verdict")), bold(lang.L("Answer to objections")),
-			bold(lang.L("Public part")), bold(lang.L("Rebuilding help")), bold(lang.L("Confirmation")))
+		// Every cell wraps: seven columns fit a 1024×600 screen. The
+		// headings have their own grid (same columns), so that their two
+		// lines do not make every member's row as tall.
+		heads, grid := container.NewGridWithColumns(7), container.NewGridWithColumns(7)
+		head := func(s string) *widget.Label { l := bold(s); l.Wrapping = fyne.TextWrapWord; return l }
+		for _, h := range []string{lang.L("Member"), lang.L("Shares sent"), lang.L("Verdict"), lang.L("Answer to objections"),
+			lang.L("Public part"), lang.L("Rebuilding help"), lang.L("Confirmation")} {
+			heads.Add(head(h))
+		}
 		// A kind of message whose step has not come yet is "not yet", not
 		// missing.
 		stepOf := map[ceremony.Kind]string{ceremony.KindDeal: ceremony.StepDeal, ceremony.KindComplaints: ceremony.StepVerify, ceremony.KindReveal: ceremony.StepReveal,
 			ceremony.KindOpen: ceremony.StepOpen, ceremony.KindRecover: ceremony.StepRecover, ceremony.KindConfirm: ceremony.StepConfirm}
 		now := slices.Index(ceremony.Steps, p.Step)
 		for _, m := range st.Members {
-			grid.Add(widget.NewLabel(fmt.Sprintf("%d. %s", m.Index, m.Name)))
+			grid.Add(wrapped(fmt.Sprintf("%d. %s", m.Index, m.Name)))
 			accused := slices.Contains(st.Accused(), m.Index)
 			for _, k := range []ceremony.Kind{ceremony.KindDeal, ceremony.KindComplaints, ceremony.KindReveal, ceremony.KindOpen, ceremony.KindRecover, ceremony.KindConfirm} {
 				if (k == ceremony.KindReveal && !accused) || (k == ceremony.KindRecover && !st.Has(k, m.Index) && p.Step != ceremony.StepRecover) {
-					grid.Add(widget.NewLabel("· " + lang.L("not needed")))
+					grid.Add(wrapped("· " + lang.L("not needed")))
 					continue
 				}
 				if st.Has(k, m.Index) {
-					l := widget.NewLabel(lang.L("arrived"))
+					l := wrapped(lang.L("arrived"))
 					l.Importance = widget.SuccessImportance
 					grid.Add(l)
 				} else if slices.Index(ceremony.Steps, stepOf[k]) > now {
-					grid.Add(widget.NewLabel("· " + lang.L("not yet")))
+					grid.Add(wrapped("· " + lang.L("not yet")))
 				} else {
-					grid.Add(widget.NewLabel("— " + lang.L("waiting")))
+					grid.Add(wrapped("— " + lang.L("waiting")))
 				}
 			}
 		}
+		s.table.Add(heads)
 		s.table.Add(grid)
 	}
 	s.table.Refresh()
 	switch {
 	case p.Step == ceremony.StepComplete:
-		k, _ := st.ElectionKeyFile()
-		ek, _ := ceremony.ParseElectionKey(k)
-		s.waiting.SetText(lang.L("The key ceremony is complete. Election key {{.FP}}: publish the election key file to the voting system.", map[string]any{"FP": ek.Fingerprint}))
+		// The election key's fingerprint is the large one above: not twice.
+		s.waiting.SetText(lang.L("The key ceremony is complete: hand the election key file to the members (they compare its fingerprint, above) and publish it to the voting system."))
 	case len(p.Waiting) > 0:
-		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(p.Waiting, ", ")}))
+		var who []string
+		for _, w := range p.Waiting {
+			who = append(who, localize(w))
+		}
+		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(who, ", ")}))
 	default:
 		s.waiting.SetText(lang.L("Everything for this step is in: prepare the next step."))
 	}
@@ -357,6 +365,21 @@ func (s *boardScreen) doNext() {
 		s.out.path.entry.SetText(filepath.Join(filepath.Dir(filepath.Clean(s.b.Dir)), name))
 	}
 	s.out.set(describeKind(msg), name, msg.Bytes())
+}
+
+// roomLabel names a room fingerprint in the user's language.
+func roomLabel(r office.RoomFingerprint) string {
+	switch r.What {
+	case office.RoomCall:
+		return lang.L("Call fingerprint")
+	case office.RoomQual:
+		return lang.L("Qualified-members fingerprint")
+	case office.RoomTranscript:
+		return lang.L("Final fingerprint")
+	case office.RoomElectionKey:
+		return lang.L("Election key fingerprint")
+	}
+	return lang.L("Ceremony fingerprint")
 }
 
 func describeKind(m *ceremony.Envelope) string {

@@ -268,9 +268,84 @@ func TestFrenchScreens(t *testing.T) {
 	m.showQR("essai", []byte(strings.Repeat("un message assez long pour plusieurs parties ", 30)))
 	sc.look("fenêtre QR", m)
 	escapeKey(m)
+
+	recoverJourney(t)
 	sc.report()
 	if sc.seen < 200 {
 		t.Fatalf("only %d texts seen: the walk is broken", sc.seen)
+	}
+}
+
+// recoverJourney walks (look reads every screen) a ceremony with
+// an exclusion and a recover step: Dan does not deal and is excluded;
+// Chloé is qualified but does not open, and is rebuilt from the shares
+// Alice and Bruno publish. QUAL is listed at the open and confirm steps,
+// and at every step the large fingerprint is the board's. In French, the
+// screens' words are checked too.
+func recoverJourney(t *testing.T) {
+	work := t.TempDir()
+	coord := newTestUI(t)
+	coord.win.Resize(fyne.NewSize(1024, 600))
+	closeAt := "2020-01-01 10:00"
+	if french() {
+		closeAt = "01/01/2020 10:00" // a French date
+	}
+	four := newCeremony(t, coord, work, 4, 2, closeAt, []string{"Alice", "Bruno", "Chloé", "Dan"})
+	rooms = nil
+	roundOf(t, coord, four, work, 0, false)     // everyone enrols
+	roundOf(t, coord, four[:3], work, 1, false) // Dan does not deal
+	// Members are numbered in the manifest's order, not the names'.
+	num := map[string]uint64{}
+	for _, m := range coord.board.b.State.Members {
+		num[m.Name] = m.Index
+	}
+	roundOf(t, coord, four[:3], work, 2, true)  // verify, without Dan
+	roundOf(t, coord, four[:2], work, 3, false) // open: Chloé is silent
+	alice := four[0].ui.member
+	var qual []string
+	for _, m := range coord.board.b.State.Members {
+		if m.Name != "Dan" {
+			qual = append(qual, fmt.Sprint(m.Index))
+		}
+	}
+	listed := "Membres qualifiés : " + strings.Join(qual, ", ")
+	dan := fmt.Sprintf("Exclu : membre %d (Dan), car il n'a pas remis ses parts", num["Dan"])
+	chloe := fmt.Sprintf("Le membre %d n'a pas remis sa part publique", num["Chloé"])
+	if !french() {
+		listed = "Qualified members: " + strings.Join(qual, ", ")
+		dan = fmt.Sprintf("Excluded: member %d (Dan), because it did not hand in its shares", num["Dan"])
+		chloe = fmt.Sprintf("Member %d did not hand in its public part", num["Chloé"])
+	}
+	for _, want := range []string{listed, dan} {
+		if !strings.Contains(alice.checks.Text(), want) {
+			t.Fatalf("open step: %q not on Alice's screen:\n%s", want, alice.checks.Text())
+		}
+	}
+	roundOf(t, coord, four[:2], work, 4, true)  // recover, without Chloé's opening
+	roundOf(t, coord, four[:2], work, 5, false) // confirm
+	for _, want := range []string{listed, dan, chloe} {
+		if !strings.Contains(alice.checks.Text(), want) {
+			t.Fatalf("confirm step: %q not on Alice's screen:\n%s", want, alice.checks.Text())
+		}
+	}
+	if !coord.board.b.State.Complete() {
+		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
+	}
+	roundOf(t, coord, four[:2], work, 6, false) // the election key
+	var steps []string
+	for _, r := range rooms {
+		steps = append(steps, strings.Split(r, " — ")[0])
+	}
+	want := "enrol: Empreinte de l'appel|deal: Empreinte de la cérémonie|verify: Empreinte de la cérémonie|" +
+		"open: Empreinte des membres qualifiés|recover: Empreinte des membres qualifiés|" +
+		"confirm: Empreinte finale de la cérémonie|complete: Empreinte de la clé d'élection"
+	if !french() {
+		want = "enrol: Call fingerprint|deal: Ceremony fingerprint|verify: Ceremony fingerprint|" +
+			"open: Qualified-members fingerprint|recover: Qualified-members fingerprint|" +
+			"confirm: Final fingerprint|complete: Election key fingerprint"
+	}
+	if got := strings.Join(steps, "|"); got != want {
+		t.Fatalf("the fingerprints compared, step by step:\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -377,6 +452,7 @@ func TestPlainWords(t *testing.T) {
 	test.Tap(m.ui.home.buttons["Decrypt"])
 	bring(t, m.ui, m.ui.decrypt.in, request)
 	check("decrypt", m.ui)
+	recoverJourney(t) // an exclusion, and a member rebuilt
 	var lines []string
 	for s, where := range bad {
 		lines = append(lines, where+": "+s)

@@ -72,7 +72,15 @@ type testMember struct {
 // and brings their answers in. It returns the step file.
 func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work string, round int) {
 	t.Helper()
+	roundOf(t, coord, members, work, round, false)
+}
+
+// roundOf is a round where only members take part (the others are
+// silent); without: the coordinator goes on without the missing members.
+func roundOf(t *testing.T, coord *UI, members []*testMember, work string, round int, without bool) {
+	t.Helper()
 	s := coord.board
+	s.without.SetChecked(without)
 	tap(coord, s.next)
 	handout := filepath.Join(work, fmt.Sprintf("handout-%d.cbor", round))
 	save(t, coord, s.out, handout)
@@ -107,6 +115,9 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 			got++
 		}
 	}
+	// The room compares one fingerprint: the large one on every member's
+	// screen is the board's at this moment, under the same words.
+	checkRoom(t, coord, members, round)
 	if got > 0 {
 		res := bring(t, coord, s.in, answers)
 		if look != nil {
@@ -117,6 +128,29 @@ func coordinatorRound(t *testing.T, coord *UI, members []*testMember, work strin
 		}
 	}
 }
+
+// checkRoom checks that every member's large fingerprint, and what it is
+// called, are the board's; it returns the room fingerprint's label.
+func checkRoom(t *testing.T, coord *UI, members []*testMember, round int) string {
+	t.Helper()
+	bfp := coord.board.fp
+	if !bfp.box.Visible() || bfp.value.Text == "" {
+		t.Fatalf("round %d: the board shows no fingerprint", round)
+	}
+	for _, m := range members {
+		mfp := m.ui.member.fp
+		if !mfp.box.Visible() || mfp.value.Text != bfp.value.Text || mfp.what.Text != bfp.what.Text {
+			t.Fatalf("round %d (step %s): %s's screen shows %q %q, the board %q %q", round, coord.board.b.Progress().Step,
+				m.name, mfp.what.Text, mfp.value.Text, bfp.what.Text, bfp.value.Text)
+		}
+	}
+	rooms = append(rooms, coord.board.b.Progress().Step+": "+bfp.what.Text)
+	return bfp.what.Text
+}
+
+// rooms lists, step by step, what the room compared in the last ceremony
+// (for the tests that check which fingerprint each step shows).
+var rooms []string
 
 // acceptTerms confirms the terms of a call or manifest shown on a member's
 // screen, dangers included.
@@ -140,6 +174,31 @@ func acceptTerms(t *testing.T, ui *UI, ms *memberScreen) string {
 }
 
 func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
+	t.Helper()
+	members := newCeremony(t, coord, work, n, th, closeAt, names)
+	rooms = nil
+	round := 0
+	for ; round < 7 && !coord.board.b.State.Complete(); round++ {
+		coordinatorRound(t, coord, members, work, round)
+	}
+	if !coord.board.b.State.Complete() {
+		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
+	}
+	// The members bring in the election key file: the room compares its
+	// fingerprint with the board's.
+	coordinatorRound(t, coord, members, work, round)
+	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
+		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
+	}
+	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
+		t.Fatalf("steps: %s", coord.board.steps.Text())
+	}
+	return members
+}
+
+// newCeremony creates the board and the members' applications, each with
+// its keystore path, name and passphrase typed in.
+func newCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt string, names []string) []*testMember {
 	t.Helper()
 	test.Tap(coord.home.buttons["Start a ceremony"])
 	s := coord.board
@@ -172,18 +231,6 @@ func startCeremony(t *testing.T, coord *UI, work string, n, th int, closeAt stri
 		typeInto(ms.confirm, m.pass)
 		members = append(members, m)
 	}
-	for round := 0; round < 6 && !coord.board.b.State.Complete(); round++ {
-		coordinatorRound(t, coord, members, work, round)
-	}
-	if !coord.board.b.State.Complete() {
-		t.Fatalf("the ceremony did not complete: %s", coord.board.waiting.Text)
-	}
-	if !french() && !strings.Contains(coord.board.waiting.Text, "complete") {
-		t.Fatalf("the board does not say complete: %s", coord.board.waiting.Text)
-	}
-	if !french() && !strings.Contains(coord.board.steps.Text(), "complete (now)") {
-		t.Fatalf("steps: %s", coord.board.steps.Text())
-	}
 	return members
 }
 
@@ -196,17 +243,23 @@ func TestJourney(t *testing.T) {
 	coord := newTestUI(t)
 	members := startCeremony(t, coord, work, 3, 2, "2020-01-01 10:00", []string{"Alice", "Bruno", "Chloé"})
 
-	// Every member saw the same ceremony fingerprint as the board.
+	// At each step the room compared one fingerprint, the one of that step.
+	wantRooms := []string{"enrol: Call fingerprint", "deal: Ceremony fingerprint", "verify: Ceremony fingerprint",
+		"open: Qualified-members fingerprint", "confirm: Final fingerprint", "complete: Election key fingerprint"}
+	if got := strings.Join(rooms, "\n"); !strings.Contains(got, strings.Join(wantRooms, " — "+lang.L("read it aloud; every screen must show the same:")+"\n")) {
+		t.Fatalf("the fingerprints compared, step by step:\n%s", got)
+	}
+	// Every member ends with the election key's fingerprint, as the board.
+	k, _ := coord.board.b.State.ElectionKeyFile()
+	ek, _ := ceremony.ParseElectionKey(k)
 	want := coord.board.b.State.ID.Fingerprint()
 	for _, m := range members {
-		if got := m.ui.member.fp.value.Text; got != want {
-			t.Fatalf("%s read %s, the board shows %s", m.name, got, want)
+		if got := m.ui.member.fp.value.Text; got != ek.Fingerprint {
+			t.Fatalf("%s read %s, the board shows %s", m.name, got, ek.Fingerprint)
 		}
 	}
 
 	// Each member's screen ends with the fingerprints for the minutes.
-	k, _ := coord.board.b.State.ElectionKeyFile()
-	ek, _ := ceremony.ParseElectionKey(k)
 	for _, m := range members {
 		ms := m.ui.member
 		if !ms.minutes.Visible() || ms.minCeremony.value.Text != want || ms.minKey.value.Text != ek.Fingerprint {

@@ -322,6 +322,7 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 			var ex *ceremony.ExcludedError
 			if errors.As(err, &ex) && ex.Outcome != nil {
 				s.showQual(ex.Outcome)
+				s.showRoom(ex.Outcome)
 				s.steps.set(ex.Outcome.Step, map[string]bool{ex.Outcome.Step: true})
 			}
 			s.checks.fail(err)
@@ -347,13 +348,20 @@ func (s *memberScreen) showQual(out *ceremony.Outcome) {
 	for _, j := range out.Qualified {
 		qual = append(qual, fmt.Sprint(j))
 	}
-	s.checks.add(true, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
+	s.checks.inform(false, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
 	for _, x := range out.Excluded {
-		s.checks.add(false, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
+		s.checks.inform(true, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
 	}
 	for _, j := range out.Recovered {
-		s.checks.add(true, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
+		s.checks.inform(false, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
 	}
+}
+
+// showRoom shows large the one fingerprint the room compares after this
+// step; the board shows the same one at the same moment (office.MemberRoom).
+func (s *memberScreen) showRoom(out *ceremony.Outcome) {
+	r := office.MemberRoom(out)
+	s.fp.set(roomLabel(r), r.Fingerprint)
 }
 
 func (s *memberScreen) show(out *ceremony.Outcome) {
@@ -364,12 +372,13 @@ func (s *memberScreen) show(out *ceremony.Outcome) {
 		}
 		s.checks.add(!strings.HasPrefix(c, "FAILED"), c)
 	}
-	s.checks.note(out.Note)
-	what := lang.L("Ceremony fingerprint")
-	if out.Step == ceremony.StepEnrol {
-		what = lang.L("Call fingerprint")
+	note := out.Note
+	if out.Transcript != "" && out.Out != nil && out.Out.Kind == ceremony.KindConfirm {
+		// The transcript fingerprint is the large one below: not twice.
+		note = lang.L("hand your confirmation to the coordinator")
 	}
-	s.fp.set(what, out.Fingerprint)
+	s.checks.note(note)
+	s.showRoom(out)
 	if s.cardFP != "" {
 		s.card.set("", s.cardFP)
 		s.card.what.SetText(lang.L("Your registration fingerprint: read it aloud, and write it in the minutes beside your name"))

@@ -130,11 +130,12 @@ var ceremonyFR = [][2]string{
 	{"you were disqualified (%s): you hold no share of this election key; the others go on without your contribution", "vous avez été disqualifié (%s) : vous ne détenez aucune part de cette clé d'élection ; les autres continuent sans votre contribution"},
 	{"you were disqualified (%s): you hold no share of this election key", "vous avez été disqualifié (%s) : vous ne détenez aucune part de cette clé d'élection"},
 	{"revealed a share for %s that does not match its commitments", "a révélé pour %s une part qui ne correspond pas à ses engagements"},
-	{"you already opened your commitments; hand this opening to the coordinator", "vous avez déjà ouvert vos engagements ; remettez cette ouverture au coordinateur"},
+	{"you already opened your commitments; hand this opening to the coordinator", "vous avez déjà fait votre part publique ; remettez-la au coordinateur"},
+	{"QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", "la liste des membres qualifiés est fixée : %d membres qualifiés ; rien de la clé de l'élection n'était public auparavant (empreinte des membres qualifiés %s)"},
 	{"QUAL is fixed: %d qualified members; nothing about the election key was public before", "l'ensemble qualifié est fixé : %d membres qualifiés ; rien de la clé de l'élection n'était public auparavant"},
-	{"hand your opening to the coordinator", "remettez votre ouverture au coordinateur"},
+	{"hand your opening to the coordinator", "remettez votre part publique de la clé au coordinateur"},
 	{"you already published your shares of the silent members; hand them to the coordinator", "vous avez déjà publié vos parts des membres silencieux ; remettez-les au coordinateur"},
-	{"%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", "%s est qualifié mais n'a pas ouvert ses engagements : votre part de celui-ci est publiée pour que sa part de la clé soit reconstruite, pas écartée"},
+	{"%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", "%s est qualifié mais n'a pas remis sa part publique : votre part de celui-ci est publiée pour que sa part de la clé soit reconstruite, pas écartée"},
 	{"no qualified member needs rebuilding from your shares: you have nothing to hand in at this step", "aucun membre qualifié n'a besoin d'être reconstruit à partir de vos parts : vous n'avez rien à remettre à cette étape"},
 	{"hand your published shares to the coordinator", "remettez vos parts publiées au coordinateur"},
 	{"%s did not open its commitments: its part of the key was rebuilt from the shares the others published", "%s n'a pas ouvert ses engagements : sa part de la clé a été reconstruite à partir des parts publiées par les autres"},
@@ -145,8 +146,8 @@ var ceremonyFR = [][2]string{
 	{"%s did not open: its Feldman values were rebuilt from %d published shares, and it stays in QUAL", "%s n'a pas ouvert : ses valeurs de Feldman ont été reconstruites à partir de %d parts publiées, et il reste qualifié"},
 	{"election key %s = sum of the qualified dealers' first Feldman values", "clé de l'élection %s = somme des premières valeurs de Feldman des distributeurs qualifiés"},
 	{"%s is disqualified: %s", "%s est disqualifié : %s"},
-	{"did not deal", "n'a pas distribué"},
-	{"did not answer the complaint of %s", "n'a pas répondu à la plainte de %s"},
+	{"did not deal", "n'a pas remis ses parts"},
+	{"did not answer the complaint of %s", "n'a pas répondu à l'objection de %s"},
 	{"call %q: %d members, threshold %d", "appel %q : %d membres, seuil %d"},
 	{"card of %q: signed by its own key, encryption %s", "carte de %q : signée par sa propre clé, chiffrement %s"},
 	{"manifest of %q: %d members, threshold %d, ceremony %s", "manifeste de %q : %d membres, seuil %d, cérémonie %s"},
@@ -170,6 +171,25 @@ var ceremonyFR = [][2]string{
 	{"this is not a Conclave message (%s): check that you picked the right file", "ce n'est pas un message Conclave (%s) : vérifiez que vous avez choisi le bon fichier"},
 	{"is not signed by that member's key: it was altered or signed by someone else", "n'est pas signé par la clé de ce membre : il a été modifié ou signé par quelqu'un d'autre"},
 	{"the key ceremony is not complete", "la cérémonie des clés n'est pas terminée"},
+	{"reveal of %s: %d of %d revealed shares do not match its commitments: %s is disqualified", "réponse aux objections de %s : %d des %d parts montrées ne correspondent pas à ses engagements : %s est disqualifié"},
+	{"the qualified set changed after you opened your commitments (QUAL %s then, %s now): the coordinator changed the deals, complaints or reveals once the key could be seen; stop and tell the others", "la liste des membres qualifiés a changé après l'ouverture de vos engagements (empreinte %s alors, %s maintenant) : le coordinateur a changé les parts, les avis ou les réponses aux objections une fois la clé visible ; arrêtez et prévenez les autres"},
+	{"the %s of %s was made under another set of deals, complaints and reveals (QUAL %s) than this one (QUAL %s): the qualified set cannot change once the Feldman values are public", "le message (%s) de %s a été fait sous d'autres parts, avis et réponses aux objections (empreinte des membres qualifiés %s) que ceux-ci (%s) : la liste des membres qualifiés ne peut plus changer une fois les valeurs de Feldman publiques"},
+	{"%s already opened its commitments, and this opening is different", "%s a déjà ouvert ses engagements, et cette ouverture est différente"},
+	{"the opening of %s arrived after members began to confirm: the open step is over", "l'ouverture de %s est arrivée après le début des confirmations : l'étape d'ouverture est finie"},
+	{"%s is not qualified (%s) and has nothing to open", "%s n'est pas qualifié (%s) et n'a rien à ouvrir"},
+	{"the opening of %s commits to a zero secret", "l'ouverture de %s s'engage sur un secret nul"},
+	{"the proof that the opening of %s is what its deal committed to does not verify", "la preuve que l'ouverture de %s est celle à laquelle ses parts l'engageaient ne se vérifie pas"},
+	{"the opening of %s does not match the share it sent you, though its proof verifies: stop the ceremony and tell the others", "l'ouverture de %s ne correspond pas à la part qu'il vous a envoyée, bien que sa preuve se vérifie : arrêtez la cérémonie et prévenez les autres"},
+	{"%s already published its shares of silent members, and this list is different", "%s a déjà publié ses parts des membres silencieux, et cette liste est différente"},
+	{"the shares %s publishes arrived after members began to confirm: the recover step is over", "les parts publiées par %s sont arrivées après le début des confirmations : l'étape de reconstruction est finie"},
+	{"%s publishes its share of %s, who is not qualified", "%s publie sa part de %s, qui n'est pas qualifié"},
+	{"a qualified member who did not open cannot be rebuilt yet (%s): the recover step cannot close without those shares", "un membre qualifié qui n'a pas ouvert ne peut pas encore être reconstruit (%s) : l'étape de reconstruction ne peut pas se clore sans ces parts"},
+	{"%s did not open its commitments and fewer than %d of its shares are public: it cannot be reconstructed yet", "%s n'a pas ouvert ses engagements et moins de %d de ses parts sont publiques : il ne peut pas encore être reconstruit"},
+	{"%s was disqualified (%s) and cannot confirm", "%s a été disqualifié (%s) et ne peut pas confirmer"},
+	{"only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", "seuls %d membres sont qualifiés, moins que le seuil de %d : la cérémonie ne peut pas aboutir et doit recommencer"},
+	{"%s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", "%s a vu un autre compte rendu de la cérémonie (%s) que celui-ci (%s) : le coordinateur a montré des messages différents aux membres, ou un message a été modifié"},
+	{"%d more card(s)", "%d inscription(s) encore attendue(s)"},
+	{"%d more share(s) of %s", "%d part(s) encore attendue(s) pour reconstruire %s"},
 	{"member %d (%s)", "membre %d (%s)"},
 	{"new keys made and sealed in your keystore", "nouvelles clés créées et scellées dans votre coffre de clés"},
 	// office's refusals (package office is not keyed yet)
@@ -206,6 +226,13 @@ var plainEN = [][2]string{
 	{"%s complained about your share: it is revealed so that everyone can check it", "%s objected to your share: it is shown to everyone so that they can check it"},
 	{"hand your answer to the complaints to the coordinator", "hand your answer to the objections to the coordinator"},
 	{"read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", "read the final fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator"},
+	{"QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", "the qualified members are fixed: %d qualified members; nothing about the election key was public before (qualified-members fingerprint %s)"},
+	{"did not deal", "did not hand in its shares"},
+	{"did not answer the complaint of %s", "did not answer the objection of %s"},
+	{"revealed a share for %s that does not match its commitments", "showed a share for %s that does not match the values it had announced"},
+	{"%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", "%s is qualified but did not hand in its public part: your share of it is published so that its part of the key is rebuilt, not dropped"},
+	{"you already opened your commitments; hand this opening to the coordinator", "you already made your public part; hand it to the coordinator"},
+	{"hand your opening to the coordinator", "hand your public part of the key to the coordinator"},
 }
 
 type frPattern struct {
@@ -320,6 +347,10 @@ func kindName(k ceremony.Kind) string {
 		return lang.L("Your verdict on the shares you received")
 	case ceremony.KindReveal:
 		return lang.L("Your answer to the objections")
+	case ceremony.KindOpen:
+		return lang.L("Your public part of the key")
+	case ceremony.KindRecover:
+		return lang.L("Your shares of the silent members, to rebuild them")
 	case ceremony.KindConfirm:
 		return lang.L("Your confirmation")
 	case ceremony.KindBundle:

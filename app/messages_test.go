@@ -24,7 +24,7 @@ func TestFrenchForms(t *testing.T) {
 		return s
 	}
 	for in, want := range map[string]string{
-		"member 3 (Carl) is disqualified: did not answer the complaint of member 4 (Dora)":                                       "membre 3 (Carl) est disqualifié : n'a pas répondu à la plainte de membre 4 (Dora)",
+		"member 3 (Carl) is disqualified: did not answer the complaint of member 4 (Dora)":                                       "membre 3 (Carl) est disqualifié : n'a pas répondu à l'objection de membre 4 (Dora)",
 		`manifest of "Conseil 2027": 5 members, threshold 3, ceremony 7KQ2-M9XD-4RTA-W0BZ`:                                       `manifeste de "Conseil 2027" : 5 membres, seuil 3, cérémonie 7KQ2-M9XD-4RTA-W0BZ`,
 		"deal1.cbor: this deal message belongs to another ceremony (AAAA-BBBB-CCCC-DDDD), not to this one (EEEE-FFFF-GGGG-HHHH)": "deal1.cbor: ce message (deal) appartient à une autre cérémonie (AAAA-BBBB-CCCC-DDDD), pas à celle-ci (EEEE-FFFF-GGGG-HHHH)",
 		"the share from member 2 (Bruno) opens and matches its commitments":                                                      "la part de membre 2 (Bruno) s'ouvre et correspond à ses engagements",

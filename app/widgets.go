@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -43,7 +44,9 @@ type stepList struct {
 }
 
 func newStepList(steps []string) *stepList {
-	s := &stepList{box: container.NewHBox(), steps: steps}
+	// The steps wrap onto a second row on a narrow screen (1024×600) rather
+	// than widening the window past it.
+	s := &stepList{box: container.New(layout.NewRowWrapLayout()), steps: steps}
 	s.set("", nil)
 	return s
 }
@@ -71,13 +74,15 @@ func (s *stepList) set(current string, failed map[string]bool) {
 		}
 		l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: st == current})
 		l.Importance = imp
+		one := container.NewHBox() // a step and its symbol wrap together
 		if icon != nil {
-			s.box.Add(widget.NewIcon(icon))
+			one.Add(widget.NewIcon(icon))
 		}
-		s.box.Add(l)
+		one.Add(l)
 		if i < len(s.steps)-1 {
-			s.box.Add(widget.NewLabel("›"))
+			one.Add(widget.NewLabel("›"))
 		}
+		s.box.Add(one)
 	}
 	s.box.Refresh()
 }
@@ -91,9 +96,11 @@ func (s *stepList) handIn(done bool) {
 // Text returns the list as shown.
 func (s *stepList) Text() string {
 	var parts []string
-	for _, o := range s.box.Objects {
-		if l, ok := o.(*widget.Label); ok && l.Text != "›" {
-			parts = append(parts, l.Text)
+	for _, one := range s.box.Objects {
+		for _, o := range one.(*fyne.Container).Objects {
+			if l, ok := o.(*widget.Label); ok && l.Text != "›" {
+				parts = append(parts, l.Text)
+			}
 		}
 	}
 	return strings.Join(parts, " ")
@@ -164,6 +171,21 @@ func (c *checkList) add(ok bool, text string) {
 	} else {
 		c.shown.Add(line)
 	}
+	c.box.Refresh()
+}
+
+// inform shows a line that is neither a check passed nor a refusal (who
+// is qualified, who was excluded and why): always in view, with a warning
+// sign when warn is set.
+func (c *checkList) inform(warn bool, text string) {
+	icon, imp := theme.InfoIcon(), widget.MediumImportance
+	if warn {
+		icon, imp = theme.WarningIcon(), widget.WarningImportance
+	}
+	l := wrapped(localize(text))
+	l.Importance = imp
+	c.lines = append(c.lines, l.Text)
+	c.shown.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
 	c.box.Refresh()
 }
 

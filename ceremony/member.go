@@ -101,8 +101,12 @@ type Outcome struct {
 	Step        string    // the step answered
 	Out         *Envelope // the message to hand back, or nil if there is none
 	Checks      []string  // what was checked, in plain words
-	Fingerprint string    // the ceremony's fingerprint (or the call's, before the manifest)
+	Fingerprint string    // the ceremony's fingerprint (the call's before the manifest, the election key's at the end)
 	Note        string    // what to do next
+	// Qual and Transcript are the fingerprints of the QUAL hash (from the
+	// open step on) and of the transcript (at the confirm step), the ones
+	// the room compares then (docs/protocol.md §6.5, §6.7).
+	Qual, Transcript string
 	// From the open step on: QUAL, the reason each other member is excluded,
 	// those reconstructed, and whether this member itself was excluded
 	// (docs/protocol.md §6.5).
@@ -420,6 +424,10 @@ func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
 	// other member is not.
 	qual, excluded := st.Qualified()
 	out.Qualified = qual
+	out.Qual = st.QualHash().Fingerprint()
+	if b.Step == StepConfirm && st.keysReady(qual) == nil {
+		out.Transcript = st.Transcript(qual).Fingerprint()
+	}
 	if b.Step != StepOpen { // at the open step nobody has opened yet
 		out.Recovered = st.recoveredOf(qual)
 	}

@@ -138,12 +138,8 @@ func cmdBoardNext(e *env, args []string) error {
 	}
 	p := b.Progress()
 	e.printf("Wrote %s (%s, %d bytes).\n", *out, describe(msg), len(msg.Bytes()))
-	switch {
-	case msg.Kind == ceremony.KindCall:
-		e.printf("Call fingerprint (members read it aloud): %s\n", b.State.CallID.Fingerprint())
-	case !b.State.ID.IsZero():
-		e.printf("Ceremony fingerprint (members read it aloud): %s\n", b.State.ID.Fingerprint())
-	}
+	r := b.Room() // the same one every member's step prints
+	e.printf("%s (members read it aloud): %s\n", r.Label(), r.Fingerprint)
 	e.printf("Step: %s\n", p.Step)
 	if len(p.Waiting) > 0 {
 		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))
@@ -230,6 +226,9 @@ func cmdBoardStatus(e *env, args []string) error {
 		e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
 	}
 	p := b.Progress()
+	if r := b.Room(); r.What == office.RoomQual || r.What == office.RoomTranscript {
+		e.printf("%s (to compare now): %s\n", r.Label(), r.Fingerprint)
+	}
 	var steps []string
 	reached := false
 	for _, s := range ceremony.Steps {

@@ -225,6 +225,8 @@ func cmdMemberStep(e *env, args []string) error {
 			if errors.As(err, &ex) && ex.Outcome != nil {
 				e.printf("YOU ARE NOT IN THE QUALIFIED SET: %s\n", ex.Reason)
 				printQual(e, ex.Outcome)
+				r := office.MemberRoom(ex.Outcome)
+				e.printf("Fingerprint the others read aloud: %s (%s)\n", r.Fingerprint, r.Label())
 			}
 			return err
 		}
@@ -239,7 +241,8 @@ func cmdMemberStep(e *env, args []string) error {
 		e.printf("ok  %s\n", c)
 	}
 	printQual(e, outcome)
-	e.printf("Step: %s. Fingerprint to read aloud: %s\n", outcome.Step, outcome.Fingerprint)
+	r := office.MemberRoom(outcome) // the same one the board prints
+	e.printf("Step: %s. Fingerprint to read aloud: %s (%s)\n", outcome.Step, r.Fingerprint, strings.ToLower(r.Label()[:1])+r.Label()[1:])
 	if minutes[0] != "" {
 		printLarge(e, "For the minutes: the ceremony fingerprint", minutes[0])
 		printLarge(e, "For the minutes: the election key fingerprint", minutes[1])

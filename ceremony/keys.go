@@ -177,6 +177,11 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: the encryption key of member %d is invalid: %v", recipient, err)
 	}
+	return sealShareTo(pk, ceremony, dealer, recipient, share, blind)
+}
+
+// sealShareTo is sealShare to a key parsed already (MemberInfo keeps it).
+func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share, blind *group.Scalar) ([]byte, error) {
 	pt := append(share.Bytes(), blind.Bytes()...)
 	defer clear(pt)
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)

@@ -236,6 +236,14 @@ func mustParse(b []byte) *Envelope {
 // reveal or confirmation). Every message in the input is checked first. sec
 // is updated; seal it again after a successful step (docs/protocol.md §6).
 func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
+	return sec.StepCached(in, nil, rand)
+}
+
+// StepCached is Step, skipping the checks that v holds already and
+// remembering those it makes (docs/protocol.md §8.5): a member that answers
+// several steps in one process, or a process that plays several members and
+// the board, checks each message once. A nil v checks everything.
+func (sec *Secrets) StepCached(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
 	switch in.Kind {
 	case KindCall:
 		if callID(in) != sec.CallID() {
@@ -244,9 +252,9 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 		return &Outcome{Step: "enrol", Out: mustParse(sec.Card), Fingerprint: sec.CallID().Fingerprint(),
 			Checks: []string{"the call is the one this keystore answered"}, Note: "hand your card to the coordinator"}, nil
 	case KindManifest:
-		return sec.deal(in, rand)
+		return sec.deal(in, v, rand)
 	case KindBundle:
-		return sec.bundle(in, rand)
+		return sec.bundle(in, v, rand)
 	case KindRequest:
 		return nil, errors.New("ceremony: this is a decryption request: use decrypt, not step")
 	case KindElectionKey:
@@ -264,8 +272,8 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 	return nil, fmt.Errorf("ceremony: a %s message is not something a member answers: ask the coordinator for the next step's file", in.Kind)
 }
 
-func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
-	call, cid, members, id, err := ParseManifest(in)
+func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
+	call, cid, members, id, err := parseManifestCached(v, in)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +320,12 @@ func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
 			continue
 		}
 		share, sb := evalPolynomial(poly, m.Index), evalPolynomial(blind, m.Index)
-		ct, err := sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share, sb)
+		var ct []byte
+		if m.encKey != nil {
+			ct, err = sealShareTo(m.encKey, id, me, m.Index, share, sb)
+		} else {
+			ct, err = sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share, sb)
+		}
 		share.Zeroize()
 		sb.Zeroize()
 		if err != nil {
@@ -329,6 +342,14 @@ func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
 // ReplayBundle checks every message of a bundle and returns the ceremony
 // state they describe.
 func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
+	return ReplayBundleCached(in, nil)
+}
+
+// ReplayBundleCached is ReplayBundle with a cache of checked messages
+// (docs/protocol.md §8.5): a message v holds costs its reading and the
+// checks that depend on the rest of the bundle, not its signature and
+// proofs again. The returned state keeps using v.
+func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, error) {
 	if in.Kind != KindBundle {
 		return nil, nil, nil, fmt.Errorf("ceremony: expected a bundle, got a %s message", in.Kind)
 	}
@@ -351,6 +372,7 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 	}
 	SortForReplay(envs)
 	st := NewState()
+	st.UseCache(v)
 	var checks []string
 	for _, e := range envs {
 		c, err := st.Add(e)
@@ -371,14 +393,14 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 	return st, &b, checks, nil
 }
 
-func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
+func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
 	if len(sec.Ceremony) == 0 {
 		return nil, errors.New("ceremony: you have not dealt yet: answer the manifest first")
 	}
 	if !bytes.Equal(in.Ceremony, sec.Ceremony) {
 		return nil, fmt.Errorf("ceremony: this bundle belongs to another ceremony (%s), not yours (%s)", Fingerprint(in.Ceremony), sec.CeremonyID().Fingerprint())
 	}
-	st, b, checks, err := ReplayBundle(in)
+	st, b, checks, err := ReplayBundleCached(in, v)
 	if err != nil {
 		return nil, err
 	}

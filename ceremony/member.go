@@ -373,6 +373,7 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, e
 	SortForReplay(envs)
 	st := NewState()
 	st.UseCache(v)
+	st.bundleID = in.ID()
 	var checks []string
 	for _, e := range envs {
 		c, err := st.Add(e)
@@ -523,12 +524,36 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 		return out, nil
 	}
 	var c Complaints
+	// Open every share sealed to this member with its key derived once, and
+	// check them all against the Pedersen commitments in one batch; only if
+	// the batch fails, one by one, to name the dealers (§6.9).
+	var dealers []uint64
 	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
-		if i == sec.Index || st.deals[i] == nil {
-			continue
+		if i != sec.Index && st.deals[i] != nil {
+			dealers = append(dealers, i)
 		}
-		s, reason := sec.receivedShare(st, i)
-		if s == nil {
+	}
+	var opened map[uint64]*sharePair
+	if sk, err := shareKey(sec.KEM, sec.EncryptionSeed); err == nil {
+		opened = sec.openedShares(st, sk, dealers)
+	}
+	defer wipePairs(opened)
+	checks := make([]shareCheck, 0, len(opened))
+	for _, i := range dealers {
+		if p := opened[i]; p != nil {
+			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+		}
+	}
+	allMatch := batchShareChecks(st.bundleID, sec.Index, checks)
+	for _, i := range dealers {
+		reason := uint64(0)
+		switch p := opened[i]; {
+		case p == nil:
+			reason = ReasonUnopenable
+		case !allMatch && !st.deals[i].pairMatches(sec.Index, *p):
+			reason = ReasonMismatch
+		}
+		if reason != 0 {
 			c.Against = append(c.Against, Complaint{Dealer: i, Reason: reason})
 			why := "does not open"
 			if reason == ReasonMismatch {
@@ -537,8 +562,6 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 			out.Checks = append(out.Checks, fmt.Sprintf("FAILED: the share from %s %s: you complain", st.who(i), why))
 			continue
 		}
-		s.s.Zeroize()
-		s.blind.Zeroize()
 		out.Checks = append(out.Checks, fmt.Sprintf("the share from %s opens and matches its commitments", st.who(i)))
 	}
 	e := sec.sign(newEnvelope(KindComplaints, sec.Ceremony, sec.Index, &c))
@@ -678,17 +701,30 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 	}
 	x := group.NewScalar()
 	defer x.Zeroize()
-	for _, i := range qual {
-		p, err := sec.shareFrom(st, i)
-		if err != nil {
-			return nil, err
+	// Every share against its Pedersen commitments (if sealed) and its
+	// Feldman values, in one batch (§6.9); one by one only if it fails, to
+	// say which dealer.
+	sk, _ := shareKey(sec.KEM, sec.EncryptionSeed)
+	pairs, checks, ok := sec.heldShares(st, sk, qual, true)
+	if ok && batchShareChecks(st.bundleID, sec.Index, checks) {
+		for _, i := range qual {
+			x.Add(x, pairs[i].s)
 		}
-		if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
-			return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+		wipePairs(pairs)
+	} else {
+		wipePairs(pairs)
+		for _, i := range qual {
+			p, err := sec.shareFrom(st, i)
+			if err != nil {
+				return nil, err
+			}
+			if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
+				return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+			}
+			x.Add(x, p.s)
+			p.s.Zeroize()
+			p.blind.Zeroize()
 		}
-		x.Add(x, p.s)
-		p.s.Zeroize()
-		p.blind.Zeroize()
 	}
 	yj := st.VerificationKey(qual, sec.Index)
 	if group.NewIdentityElement().ScalarBaseMult(x).Equal(yj) != 1 {

@@ -112,7 +112,8 @@ type State struct {
 	qualCache []uint64
 	aggCache  map[string][]*group.Element // Σ_{i∈qual} C_ik, by qual
 
-	cache *Verified // checks done before in this process (UseCache), or nil
+	cache    *Verified // checks done before in this process (UseCache), or nil
+	bundleID ID        // the bundle replayed into this state, if any: seeds the members' batch weights
 }
 
 // NewState returns an empty ceremony state.

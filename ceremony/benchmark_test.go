@@ -140,7 +140,7 @@ func isZeroBallot(err error) bool {
 // BenchmarkDKG runs a whole key ceremony of n=25, t=13 in one process:
 // every member's every step, and the board's checks. "shared": the board
 // and the members share one cache of checked messages, as one process
-// playing them all does (docs/protocol.md §8.5); "apart": the board keeps
+// playing them all does (docs/protocol.md §8.6); "apart": the board keeps
 // its cache and each member checks every message of every bundle itself,
 // as members on their own machines, one process per step, do. After each
 // ceremony it times 200 scalar multiplications on the same core and

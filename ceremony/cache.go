@@ -8,7 +8,7 @@ import (
 )
 
 // Verified remembers, within one process, the checks of a message that
-// depend on nothing but bytes fixed by message IDs (docs/protocol.md §8.5):
+// depend on nothing but bytes fixed by message IDs (docs/protocol.md §8.6):
 // a signature, the decoding of a body and of its group elements, a proof,
 // a public share checked against commitments. A State that uses it (see
 // UseCache, ReplayBundleCached and Secrets.StepCached) skips those checks
@@ -83,7 +83,7 @@ func (v *Verified) Len() int {
 }
 
 // UseCache makes s remember its checks in v, and skip those v already
-// holds (docs/protocol.md §8.5). A nil v turns caching off.
+// holds (docs/protocol.md §8.6). A nil v turns caching off.
 func (s *State) UseCache(v *Verified) { s.cache = v }
 
 // manifestInfo is what ParseManifest returns; members is never modified.

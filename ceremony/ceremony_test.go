@@ -23,7 +23,7 @@ type harness struct {
 	issued  string
 	parties []*party
 	// cache is shared by the board and every party's steps, as in one
-	// process that plays them all (docs/protocol.md §8.5).
+	// process that plays them all (docs/protocol.md §8.6).
 	cache *Verified
 }
 

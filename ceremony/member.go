@@ -240,7 +240,7 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 }
 
 // StepCached is Step, skipping the checks that v holds already and
-// remembering those it makes (docs/protocol.md §8.5): a member that answers
+// remembering those it makes (docs/protocol.md §8.6): a member that answers
 // several steps in one process, or a process that plays several members and
 // the board, checks each message once. A nil v checks everything.
 func (sec *Secrets) StepCached(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
@@ -346,7 +346,7 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 }
 
 // ReplayBundleCached is ReplayBundle with a cache of checked messages
-// (docs/protocol.md §8.5): a message v holds costs its reading and the
+// (docs/protocol.md §8.6): a message v holds costs its reading and the
 // checks that depend on the rest of the bundle, not its signature and
 // proofs again. The returned state keeps using v.
 func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, error) {
@@ -363,20 +363,23 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, e
 		return nil, nil, nil, fmt.Errorf("ceremony: the bundle announces an unknown step %q", b.Step)
 	}
 	envs := make([]*Envelope, 0, len(b.Messages))
+	ids := make(map[*Envelope]ID, len(b.Messages))
 	for k, mb := range b.Messages {
 		e, err := ParseEnvelope(mb)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("ceremony: message %d of the bundle: %v", k+1, err)
 		}
 		envs = append(envs, e)
+		// mb is e's one canonical encoding (ParseEnvelope checked it).
+		ids[e] = newTranscript(tagMessage).bytes(mb).id()
 	}
-	SortForReplay(envs)
+	sortForReplay(envs, ids)
 	st := NewState()
 	st.UseCache(v)
 	st.bundleID = in.ID()
 	var checks []string
 	for _, e := range envs {
-		c, err := st.Add(e)
+		c, err := st.addWithID(e, ids[e])
 		if errors.Is(err, ErrDuplicate) {
 			continue
 		}

@@ -148,6 +148,10 @@ func SortForReplay(envs []*Envelope) {
 	for _, e := range envs {
 		ids[e] = e.ID()
 	}
+	sortForReplay(envs, ids)
+}
+
+func sortForReplay(envs []*Envelope, ids map[*Envelope]ID) {
 	sort.SliceStable(envs, func(a, b int) bool {
 		ea, eb := envs[a], envs[b]
 		if kindRank[ea.Kind] != kindRank[eb.Kind] {
@@ -179,7 +183,11 @@ func (s *State) who(i uint64) string {
 // Add checks e against the ceremony so far and takes it in. It returns a
 // sentence for people saying what was checked. A message that fails any
 // check is refused with an error naming what was wrong; nothing is changed.
-func (s *State) Add(e *Envelope) (string, error) {
+func (s *State) Add(e *Envelope) (string, error) { return s.addWithID(e, e.ID()) }
+
+// addWithID is Add given the message's ID, computed by the caller from the
+// bytes it parsed e from (a bundle's replay), which spares encoding e again.
+func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 	switch e.Kind {
 	case KindCall:
 		return s.addCall(e)
@@ -200,23 +208,23 @@ func (s *State) Add(e *Envelope) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("ceremony: this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
 		}
-		if !s.signedBy(e, m) {
+		if !s.signedBy(e, id, m) {
 			return "", fmt.Errorf("ceremony: the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.Label())
 		}
 	}
 	switch e.Kind {
 	case KindDeal:
-		return s.addDeal(e)
+		return s.addDeal(e, id)
 	case KindComplaints:
-		return s.addComplaints(e)
+		return s.addComplaints(e, id)
 	case KindReveal:
-		return s.addReveal(e)
+		return s.addReveal(e, id)
 	case KindOpen:
-		return s.addOpen(e)
+		return s.addOpen(e, id)
 	case KindRecover:
-		return s.addRecover(e)
+		return s.addRecover(e, id)
 	case KindConfirm:
-		return s.addConfirm(e)
+		return s.addConfirm(e, id)
 	case KindRequest:
 		return s.addRequest(e)
 	case KindAnswer:
@@ -228,9 +236,9 @@ func (s *State) Add(e *Envelope) (string, error) {
 }
 
 // signedBy checks e's signature by m, the member it names in the ceremony
-// it names (§4.3), unless s's cache holds that check already (§8.5).
-func (s *State) signedBy(e *Envelope, m MemberInfo) bool {
-	key := cacheKey{kind: cacheSignature, msg: e.ID()}
+// it names (§4.3), unless s's cache holds that check already (§8.6).
+func (s *State) signedBy(e *Envelope, id ID, m MemberInfo) bool {
+	key := cacheKey{kind: cacheSignature, msg: id}
 	if _, ok := s.cache.get(key); ok {
 		return true
 	}
@@ -293,7 +301,7 @@ type cardInfo struct {
 	encKey hpke.PublicKey
 }
 
-// parseCardCached is parseCard remembering its result in v (§8.5): the
+// parseCardCached is parseCard remembering its result in v (§8.6): the
 // card's ID and the call's ID fix every byte it checks.
 func parseCardCached(v *Verified, e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
 	var key cacheKey
@@ -406,7 +414,7 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 	return parseManifestCached(nil, e)
 }
 
-// parseManifestCached is ParseManifest remembering its result in v (§8.5).
+// parseManifestCached is ParseManifest remembering its result in v (§8.6).
 func parseManifestCached(v *Verified, e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
 	var key cacheKey
 	if v != nil && e.Kind == KindManifest {
@@ -590,7 +598,7 @@ func (s *State) changed() {
 // checkDeal decodes a deal and checks it against the manifest alone: the
 // commitments, and one sealed share of the right size for every other
 // member, in order (§6.2). Its result depends on the deal's bytes only
-// (the ceremony ID among them fixes the manifest), so it is cached (§8.5).
+// (the ceremony ID among them fixes the manifest), so it is cached (§8.6).
 func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error) {
 	key := cacheKey{kind: cacheDeal, msg: id}
 	if x, ok := s.cache.get(key); ok {
@@ -635,10 +643,9 @@ func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error)
 	return dp, nil
 }
 
-func (s *State) addDeal(e *Envelope) (string, error) {
+func (s *State) addDeal(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if d, ok := s.deals[i]; ok {
 		if d.id == id {
 			return "", ErrDuplicate
@@ -658,10 +665,9 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 	return fmt.Sprintf("deal of %s: signature, %d Pedersen commitments, %d sealed share pairs", m.Label(), len(cs), n-1), nil
 }
 
-func (s *State) addComplaints(e *Envelope) (string, error) {
+func (s *State) addComplaints(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if c, ok := s.complaints[j]; ok {
 		if c.id == id {
 			return "", ErrDuplicate
@@ -737,7 +743,7 @@ func (d *dealInfo) pairMatches(j uint64, p sharePair) bool {
 // publicPairMatches is pairMatches for a pair that message msg makes public
 // (a reveal or published shares), remembered by s's cache under msg, the
 // deal and which of msg's pairs it is (which), all of which fix the pair,
-// the recipient j and the commitments (§8.5).
+// the recipient j and the commitments (§8.6).
 func (s *State) publicPairMatches(msg ID, d *dealInfo, which, j uint64, p sharePair) bool {
 	key := cacheKey{kind: cachePair, msg: msg, dep: d.id, j: which}
 	if x, ok := s.cache.get(key); ok {
@@ -748,10 +754,9 @@ func (s *State) publicPairMatches(msg ID, d *dealInfo, which, j uint64, p shareP
 	return ok
 }
 
-func (s *State) addReveal(e *Envelope) (string, error) {
+func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if r, ok := s.reveals[i]; ok {
 		if r.id == id {
 			return "", ErrDuplicate
@@ -880,10 +885,9 @@ func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
 	return nil
 }
 
-func (s *State) addOpen(e *Envelope) (string, error) {
+func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if o, ok := s.opens[i]; ok {
 		if o.id == id {
 			return "", ErrDuplicate
@@ -927,10 +931,9 @@ func (s *State) addOpen(e *Envelope) (string, error) {
 	return fmt.Sprintf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.Label(), len(cs)), nil
 }
 
-func (s *State) addRecover(e *Envelope) (string, error) {
+func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if r, ok := s.recovers[j]; ok {
 		if r.id == id {
 			return "", ErrDuplicate
@@ -1205,10 +1208,9 @@ func shareProofContext(ceremony ID, j uint64, transcript ID) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), transcript[:]}
 }
 
-func (s *State) addConfirm(e *Envelope) (string, error) {
+func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if c, ok := s.confirms[j]; ok {
 		if c.id == id {
 			return "", ErrDuplicate
@@ -1251,7 +1253,7 @@ func (s *State) addConfirm(e *Envelope) (string, error) {
 		return "", fmt.Errorf("ceremony: the verification key of %s does not match the commitments", m.Label())
 	}
 	// The proof is about the transcript and Y_j the confirmation states,
-	// which are those just compared: the cache may hold its check (§8.5).
+	// which are those just compared: the cache may hold its check (§8.6).
 	key := cacheKey{kind: cacheConfirm, msg: id}
 	if _, ok := s.cache.get(key); !ok {
 		p, err := parseProof(c.Proof)

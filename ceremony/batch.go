@@ -6,9 +6,10 @@ import (
 	"conclave/ceremony/group"
 )
 
-// shareWeights derives n batching weights of 128 bits from the ID of the
-// bundle a member answers and its index (docs/protocol.md §6.9): every
-// message the weights could be ground against is fixed before them.
+// shareWeights derives n batching weights of 128 bits from the hash of the
+// messages of the bundle a member answers and its index (docs/protocol.md
+// §6.9): every message the weights could be ground against is fixed
+// before them.
 func shareWeights(bundle ID, j uint64, n int) []*group.Scalar {
 	seed := newTranscript(tagShareWeights).bytes(bundle[:]).uint(j).sum()
 	out := make([]*group.Scalar, n)

@@ -376,7 +376,15 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, e
 	sortForReplay(envs, ids)
 	st := NewState()
 	st.UseCache(v)
-	st.bundleID = in.ID()
+	// The members' batch weights (§6.9) are seeded by every message of the
+	// bundle, by their IDs in replay order: as binding as the bundle's own
+	// ID, without hashing its bytes again.
+	seed := newTranscript(tagShareWeights).uint(uint64(len(envs)))
+	for _, e := range envs {
+		id := ids[e]
+		seed.bytes(id[:])
+	}
+	st.bundleID = seed.id()
 	var checks []string
 	for _, e := range envs {
 		c, err := st.addWithID(e, ids[e])

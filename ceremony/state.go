@@ -110,10 +110,11 @@ type State struct {
 	results   map[ID]*resultInfo
 	keyCache  map[string]*group.Element
 	qualCache []uint64
+	qualHash  *ID
 	aggCache  map[string][]*group.Element // Σ_{i∈qual} C_ik, by qual
 
 	cache    *Verified // checks done before in this process (UseCache), or nil
-	bundleID ID        // the bundle replayed into this state, if any: seeds the members' batch weights
+	bundleID ID        // the hash of the messages of the bundle replayed into this state: seeds the members' batch weights
 }
 
 // NewState returns an empty ceremony state.
@@ -588,8 +589,16 @@ func (s *State) count(k Kind) int {
 	return 0
 }
 
+// changed forgets what is computed from the deals, complaints and reveals.
 func (s *State) changed() {
 	s.qualCache = nil
+	s.qualHash = nil
+	s.keysChanged()
+}
+
+// keysChanged forgets what is computed from the openings and published
+// shares (QUAL does not depend on them, §6.5).
+func (s *State) keysChanged() {
 	s.keyCache = nil
 	s.aggCache = nil
 	s.feldman = map[uint64][]*group.Element{}
@@ -854,6 +863,14 @@ func (s *State) qualified() []uint64 {
 // published shares carry it, so that none of them can serve in a record
 // whose QUAL was changed after the Feldman values became public.
 func (s *State) QualHash() ID {
+	if s.qualHash == nil {
+		q := s.qualHashOf()
+		s.qualHash = &q
+	}
+	return *s.qualHash
+}
+
+func (s *State) qualHashOf() ID {
 	t := newTranscript(tagQual).bytes(s.ID[:])
 	n := uint64(len(s.Members))
 	t.uint(n)
@@ -901,8 +918,8 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 	if err := e.DecodeBody(&o); err != nil {
 		return "", err
 	}
-	qual, excluded := s.Qualified()
-	if !slices.Contains(qual, i) {
+	if !slices.Contains(s.qualified(), i) {
+		_, excluded := s.Qualified()
 		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
 	}
 	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
@@ -927,7 +944,7 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 		s.cache.put(key, cs)
 	}
 	s.opens[i] = &openInfo{env: e, id: id, commitments: cs}
-	s.changed()
+	s.keysChanged()
 	return fmt.Sprintf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.Label(), len(cs)), nil
 }
 
@@ -953,7 +970,7 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 	if len(r.Shares) == 0 {
 		return "", fmt.Errorf("ceremony: %s publishes an empty list of shares: a member with nothing to publish sends nothing", m.Label())
 	}
-	qual, _ := s.Qualified()
+	qual := s.qualified()
 	info := &recoverInfo{env: e, id: id, shares: map[uint64]sharePair{}}
 	var prev uint64
 	for _, rs := range r.Shares {
@@ -977,7 +994,7 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 		info.shares[i] = p
 	}
 	s.recovers[j] = info
-	s.changed()
+	s.keysChanged()
 	return fmt.Sprintf("shares published by %s for %s: each matches the dealer's commitments", m.Label(), s.recoverList(r.Shares)), nil
 }
 

@@ -80,3 +80,79 @@ func TestVerifiedCacheRefusesAgain(t *testing.T) {
 		}
 	}
 }
+
+func randomScalar(t *testing.T) *group.Scalar {
+	t.Helper()
+	var b [64]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := group.NewScalar().SetUniformBytes(b[:])
+	return s
+}
+
+// The batched share checks accept exactly what the one-by-one checks
+// accept: every good set passes, and one wrong share, blinding value or
+// commitment among many makes the batch fail.
+func TestBatchShareChecks(t *testing.T) {
+	const dealers, th, j = 6, 4, uint64(5)
+	var bundle ID
+	rand.Read(bundle[:])
+	type dealer struct {
+		a, b []*group.Scalar
+		e, c []*group.Element
+	}
+	ds := make([]dealer, dealers)
+	for i := range ds {
+		for k := 0; k < th; k++ {
+			a, b := randomScalar(t), randomScalar(t)
+			ds[i].a, ds[i].b = append(ds[i].a, a), append(ds[i].b, b)
+			ds[i].e = append(ds[i].e, pedersen(a, b))
+			ds[i].c = append(ds[i].c, group.NewIdentityElement().ScalarBaseMult(a))
+		}
+	}
+	build := func() []shareCheck {
+		var out []shareCheck
+		for _, d := range ds {
+			p := &sharePair{evalPolynomial(d.a, j), evalPolynomial(d.b, j)}
+			out = append(out, shareCheck{p: p, e: d.e}, shareCheck{p: p, c: d.c})
+		}
+		return out
+	}
+	if !batchShareChecks(bundle, j, build()) {
+		t.Fatal("a batch of good shares fails")
+	}
+	if !batchShareChecks(bundle, j, nil) {
+		t.Fatal("an empty batch fails")
+	}
+	for u := range 2 * dealers {
+		for _, what := range []string{"share", "blinding", "commitment"} {
+			cs := build()
+			ch := cs[u]
+			switch what {
+			case "share":
+				ch.p = &sharePair{group.NewScalar().Add(ch.p.s, group.NewScalar().SetUint64(1)), ch.p.blind}
+			case "blinding":
+				if ch.e == nil {
+					continue // a Feldman check does not read the blinding value
+				}
+				ch.p = &sharePair{ch.p.s, group.NewScalar().Add(ch.p.blind, group.NewScalar().SetUint64(1))}
+			case "commitment":
+				cc := append([]*group.Element(nil), ch.e...)
+				if ch.e == nil {
+					cc = append([]*group.Element(nil), ch.c...)
+				}
+				cc[th-1] = group.NewIdentityElement().Add(cc[th-1], group.NewGeneratorElement())
+				if ch.e != nil {
+					ch.e = cc
+				} else {
+					ch.c = cc
+				}
+			}
+			cs[u] = ch
+			if batchShareChecks(bundle, j, cs) {
+				t.Errorf("a batch with a wrong %s in check %d passes", what, u)
+			}
+		}
+	}
+}

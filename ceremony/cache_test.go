@@ -3,6 +3,7 @@ package ceremony
 import (
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 
 	"conclave/ceremony/group"
@@ -154,5 +155,51 @@ func TestBatchShareChecks(t *testing.T) {
 				t.Errorf("a batch with a wrong %s in check %d passes", what, u)
 			}
 		}
+	}
+}
+
+// A member whose share fails the batched check at the confirm step is told
+// which dealer sent it, as the one-by-one checks say: here a dealer sealed
+// a bad share to a member whose keystore already held an empty list of
+// complaints (so it never complained), and the batch falls back to naming
+// the dealer.
+func TestConfirmBatchNamesDealer(t *testing.T) {
+	h := newHarness(t, 5, 3, false)
+	manifest := h.next(false)
+	h.stepAll(manifest)
+	cheat, victim := h.byIndex(2), h.byIndex(4)
+	h2 := &harness{t: t, board: NewState(), parties: h.parties, cache: NewVerified()}
+	h2.board.UseCache(h2.cache)
+	h2.add(manifest)
+	for _, p := range h.parties {
+		if p == cheat {
+			h2.add(badDeal(t, p, victim.sec.Index, h.board))
+		} else {
+			h2.add(mustParse(p.sec.Deal))
+		}
+	}
+	victim.sec.Complaints = victim.sec.sign(newEnvelope(KindComplaints, victim.sec.Ceremony, victim.sec.Index, &Complaints{})).Bytes()
+	h2.stepAll(h2.next(false)) // verify: nobody complains
+	if got := h2.board.Accused(); len(got) != 0 {
+		t.Fatalf("accused = %v, want nobody", got)
+	}
+	ob := h2.next(false)
+	if err := ob.DecodeBody(&Bundle{}); err != nil {
+		t.Fatal(err)
+	}
+	h2.stepAll(ob)
+	cb := h2.next(false)
+	var b Bundle
+	if err := cb.DecodeBody(&b); err != nil || b.Step != StepConfirm {
+		t.Fatalf("got step %q (%v), want confirm", b.Step, err)
+	}
+	for _, v := range []*Verified{nil, h2.cache} {
+		_, err := victim.sec.StepCached(cb, v, rand.Reader)
+		if err == nil || !strings.Contains(err.Error(), "share from "+h2.board.who(2)) {
+			t.Fatalf("the victim confirmed a bad share, or did not name its dealer: %v", err)
+		}
+	}
+	if _, err := h.byIndex(1).sec.StepCached(cb, h2.cache, rand.Reader); err != nil {
+		t.Fatalf("an honest member with good shares: %v", err)
 	}
 }

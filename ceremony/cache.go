@@ -75,8 +75,11 @@ func (v *Verified) put(k cacheKey, x any) {
 	v.m[k] = x
 }
 
-// Len returns how many checks v remembers.
+// Len returns how many checks v remembers (0 for a nil v).
 func (v *Verified) Len() int {
+	if v == nil {
+		return 0
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return len(v.m)

@@ -22,6 +22,9 @@ type harness struct {
 	board   *State
 	issued  string
 	parties []*party
+	// cache is shared by the board and every party's steps, as in one
+	// process that plays them all (docs/protocol.md §8.6).
+	cache *Verified
 }
 
 func (h *harness) add(e *Envelope) {
@@ -51,7 +54,8 @@ func (h *harness) next(force bool) *Envelope {
 
 // newHarness enrols n members and fixes the manifest.
 func newHarness(t testing.TB, n, th uint64, pq bool) *harness {
-	h := &harness{t: t, board: NewState()}
+	h := &harness{t: t, board: NewState(), cache: NewVerified()}
+	h.board.UseCache(h.cache)
 	call, err := NewCall("Test election", n, th, pq, time.Unix(1700000000, 0), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +80,7 @@ func (h *harness) stepAll(in *Envelope, skip ...*party) {
 		if containsParty(skip, p) {
 			continue
 		}
-		out, err := p.sec.Step(in, rand.Reader)
+		out, err := p.sec.StepCached(in, h.cache, rand.Reader)
 		if err != nil {
 			h.t.Fatalf("%s on %s: %v", p.name, in.Kind, err)
 		}

@@ -32,6 +32,7 @@ const (
 	tagWeight          = tagPrefix + "decryption-weight"
 	tagProofOpen       = tagPrefix2 + "proof/open"
 	tagOpenWeights     = tagPrefix2 + "proof/open-weights"
+	tagShareWeights    = tagPrefix2 + "share-check-weights"
 	tagProofShare      = tagPrefix + "proof/share"
 	tagProofDecryption = tagPrefix + "proof/decryption"
 	tagNonce           = tagPrefix + "nonce"

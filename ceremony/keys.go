@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/bits"
 	"sync"
 
 	"conclave/ceremony/group"
@@ -177,6 +178,11 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 	if err != nil {
 		return nil, fmt.Errorf("ceremony: the encryption key of member %d is invalid: %v", recipient, err)
 	}
+	return sealShareTo(pk, ceremony, dealer, recipient, share, blind)
+}
+
+// sealShareTo is sealShare to a key parsed already (MemberInfo keeps it).
+func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share, blind *group.Scalar) ([]byte, error) {
 	pt := append(share.Bytes(), blind.Bytes()...)
 	defer clear(pt)
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
@@ -185,14 +191,24 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 var errShareUnopenable = errors.New("the sealed share does not open")
 
 func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64, ct []byte) (share, blind *group.Scalar, err error) {
+	sk, err := shareKey(kemID, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	return openShareWith(sk, ceremony, dealer, recipient, ct)
+}
+
+// shareKey derives a member's HPKE private key from its seed: a member
+// opening several shares in one step derives it once.
+func shareKey(kemID uint64, seed []byte) (hpke.PrivateKey, error) {
 	kem, err := kemFor(kemID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	sk, err := kem.DeriveKeyPair(seed)
-	if err != nil {
-		return nil, nil, err
-	}
+	return kem.DeriveKeyPair(seed)
+}
+
+func openShareWith(sk hpke.PrivateKey, ceremony ID, dealer, recipient uint64, ct []byte) (share, blind *group.Scalar, err error) {
 	pt, err := hpke.Open(sk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), ct)
 	if err != nil {
 		return nil, nil, errShareUnopenable
@@ -234,16 +250,34 @@ func evalPolynomial(coeffs []*group.Scalar, x uint64) *group.Scalar {
 }
 
 // evalCommitments returns Σ x^k·C_k, the public image f(x)·G of a
-// polynomial committed to by C (Feldman).
+// polynomial committed to by C (Feldman). It runs in variable time (every
+// input is public) by Horner's rule, multiplying by the small integer x
+// with doublings and additions: for a member index (x ≤ 64) that is about
+// a tenth of a multi-scalar multiplication of len(c) terms.
 func evalCommitments(c []*group.Element, x uint64) *group.Element {
-	powers := make([]*group.Scalar, len(c))
-	xs := group.NewScalar().SetUint64(x)
-	p := group.NewScalar().SetUint64(1)
-	for k := range c {
-		powers[k] = group.NewScalar().Set(p)
-		p.Multiply(p, xs)
+	acc := group.NewIdentityElement()
+	for k := len(c) - 1; k >= 0; k-- {
+		if k < len(c)-1 {
+			mulSmall(acc, x)
+		}
+		acc.Add(acc, c[k])
 	}
-	return group.NewIdentityElement().VarTimeMultiScalarMult(powers, c)
+	return acc
+}
+
+// mulSmall sets p = x·p by double-and-add, in variable time.
+func mulSmall(p *group.Element, x uint64) {
+	if x == 0 {
+		p.Set(group.NewIdentityElement())
+		return
+	}
+	base := group.NewIdentityElement().Set(p)
+	for b := bits.Len64(x) - 2; b >= 0; b-- {
+		p.Add(p, p)
+		if x>>uint(b)&1 == 1 {
+			p.Add(p, base)
+		}
+	}
 }
 
 // interpolate returns the coefficients c_0..c_{len-1} of the one polynomial

@@ -240,6 +240,14 @@ func mustParse(b []byte) *Envelope {
 // reveal or confirmation). Every message in the input is checked first. sec
 // is updated; seal it again after a successful step (docs/protocol.md §6).
 func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
+	return sec.StepCached(in, nil, rand)
+}
+
+// StepCached is Step, skipping the checks that v holds already and
+// remembering those it makes (docs/protocol.md §8.6): a member that answers
+// several steps in one process, or a process that plays several members and
+// the board, checks each message once. A nil v checks everything.
+func (sec *Secrets) StepCached(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
 	switch in.Kind {
 	case KindCall:
 		if callID(in) != sec.CallID() {
@@ -248,9 +256,9 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 		return &Outcome{Step: "enrol", Out: mustParse(sec.Card), Fingerprint: sec.CallID().Fingerprint(),
 			Checks: []string{"the call is the one this keystore answered"}, Note: "hand your card to the coordinator"}, nil
 	case KindManifest:
-		return sec.deal(in, rand)
+		return sec.deal(in, v, rand)
 	case KindBundle:
-		return sec.bundle(in, rand)
+		return sec.bundle(in, v, rand)
 	case KindRequest:
 		return nil, errors.New("ceremony: this is a decryption request: use decrypt, not step")
 	case KindElectionKey:
@@ -268,8 +276,8 @@ func (sec *Secrets) Step(in *Envelope, rand io.Reader) (*Outcome, error) {
 	return nil, fmt.Errorf("ceremony: a %s message is not something a member answers: ask the coordinator for the next step's file", in.Kind)
 }
 
-func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
-	call, cid, members, id, err := ParseManifest(in)
+func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
+	call, cid, members, id, err := parseManifestCached(v, in)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +324,12 @@ func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
 			continue
 		}
 		share, sb := evalPolynomial(poly, m.Index), evalPolynomial(blind, m.Index)
-		ct, err := sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share, sb)
+		var ct []byte
+		if m.encKey != nil {
+			ct, err = sealShareTo(m.encKey, id, me, m.Index, share, sb)
+		} else {
+			ct, err = sealShare(m.KEM, m.EncryptionKey, id, me, m.Index, share, sb)
+		}
 		share.Zeroize()
 		sb.Zeroize()
 		if err != nil {
@@ -333,6 +346,14 @@ func (sec *Secrets) deal(in *Envelope, rand io.Reader) (*Outcome, error) {
 // ReplayBundle checks every message of a bundle and returns the ceremony
 // state they describe.
 func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
+	return ReplayBundleCached(in, nil)
+}
+
+// ReplayBundleCached is ReplayBundle with a cache of checked messages
+// (docs/protocol.md §8.6): a message v holds costs its reading and the
+// checks that depend on the rest of the bundle, not its signature and
+// proofs again. The returned state keeps using v.
+func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, error) {
 	if in.Kind != KindBundle {
 		return nil, nil, nil, fmt.Errorf("ceremony: expected a bundle, got a %s message", in.Kind)
 	}
@@ -346,18 +367,31 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 		return nil, nil, nil, fmt.Errorf("ceremony: the bundle announces an unknown step %q", b.Step)
 	}
 	envs := make([]*Envelope, 0, len(b.Messages))
+	ids := make(map[*Envelope]ID, len(b.Messages))
 	for k, mb := range b.Messages {
 		e, err := ParseEnvelope(mb)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("ceremony: message %d of the bundle: %v", k+1, err)
 		}
 		envs = append(envs, e)
+		// mb is e's one canonical encoding (ParseEnvelope checked it).
+		ids[e] = newTranscript(tagMessage).bytes(mb).id()
 	}
-	SortForReplay(envs)
+	sortForReplay(envs, ids)
 	st := NewState()
+	st.UseCache(v)
+	// The members' batch weights (§6.9) are seeded by every message of the
+	// bundle, by their IDs in replay order: as binding as the bundle's own
+	// ID, without hashing its bytes again.
+	seed := newTranscript(tagShareWeights).uint(uint64(len(envs)))
+	for _, e := range envs {
+		id := ids[e]
+		seed.bytes(id[:])
+	}
+	st.bundleID = seed.id()
 	var checks []string
 	for _, e := range envs {
-		c, err := st.Add(e)
+		c, err := st.addWithID(e, ids[e])
 		if errors.Is(err, ErrDuplicate) {
 			continue
 		}
@@ -375,14 +409,14 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 	return st, &b, checks, nil
 }
 
-func (sec *Secrets) bundle(in *Envelope, rand io.Reader) (*Outcome, error) {
+func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
 	if len(sec.Ceremony) == 0 {
 		return nil, errors.New("ceremony: you have not dealt yet: answer the manifest first")
 	}
 	if !bytes.Equal(in.Ceremony, sec.Ceremony) {
 		return nil, fmt.Errorf("ceremony: this bundle belongs to another ceremony (%s), not yours (%s)", Fingerprint(in.Ceremony), sec.CeremonyID().Fingerprint())
 	}
-	st, b, checks, err := ReplayBundle(in)
+	st, b, checks, err := ReplayBundleCached(in, v)
 	if err != nil {
 		return nil, err
 	}
@@ -509,12 +543,36 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 		return out, nil
 	}
 	var c Complaints
+	// Open every share sealed to this member with its key derived once, and
+	// check them all against the Pedersen commitments in one batch; only if
+	// the batch fails, one by one, to name the dealers (§6.9).
+	var dealers []uint64
 	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
-		if i == sec.Index || st.deals[i] == nil {
-			continue
+		if i != sec.Index && st.deals[i] != nil {
+			dealers = append(dealers, i)
 		}
-		s, reason := sec.receivedShare(st, i)
-		if s == nil {
+	}
+	var opened map[uint64]*sharePair
+	if sk, err := shareKey(sec.KEM, sec.EncryptionSeed); err == nil {
+		opened = sec.openedShares(st, sk, dealers)
+	}
+	defer wipePairs(opened)
+	checks := make([]shareCheck, 0, len(opened))
+	for _, i := range dealers {
+		if p := opened[i]; p != nil {
+			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+		}
+	}
+	allMatch := batchShareChecks(st.bundleID, sec.Index, checks)
+	for _, i := range dealers {
+		reason := uint64(0)
+		switch p := opened[i]; {
+		case p == nil:
+			reason = ReasonUnopenable
+		case !allMatch && !st.deals[i].pairMatches(sec.Index, *p):
+			reason = ReasonMismatch
+		}
+		if reason != 0 {
 			c.Against = append(c.Against, Complaint{Dealer: i, Reason: reason})
 			why := "does not open"
 			if reason == ReasonMismatch {
@@ -523,8 +581,6 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 			out.Checks = append(out.Checks, fmt.Sprintf("FAILED: the share from %s %s: you complain", st.who(i), why))
 			continue
 		}
-		s.s.Zeroize()
-		s.blind.Zeroize()
 		out.Checks = append(out.Checks, fmt.Sprintf("the share from %s opens and matches its commitments", st.who(i)))
 	}
 	e := sec.sign(newEnvelope(KindComplaints, sec.Ceremony, sec.Index, &c))
@@ -664,17 +720,30 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 	}
 	x := group.NewScalar()
 	defer x.Zeroize()
-	for _, i := range qual {
-		p, err := sec.shareFrom(st, i)
-		if err != nil {
-			return nil, err
+	// Every share against its Pedersen commitments (if sealed) and its
+	// Feldman values, in one batch (§6.9); one by one only if it fails, to
+	// say which dealer.
+	sk, _ := shareKey(sec.KEM, sec.EncryptionSeed)
+	pairs, checks, ok := sec.heldShares(st, sk, qual, true)
+	if ok && batchShareChecks(st.bundleID, sec.Index, checks) {
+		for _, i := range qual {
+			x.Add(x, pairs[i].s)
 		}
-		if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
-			return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+		wipePairs(pairs)
+	} else {
+		wipePairs(pairs)
+		for _, i := range qual {
+			p, err := sec.shareFrom(st, i)
+			if err != nil {
+				return nil, err
+			}
+			if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
+				return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+			}
+			x.Add(x, p.s)
+			p.s.Zeroize()
+			p.blind.Zeroize()
 		}
-		x.Add(x, p.s)
-		p.s.Zeroize()
-		p.blind.Zeroize()
 	}
 	yj := st.VerificationKey(qual, sec.Index)
 	if group.NewIdentityElement().ScalarBaseMult(x).Equal(yj) != 1 {

@@ -2,6 +2,7 @@ package ceremony
 
 import (
 	"bytes"
+	"crypto/hpke"
 	"errors"
 	"fmt"
 	"slices"
@@ -31,6 +32,9 @@ type MemberInfo struct {
 	KEM           uint64
 	EncryptionKey []byte
 	Card          ID
+	// encKey is EncryptionKey parsed once, when the card was checked
+	// (nil in a MemberInfo built by hand: sealShare then parses it).
+	encKey hpke.PublicKey
 }
 
 // Label names the member for people: "member 2 (Alice)".
@@ -106,6 +110,11 @@ type State struct {
 	results   map[ID]*resultInfo
 	keyCache  map[string]*group.Element
 	qualCache []uint64
+	qualHash  *ID
+	aggCache  map[string][]*group.Element // Σ_{i∈qual} C_ik, by qual
+
+	cache    *Verified // checks done before in this process (UseCache), or nil
+	bundleID ID        // the hash of the messages of the bundle replayed into this state: seeds the members' batch weights
 
 	// Checks, when set, remembers the costly decryption checks that
 	// passed across runs (checkcache.go, docs/protocol.md §7.5).
@@ -144,6 +153,10 @@ func SortForReplay(envs []*Envelope) {
 	for _, e := range envs {
 		ids[e] = e.ID()
 	}
+	sortForReplay(envs, ids)
+}
+
+func sortForReplay(envs []*Envelope, ids map[*Envelope]ID) {
 	sort.SliceStable(envs, func(a, b int) bool {
 		ea, eb := envs[a], envs[b]
 		if kindRank[ea.Kind] != kindRank[eb.Kind] {
@@ -175,7 +188,11 @@ func (s *State) who(i uint64) string {
 // Add checks e against the ceremony so far and takes it in. It returns a
 // sentence for people saying what was checked. A message that fails any
 // check is refused with an error naming what was wrong; nothing is changed.
-func (s *State) Add(e *Envelope) (string, error) {
+func (s *State) Add(e *Envelope) (string, error) { return s.addWithID(e, e.ID()) }
+
+// addWithID is Add given the message's ID, computed by the caller from the
+// bytes it parsed e from (a bundle's replay), which spares encoding e again.
+func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 	switch e.Kind {
 	case KindCall:
 		return s.addCall(e)
@@ -196,23 +213,23 @@ func (s *State) Add(e *Envelope) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("ceremony: this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
 		}
-		if !e.verifySignature(m.SigningKey) {
+		if !s.signedBy(e, id, m) {
 			return "", fmt.Errorf("ceremony: the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.Label())
 		}
 	}
 	switch e.Kind {
 	case KindDeal:
-		return s.addDeal(e)
+		return s.addDeal(e, id)
 	case KindComplaints:
-		return s.addComplaints(e)
+		return s.addComplaints(e, id)
 	case KindReveal:
-		return s.addReveal(e)
+		return s.addReveal(e, id)
 	case KindOpen:
-		return s.addOpen(e)
+		return s.addOpen(e, id)
 	case KindRecover:
-		return s.addRecover(e)
+		return s.addRecover(e, id)
 	case KindConfirm:
-		return s.addConfirm(e)
+		return s.addConfirm(e, id)
 	case KindRequest:
 		return s.addRequest(e)
 	case KindAnswer:
@@ -221,6 +238,20 @@ func (s *State) Add(e *Envelope) (string, error) {
 		return s.addResult(e)
 	}
 	return "", fmt.Errorf("ceremony: a %s message is not part of the record", e.Kind)
+}
+
+// signedBy checks e's signature by m, the member it names in the ceremony
+// it names (§4.3), unless s's cache holds that check already (§8.6).
+func (s *State) signedBy(e *Envelope, id ID, m MemberInfo) bool {
+	key := cacheKey{kind: cacheSignature, msg: id}
+	if _, ok := s.cache.get(key); ok {
+		return true
+	}
+	if !e.verifySignature(m.SigningKey) {
+		return false
+	}
+	s.cache.put(key, true)
+	return true
 }
 
 func (s *State) addCall(e *Envelope) (string, error) {
@@ -265,47 +296,77 @@ func checkCall(c *Call) error {
 // parseCard checks a card against the call: the call ID, the name, the key
 // sizes, and the self-signature (proof of possession of the signing key).
 func parseCard(e *Envelope, call *Call, cid ID) (Card, error) {
+	c, _, err := parseCardCached(nil, e, call, cid)
+	return c, err
+}
+
+// cardInfo is a checked card and its parsed encryption key, never modified.
+type cardInfo struct {
+	card   Card
+	encKey hpke.PublicKey
+}
+
+// parseCardCached is parseCard remembering its result in v (§8.6): the
+// card's ID and the call's ID fix every byte it checks.
+func parseCardCached(v *Verified, e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
+	var key cacheKey
+	if v != nil {
+		key = cacheKey{kind: cacheCard, msg: e.ID(), dep: cid}
+		if x, ok := v.get(key); ok {
+			ci := x.(*cardInfo)
+			return ci.card, ci.encKey, nil
+		}
+	}
+	c, pk, err := checkCard(e, call, cid)
+	if err == nil {
+		v.put(key, &cardInfo{card: c, encKey: pk})
+	}
+	return c, pk, err
+}
+
+func checkCard(e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
 	var c Card
 	if e.Kind != KindCard {
-		return c, fmt.Errorf("ceremony: expected a card, got a %s message", e.Kind)
+		return c, nil, fmt.Errorf("ceremony: expected a card, got a %s message", e.Kind)
 	}
 	if !bytes.Equal(e.Ceremony, cid[:]) {
-		return c, fmt.Errorf("ceremony: this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
+		return c, nil, fmt.Errorf("ceremony: this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
 	}
 	if err := e.DecodeBody(&c); err != nil {
-		return c, err
+		return c, nil, err
 	}
 	if err := checkName("member name", c.Name, MaxNameLength); err != nil {
-		return c, err
+		return c, nil, err
 	}
 	if err := checkSigningKey(c.SigningKey); err != nil {
-		return c, fmt.Errorf("ceremony: the card of %q has %w: it is refused", c.Name, err)
+		return c, nil, fmt.Errorf("ceremony: the card of %q has %w: it is refused", c.Name, err)
 	}
 	want := uint64(KEMX25519)
 	if call.PostQuantum {
 		want = KEMMLKEM768X25519
 	}
 	if c.KEM != want {
-		return c, fmt.Errorf("ceremony: the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
+		return c, nil, fmt.Errorf("ceremony: the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
 	}
 	if err := checkEncryptionKey(c.KEM, c.EncryptionKey); err != nil {
-		return c, fmt.Errorf("ceremony: the card of %q has %w as its encryption key: it is refused", c.Name, err)
+		return c, nil, fmt.Errorf("ceremony: the card of %q has %w as its encryption key: it is refused", c.Name, err)
 	}
 	kem, _ := kemFor(c.KEM)
-	if _, err := kem.NewPublicKey(c.EncryptionKey); err != nil {
-		return c, fmt.Errorf("ceremony: the card of %q has an invalid encryption key", c.Name)
+	pk, err := kem.NewPublicKey(c.EncryptionKey)
+	if err != nil {
+		return c, nil, fmt.Errorf("ceremony: the card of %q has an invalid encryption key", c.Name)
 	}
 	if !e.verifySignature(c.SigningKey) {
-		return c, fmt.Errorf("ceremony: the card of %q is not signed by its own key: it was altered", c.Name)
+		return c, nil, fmt.Errorf("ceremony: the card of %q is not signed by its own key: it was altered", c.Name)
 	}
-	return c, nil
+	return c, pk, nil
 }
 
 func (s *State) addCard(e *Envelope) (string, error) {
 	if s.call == nil {
 		return "", errors.New("ceremony: a card arrived before the call: take in the call first")
 	}
-	c, err := parseCard(e, &s.Call, s.CallID)
+	c, _, err := parseCardCached(s.cache, e, &s.Call, s.CallID)
 	if err != nil {
 		return "", err
 	}
@@ -355,6 +416,27 @@ func (s *State) Cards() []*Envelope {
 // ParseManifest checks a manifest on its own: the call, every card, the
 // member order and uniqueness of keys. It returns the ceremony ID.
 func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
+	return parseManifestCached(nil, e)
+}
+
+// parseManifestCached is ParseManifest remembering its result in v (§8.6).
+func parseManifestCached(v *Verified, e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
+	var key cacheKey
+	if v != nil && e.Kind == KindManifest {
+		key = cacheKey{kind: cacheManifest, msg: e.ID()}
+		if x, ok := v.get(key); ok {
+			mi := x.(*manifestInfo)
+			return mi.call, mi.cid, cloneMembers(mi.members), mi.id, nil
+		}
+	}
+	call, cid, members, id, err = verifyManifest(v, e)
+	if err == nil && v != nil {
+		v.put(key, &manifestInfo{call: call, cid: cid, members: cloneMembers(members), id: id})
+	}
+	return
+}
+
+func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
 	if e.Kind != KindManifest {
 		return call, cid, nil, id, fmt.Errorf("ceremony: expected a manifest, got a %s message", e.Kind)
 	}
@@ -394,7 +476,8 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 			return
 		}
 		var c Card
-		if c, err = parseCard(ce, &call, cid); err != nil {
+		var pk hpke.PublicKey
+		if c, pk, err = parseCardCached(v, ce, &call, cid); err != nil {
 			return
 		}
 		cardID := ce.ID()
@@ -410,14 +493,14 @@ func ParseManifest(e *Envelope) (call Call, cid ID, members []MemberInfo, id ID,
 		seen[string(c.SigningKey)], seen[string(c.EncryptionKey)] = true, true
 		members = append(members, MemberInfo{
 			Index: uint64(i + 1), Name: c.Name, SigningKey: c.SigningKey, KEM: c.KEM,
-			EncryptionKey: c.EncryptionKey, Card: cardID,
+			EncryptionKey: c.EncryptionKey, Card: cardID, encKey: pk,
 		})
 	}
 	return call, cid, members, id, nil
 }
 
 func (s *State) addManifest(e *Envelope) (string, error) {
-	call, cid, members, id, err := ParseManifest(e)
+	call, cid, members, id, err := parseManifestCached(s.cache, e)
 	if err != nil {
 		return "", err
 	}
@@ -510,16 +593,72 @@ func (s *State) count(k Kind) int {
 	return 0
 }
 
+// changed forgets what is computed from the deals, complaints and reveals.
 func (s *State) changed() {
 	s.qualCache = nil
+	s.qualHash = nil
+	s.keysChanged()
+}
+
+// keysChanged forgets what is computed from the openings and published
+// shares (QUAL does not depend on them, §6.5).
+func (s *State) keysChanged() {
 	s.keyCache = nil
+	s.aggCache = nil
 	s.feldman = map[uint64][]*group.Element{}
 }
 
-func (s *State) addDeal(e *Envelope) (string, error) {
+// checkDeal decodes a deal and checks it against the manifest alone: the
+// commitments, and one sealed share of the right size for every other
+// member, in order (§6.2). Its result depends on the deal's bytes only
+// (the ceremony ID among them fixes the manifest), so it is cached (§8.6).
+func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error) {
+	key := cacheKey{kind: cacheDeal, msg: id}
+	if x, ok := s.cache.get(key); ok {
+		return x.(*dealParsed), nil
+	}
+	i := e.Sender
+	var d Deal
+	if err := e.DecodeBody(&d); err != nil {
+		return nil, err
+	}
+	cs, err := s.decodeCommitments("deal", m, d.Commitments)
+	if err != nil {
+		return nil, err
+	}
+	n := uint64(len(s.Members))
+	if uint64(len(d.Shares)) != n-1 {
+		return nil, fmt.Errorf("ceremony: the deal of %s holds %d sealed shares; it must hold one for each of the %d other members", m.Label(), len(d.Shares), n-1)
+	}
+	want := uint64(1)
+	for _, sh := range d.Shares {
+		if want == i {
+			want++
+		}
+		switch {
+		case sh.To == 0 || sh.To > n:
+			return nil, fmt.Errorf("ceremony: the deal of %s has a share for member %d, who does not exist", m.Label(), sh.To)
+		case sh.To == i:
+			return nil, fmt.Errorf("ceremony: the deal of %s has a share for its own dealer", m.Label())
+		case sh.To < want:
+			return nil, fmt.Errorf("ceremony: the deal of %s has two shares for member %d or is out of order", m.Label(), sh.To)
+		case sh.To > want:
+			return nil, fmt.Errorf("ceremony: the deal of %s has no share for %s", m.Label(), s.who(want))
+		}
+		to, _ := s.Member(sh.To)
+		if size := sealedShareSize(to.KEM); len(sh.Ciphertext) != size {
+			return nil, fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of %d bytes; its KEM %s gives exactly %d", m.Label(), sh.To, len(sh.Ciphertext), kemName(to.KEM), size)
+		}
+		want++
+	}
+	dp := &dealParsed{body: d, commitments: cs}
+	s.cache.put(key, dp)
+	return dp, nil
+}
+
+func (s *State) addDeal(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if d, ok := s.deals[i]; ok {
 		if d.id == id {
 			return "", ErrDuplicate
@@ -529,48 +668,19 @@ func (s *State) addDeal(e *Envelope) (string, error) {
 	if later := s.dkgOver(KindDeal); later != "" {
 		return "", fmt.Errorf("ceremony: the deal of %s arrived after members checked the deals: the deal step is over", m.Label())
 	}
-	var d Deal
-	if err := e.DecodeBody(&d); err != nil {
-		return "", err
-	}
-	cs, err := s.decodeCommitments("deal", m, d.Commitments)
+	dp, err := s.checkDeal(e, id, m)
 	if err != nil {
 		return "", err
 	}
-	n := uint64(len(s.Members))
-	if uint64(len(d.Shares)) != n-1 {
-		return "", fmt.Errorf("ceremony: the deal of %s holds %d sealed shares; it must hold one for each of the %d other members", m.Label(), len(d.Shares), n-1)
-	}
-	want := uint64(1)
-	for _, sh := range d.Shares {
-		if want == i {
-			want++
-		}
-		switch {
-		case sh.To == 0 || sh.To > n:
-			return "", fmt.Errorf("ceremony: the deal of %s has a share for member %d, who does not exist", m.Label(), sh.To)
-		case sh.To == i:
-			return "", fmt.Errorf("ceremony: the deal of %s has a share for its own dealer", m.Label())
-		case sh.To < want:
-			return "", fmt.Errorf("ceremony: the deal of %s has two shares for member %d or is out of order", m.Label(), sh.To)
-		case sh.To > want:
-			return "", fmt.Errorf("ceremony: the deal of %s has no share for %s", m.Label(), s.who(want))
-		}
-		to, _ := s.Member(sh.To)
-		if size := sealedShareSize(to.KEM); len(sh.Ciphertext) != size {
-			return "", fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of %d bytes; its KEM %s gives exactly %d", m.Label(), sh.To, len(sh.Ciphertext), kemName(to.KEM), size)
-		}
-		want++
-	}
+	d, cs, n := dp.body, dp.commitments, uint64(len(s.Members))
 	s.deals[i] = &dealInfo{env: e, id: id, body: d, commitments: cs}
 	s.changed()
 	return fmt.Sprintf("deal of %s: signature, %d Pedersen commitments, %d sealed share pairs", m.Label(), len(cs), n-1), nil
 }
 
-func (s *State) addComplaints(e *Envelope) (string, error) {
+func (s *State) addComplaints(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if c, ok := s.complaints[j]; ok {
 		if c.id == id {
 			return "", ErrDuplicate
@@ -643,10 +753,23 @@ func (d *dealInfo) pairMatches(j uint64, p sharePair) bool {
 	return pedersen(p.s, p.blind).Equal(evalCommitments(d.commitments, j)) == 1
 }
 
-func (s *State) addReveal(e *Envelope) (string, error) {
+// publicPairMatches is pairMatches for a pair that message msg makes public
+// (a reveal or published shares), remembered by s's cache under msg, the
+// deal and which of msg's pairs it is (which), all of which fix the pair,
+// the recipient j and the commitments (§8.6).
+func (s *State) publicPairMatches(msg ID, d *dealInfo, which, j uint64, p sharePair) bool {
+	key := cacheKey{kind: cachePair, msg: msg, dep: d.id, j: which}
+	if x, ok := s.cache.get(key); ok {
+		return x.(bool)
+	}
+	ok := d.pairMatches(j, p)
+	s.cache.put(key, ok)
+	return ok
+}
+
+func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if r, ok := s.reveals[i]; ok {
 		if r.id == id {
 			return "", ErrDuplicate
@@ -679,7 +802,7 @@ func (s *State) addReveal(e *Envelope) (string, error) {
 			return "", fmt.Errorf("ceremony: the share %s reveals for member %d is not a pair of valid numbers", m.Label(), rs.To)
 		}
 		info.shares[rs.To] = p
-		ok = d.pairMatches(rs.To, p)
+		ok = s.publicPairMatches(id, d, rs.To, rs.To, p)
 		info.valid[rs.To] = ok
 		if !ok {
 			bad++
@@ -744,6 +867,14 @@ func (s *State) qualified() []uint64 {
 // published shares carry it, so that none of them can serve in a record
 // whose QUAL was changed after the Feldman values became public.
 func (s *State) QualHash() ID {
+	if s.qualHash == nil {
+		q := s.qualHashOf()
+		s.qualHash = &q
+	}
+	return *s.qualHash
+}
+
+func (s *State) qualHashOf() ID {
 	t := newTranscript(tagQual).bytes(s.ID[:])
 	n := uint64(len(s.Members))
 	t.uint(n)
@@ -775,10 +906,9 @@ func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
 	return nil
 }
 
-func (s *State) addOpen(e *Envelope) (string, error) {
+func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
-	id := e.ID()
 	if o, ok := s.opens[i]; ok {
 		if o.id == id {
 			return "", ErrDuplicate
@@ -792,33 +922,39 @@ func (s *State) addOpen(e *Envelope) (string, error) {
 	if err := e.DecodeBody(&o); err != nil {
 		return "", err
 	}
-	qual, excluded := s.Qualified()
-	if !slices.Contains(qual, i) {
+	if !slices.Contains(s.qualified(), i) {
+		_, excluded := s.Qualified()
 		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
 	}
 	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
 		return "", err
 	}
-	cs, err := s.decodeCommitments("opening", m, o.Commitments)
-	if err != nil {
-		return "", err
-	}
-	if cs[0].IsIdentity() {
-		return "", fmt.Errorf("ceremony: the opening of %s commits to a zero secret", m.Label())
-	}
 	d := s.deals[i]
-	if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
-		return "", fmt.Errorf("ceremony: the proof that the opening of %s is what its deal committed to does not verify", m.Label())
+	key := cacheKey{kind: cacheOpen, msg: id, dep: d.id}
+	var cs []*group.Element
+	if x, ok := s.cache.get(key); ok {
+		cs = x.([]*group.Element)
+	} else {
+		var err error
+		if cs, err = s.decodeCommitments("opening", m, o.Commitments); err != nil {
+			return "", err
+		}
+		if cs[0].IsIdentity() {
+			return "", fmt.Errorf("ceremony: the opening of %s commits to a zero secret", m.Label())
+		}
+		if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
+			return "", fmt.Errorf("ceremony: the proof that the opening of %s is what its deal committed to does not verify", m.Label())
+		}
+		s.cache.put(key, cs)
 	}
 	s.opens[i] = &openInfo{env: e, id: id, commitments: cs}
-	s.changed()
+	s.keysChanged()
 	return fmt.Sprintf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.Label(), len(cs)), nil
 }
 
-func (s *State) addRecover(e *Envelope) (string, error) {
+func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if r, ok := s.recovers[j]; ok {
 		if r.id == id {
 			return "", ErrDuplicate
@@ -838,7 +974,7 @@ func (s *State) addRecover(e *Envelope) (string, error) {
 	if len(r.Shares) == 0 {
 		return "", fmt.Errorf("ceremony: %s publishes an empty list of shares: a member with nothing to publish sends nothing", m.Label())
 	}
-	qual, _ := s.Qualified()
+	qual := s.qualified()
 	info := &recoverInfo{env: e, id: id, shares: map[uint64]sharePair{}}
 	var prev uint64
 	for _, rs := range r.Shares {
@@ -856,13 +992,13 @@ func (s *State) addRecover(e *Envelope) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("ceremony: the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.Label())
 		}
-		if !s.deals[i].pairMatches(j, p) {
+		if !s.publicPairMatches(id, s.deals[i], i, j, p) {
 			return "", fmt.Errorf("ceremony: the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.Label(), s.who(i))
 		}
 		info.shares[i] = p
 	}
 	s.recovers[j] = info
-	s.changed()
+	s.keysChanged()
 	return fmt.Sprintf("shares published by %s for %s: each matches the dealer's commitments", m.Label(), s.recoverList(r.Shares)), nil
 }
 
@@ -994,12 +1130,33 @@ func (s *State) VerificationKey(qual []uint64, j uint64) *group.Element {
 	if y, ok := s.keyCache[key]; ok {
 		return y
 	}
-	y := group.NewIdentityElement()
-	for _, i := range qual {
-		y.Add(y, evalCommitments(s.feldmanOf(i), j))
-	}
+	y := evalCommitments(s.aggregate(qual), j)
 	s.keyCache[key] = y
 	return y
+}
+
+// aggregate returns A_k = Σ_{i∈qual} C_ik for k < t, so that
+// Y_j = Σ_k j^k·A_k costs one multi-scalar multiplication of t terms rather
+// than one per dealer. Call it once keysReady(qual) holds.
+func (s *State) aggregate(qual []uint64) []*group.Element {
+	key := fmt.Sprint(qual)
+	if a, ok := s.aggCache[key]; ok {
+		return a
+	}
+	a := make([]*group.Element, s.Call.Threshold)
+	for k := range a {
+		a[k] = group.NewIdentityElement()
+	}
+	for _, i := range qual {
+		for k, c := range s.feldmanOf(i) {
+			a[k].Add(a[k], c)
+		}
+	}
+	if s.aggCache == nil {
+		s.aggCache = map[string][]*group.Element{}
+	}
+	s.aggCache[key] = a
+	return a
 }
 
 // Transcript returns the hash of the ceremony as the messages show it: the
@@ -1072,10 +1229,9 @@ func shareProofContext(ceremony ID, j uint64, transcript ID) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), transcript[:]}
 }
 
-func (s *State) addConfirm(e *Envelope) (string, error) {
+func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
-	id := e.ID()
 	if c, ok := s.confirms[j]; ok {
 		if c.id == id {
 			return "", ErrDuplicate
@@ -1117,9 +1273,15 @@ func (s *State) addConfirm(e *Envelope) (string, error) {
 	if !bytes.Equal(c.VerificationKey, yj.Bytes()) {
 		return "", fmt.Errorf("ceremony: the verification key of %s does not match the commitments", m.Label())
 	}
-	p, err := parseProof(c.Proof)
-	if err != nil || !verifyProof(tagProofShare, shareProofContext(s.ID, j, tr), []*group.Element{nil}, []*group.Element{yj}, p) {
-		return "", fmt.Errorf("ceremony: the proof that %s holds its share does not verify", m.Label())
+	// The proof is about the transcript and Y_j the confirmation states,
+	// which are those just compared: the cache may hold its check (§8.6).
+	key := cacheKey{kind: cacheConfirm, msg: id}
+	if _, ok := s.cache.get(key); !ok {
+		p, err := parseProof(c.Proof)
+		if err != nil || !verifyProof(tagProofShare, shareProofContext(s.ID, j, tr), []*group.Element{nil}, []*group.Element{yj}, p) {
+			return "", fmt.Errorf("ceremony: the proof that %s holds its share does not verify", m.Label())
+		}
+		s.cache.put(key, true)
 	}
 	s.confirms[j] = &confirmInfo{env: e, id: id, body: c}
 	return fmt.Sprintf("confirmation of %s: transcript %s, election key, verification key, proof that it holds its share", m.Label(), tr.Fingerprint()), nil

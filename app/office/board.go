@@ -42,6 +42,12 @@ type Problem struct {
 	Reason string
 }
 
+// checked remembers, for this process, the checks of messages that depend
+// on their bytes alone (docs/protocol.md §8.6): a board opened again, or a
+// member answering the next step in the same window, does not check again
+// a signature or proof it already checked.
+var checked = ceremony.NewVerified()
+
 // CreateBoard makes a new board in dir (which must be absent or empty) with
 // the call of a new ceremony.
 func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool, closeOfPoll time.Time) (*Board, error) {
@@ -57,6 +63,7 @@ func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool,
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
+	b.State.UseCache(checked)
 	if _, err := b.Add(call.Bytes()); err != nil {
 		return nil, err
 	}
@@ -82,6 +89,7 @@ func OpenBoard(dir string) (*Board, error) {
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
+	b.State.UseCache(checked)
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {

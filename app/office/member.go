@@ -112,7 +112,7 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 		before := sec.Marshal()
 		defer clear(before)
 		var err error
-		out, err = sec.Step(in, rand.Reader)
+		out, err = sec.StepCached(in, checked, rand.Reader)
 		if err != nil {
 			return false, err
 		}

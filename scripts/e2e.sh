@@ -89,7 +89,7 @@ fi
 # app/cli/belenios_test.go runs the whole election in the test suite.)
 printf 'umber kettle 4410 drizzle belenios\n' > "$work/bpass"
 for i in 1 2 3; do
-  "$bin" belenios keygen --keystore "$work/b$i.key" --context "$i/2/3" --out "$work/b$i.cert" \
+  "$bin" belenios keygen --keystore "$work/b$i.key" --context "$i/2/3" --not-removable --out "$work/b$i.cert" \
     --passphrase-file "$work/bpass" --kdf-memory 8 --kdf-time 1 > "$work/bkeygen$i.log" || { cat "$work/bkeygen$i.log"; fail "belenios keygen"; }
 done
 grep -q "^Trustee id: [0-9a-f]\{64\}$" "$work/bkeygen1.log" && ok "belenios keygen: a sealed seed and belenios-tool's certificate line" || fail "belenios keygen output"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"conclave/app/office"
@@ -84,8 +85,21 @@ func (p passphraseFlags) unlockBelenios(e *env, path string) (*office.BeleniosTr
 	return office.OpenBelenios(path, pass)
 }
 
-func writeLine(path string, b []byte) error {
-	return office.WriteFileAtomic(path, append(bytes.Clone(b), '\n'))
+// writeLine writes one line of Belenios JSON at path, by the rules of every
+// verb that writes (office.WriteOutput).
+func writeLine(path string, b []byte, force bool) error {
+	return office.WriteOutput(path, append(bytes.Clone(b), '\n'), force)
+}
+
+// holdKeystore applies to a Belenios verb what every member verb does
+// before any work (docs/cli.md): --out is checked (never the keystore, a
+// board's file or a device; an existing file only with --force), and the
+// keystore's folder is locked for the whole verb.
+func holdKeystore(e *env, ks, out string, force bool) error {
+	if err := checkMemberOut(ks, out, force); err != nil {
+		return err
+	}
+	return e.lock(filepath.Dir(ks), "keystore")
 }
 
 func cmdBeleniosKeygen(e *env, args []string) error {
@@ -93,7 +107,9 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 	ks := fs.String("keystore", "", "the new keystore file (on your stick)")
 	ctxs := fs.String("context", "", "your place in the threshold key generation: INDEX/THRESHOLD/SIZE, as the administrator gives it (e.g. 2/2/3)")
 	single := fs.Bool("single", false, "make a Single (non-threshold) trustee key instead")
+	notRemovable := fs.Bool("not-removable", false, "allow the keystore on this computer's own disk rather than a USB stick")
 	out := fs.String("out", "", "file to write your certificate (or, with --single, your public key) to")
+	force := forceFlag(fs)
 	name := fs.String("name", "", "your name")
 	pf := addPassphraseFlags(fs)
 	addKDFFlags(fs, &pf)
@@ -122,6 +138,14 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 	if _, err := os.Stat(*ks); err == nil {
 		return fmt.Errorf("%s already exists: a keystore is never overwritten; choose another file name", *ks)
 	}
+	if !*notRemovable {
+		if err := office.CheckKeystoreLocation(*ks); err != nil {
+			return err
+		}
+	}
+	if err := holdKeystore(e, *ks, *out, *force); err != nil {
+		return err
+	}
 	pass, err := pf.create(e, *pf.file, *name)
 	if err != nil {
 		return err
@@ -133,7 +157,7 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 			return err
 		}
 		defer t.Close()
-		if err := writeLine(*out, belenios.Marshal(pub)); err != nil {
+		if err := writeLine(*out, belenios.Marshal(pub), *force); err != nil {
 			return err
 		}
 		e.printf("ok  new Single trustee key made and sealed in %s\n", *ks)
@@ -147,7 +171,7 @@ func cmdBeleniosKeygen(e *env, args []string) error {
 		return err
 	}
 	defer t.Close()
-	if err := writeLine(*out, belenios.Marshal(cert)); err != nil {
+	if err := writeLine(*out, belenios.Marshal(cert), *force); err != nil {
 		return err
 	}
 	e.printf("ok  new seed made and sealed in %s (trustee %d of %d, threshold %d)\n", *ks, ctx.Index, ctx.Size, ctx.Threshold)
@@ -162,6 +186,7 @@ func cmdBeleniosPolynomial(e *env, args []string) error {
 	ks := fs.String("keystore", "", "your keystore")
 	certsPath := fs.String("certs", "", "every trustee's certificate, one per line, in order (from the administrator)")
 	out := fs.String("out", "", "file to write your polynomial to")
+	force := forceFlag(fs)
 	ver := addVersionFlag(fs)
 	pf := addPassphraseFlags(fs)
 	if err := parseNoArgs(fs, args); err != nil {
@@ -171,6 +196,9 @@ func cmdBeleniosPolynomial(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := holdKeystore(e, *ks, *out, *force); err != nil {
+		return err
 	}
 	v, err := belenios.ParseVersion(*ver)
 	if err != nil {
@@ -194,7 +222,7 @@ func cmdBeleniosPolynomial(e *env, args []string) error {
 	for i, c := range certs {
 		e.printf("    trustee %d: %s\n", i+1, c.Fingerprint())
 	}
-	if err := writeLine(*out, belenios.Marshal(p)); err != nil {
+	if err := writeLine(*out, belenios.Marshal(p), *force); err != nil {
 		return err
 	}
 	e.printf("Wrote %s (Belenios %s): hand it to the administrator.\n", *out, v)
@@ -207,6 +235,7 @@ func cmdBeleniosVoutput(e *env, args []string) error {
 	certsPath := fs.String("certs", "", "every trustee's certificate, one per line, in order")
 	vin := fs.String("vinput", "", "your vinput (from the administrator)")
 	out := fs.String("out", "", "file to write your voutput to")
+	force := forceFlag(fs)
 	ver := addVersionFlag(fs)
 	pf := addPassphraseFlags(fs)
 	if err := parseNoArgs(fs, args); err != nil {
@@ -216,6 +245,9 @@ func cmdBeleniosVoutput(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := holdKeystore(e, *ks, *out, *force); err != nil {
+		return err
 	}
 	v, err := belenios.ParseVersion(*ver)
 	if err != nil {
@@ -246,7 +278,7 @@ func cmdBeleniosVoutput(e *env, args []string) error {
 	e.printf("ok  every trustee's commitments are signed and bound to the certificates\n")
 	e.printf("ok  every share is signed by its sender, addressed to us, and matches its sender's commitments\n")
 	e.printf("ok  decryption key sealed in %s\n", *ks)
-	if err := writeLine(*out, belenios.Marshal(vo)); err != nil {
+	if err := writeLine(*out, belenios.Marshal(vo), *force); err != nil {
 		return err
 	}
 	e.printf("Verification key: %s\n", vo.PublicKey.PublicKey)
@@ -260,6 +292,7 @@ func cmdBeleniosDecrypt(e *env, args []string) error {
 	arch := fs.String("archive", "", "the election's public archive (UUID.bel)")
 	tid := fs.Int("trustee-id", 0, "your trustee id in the election (as for belenios-tool election decrypt)")
 	out := fs.String("out", "", "file to write your partial decryption to (two lines, for belenios-tool archive add-event --type=PartialDecryption)")
+	force := forceFlag(fs)
 	yes := fs.Bool("yes", false, "do not ask for confirmation (for scripts)")
 	pf := addPassphraseFlags(fs)
 	if err := parseNoArgs(fs, args); err != nil {
@@ -269,6 +302,9 @@ func cmdBeleniosDecrypt(e *env, args []string) error {
 		if err := required(r[0], r[1]); err != nil {
 			return err
 		}
+	}
+	if err := holdKeystore(e, *ks, *out, *force); err != nil {
+		return err
 	}
 	if *tid <= 0 {
 		return usagef("--trustee-id N is required (N ≥ 1)")
@@ -307,7 +343,7 @@ func cmdBeleniosDecrypt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteFileAtomic(*out, d.Lines); err != nil {
+	if err := office.WriteOutput(*out, d.Lines, *force); err != nil {
 		return err
 	}
 	e.printf("Wrote your partial decryption (trustee %d) to %s: hand it to the administrator.\n", d.Owner, *out)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"conclave/app/office"
 	"conclave/ceremony/belenios"
 	"conclave/keystore"
 )
@@ -85,7 +86,7 @@ func TestBeleniosVectorsCLI(t *testing.T) {
 			id := strings.TrimSpace(string(mustRead(t, filepath.Join(vecDir, fmt.Sprintf("%d.trustee", index)))))
 			vo := filepath.Join(work, "voutput")
 			run(t, 0, "belenios", "voutput", "--keystore", tr.keystore, "--certs", filepath.Join(vecDir, "certs.jsons"),
-				"--vinput", filepath.Join(vecDir, id+".vinput"), "--out", vo, "--belenios", v.ver, "--passphrase-file", tr.pass)
+				"--vinput", filepath.Join(vecDir, id+".vinput"), "--out", vo, "--force", "--belenios", v.ver, "--passphrase-file", tr.pass)
 			ours, err := belenios.ParseVoutput(bytes.TrimSuffix(mustRead(t, vo), []byte("\n")))
 			if err != nil {
 				t.Fatal(err)
@@ -96,7 +97,7 @@ func TestBeleniosVectorsCLI(t *testing.T) {
 			}
 			pdFile := filepath.Join(work, "pd")
 			out := run(t, 0, "belenios", "decrypt", "--keystore", tr.keystore, "--archive", bel[0], "--trustee-id", fmt.Sprint(index+1),
-				"--out", pdFile, "--yes", "--passphrase-file", tr.pass)
+				"--out", pdFile, "--force", "--yes", "--passphrase-file", tr.pass)
 			if !strings.Contains(out, "8 ballots") || !strings.Contains(out, "product of the 5 ballots") || !strings.Contains(out, "Name of the election") {
 				t.Errorf("decrypt output:\n%s", out)
 			}
@@ -122,7 +123,7 @@ func TestBeleniosVectorsCLI(t *testing.T) {
 			}
 			// The wrong trustee id is refused.
 			run(t, 1, "belenios", "decrypt", "--keystore", tr.keystore, "--archive", bel[0], "--trustee-id", fmt.Sprint(1+index%3+1),
-				"--out", pdFile, "--yes", "--passphrase-file", tr.pass)
+				"--out", pdFile, "--force", "--yes", "--passphrase-file", tr.pass)
 		}
 	}
 }
@@ -286,7 +287,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	// A trustee given the certificates in another order refuses.
 	swapped := f("swapped.jsons")
 	os.WriteFile(swapped, []byte(certLines[1]+"\n"+certLines[0]+"\n"+certLines[2]+"\n"), 0o644)
-	run(t, 1, "belenios", "polynomial", "--keystore", trs[0].keystore, "--certs", swapped, "--out", f("x"), "--passphrase-file", trs[0].pass)
+	run(t, 1, "belenios", "polynomial", "--keystore", trs[0].keystore, "--certs", swapped, "--out", f("x"), "--force", "--passphrase-file", trs[0].pass)
 
 	// Step 3 (trustees).
 	type polynomial struct {
@@ -300,7 +301,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	coefexps := make([][]*belenios.Point, n)
 	for i, tr := range trs {
 		p := f(fmt.Sprintf("%d.poly", i+1))
-		run(t, 0, "belenios", "polynomial", "--keystore", tr.keystore, "--certs", certsFile, "--out", p, "--passphrase-file", tr.pass)
+		run(t, 0, "belenios", "polynomial", "--keystore", tr.keystore, "--certs", certsFile, "--out", p, "--force", "--passphrase-file", tr.pass)
 		polyLines[i] = strings.TrimSuffix(string(mustRead(t, p)), "\n")
 		if err := json.Unmarshal([]byte(polyLines[i]), &polys[i]); err != nil {
 			t.Fatal(err)
@@ -348,7 +349,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	// trustee 1 as trustee 2's).
 	bad := strings.Replace(string(mustRead(t, f("1.vinput"))), jstr(polys[1].Secrets[0]), jstr(polys[2].Secrets[0]), 1)
 	os.WriteFile(f("bad.vinput"), []byte(bad), 0o644)
-	run(t, 1, "belenios", "voutput", "--keystore", trs[0].keystore, "--certs", certsFile, "--vinput", f("bad.vinput"), "--out", f("x"), "--passphrase-file", trs[0].pass)
+	run(t, 1, "belenios", "voutput", "--keystore", trs[0].keystore, "--certs", certsFile, "--vinput", f("bad.vinput"), "--out", f("x"), "--force", "--passphrase-file", trs[0].pass)
 
 	// Step 5 (trustees) and the server's step-5 check.
 	type tpk struct {
@@ -359,7 +360,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	var voutLines []string
 	for j, tr := range trs {
 		vo := f(fmt.Sprintf("%d.voutput", j+1))
-		run(t, 0, "belenios", "voutput", "--keystore", tr.keystore, "--certs", certsFile, "--vinput", f(fmt.Sprintf("%d.vinput", j+1)), "--out", vo, "--passphrase-file", tr.pass)
+		run(t, 0, "belenios", "voutput", "--keystore", tr.keystore, "--certs", certsFile, "--vinput", f(fmt.Sprintf("%d.vinput", j+1)), "--out", vo, "--force", "--passphrase-file", tr.pass)
 		line := strings.TrimSuffix(string(mustRead(t, vo)), "\n")
 		var v struct {
 			PrivateKey string          `json:"private_key"`
@@ -479,7 +480,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	// A tally that is not the product of the ballots is refused.
 	good.event("EncryptedTally", good.data(`{"num_tallied":4,"total_weight":4,"encrypted_tally":"`+good.data(strings.Replace(encTally, tally[0][0][1].String(), tally[0][1][1].String(), 1))+`"}`))
 	os.WriteFile(f("bad.bel"), good.bytes(t), 0o644)
-	out := run(t, 1, "belenios", "decrypt", "--keystore", trs[0].keystore, "--archive", f("bad.bel"), "--trustee-id", "2", "--out", f("x"), "--yes", "--passphrase-file", trs[0].pass)
+	out := run(t, 1, "belenios", "decrypt", "--keystore", trs[0].keystore, "--archive", f("bad.bel"), "--trustee-id", "2", "--out", f("x"), "--force", "--yes", "--passphrase-file", trs[0].pass)
 	if !strings.Contains(out, "not the product") {
 		t.Errorf("bad tally: %s", out)
 	}
@@ -494,7 +495,7 @@ func TestBeleniosEndToEnd(t *testing.T) {
 	}
 	for owner, tr := range map[int]*btrustee{1: single, 2: trs[0], 4: trs[2]} {
 		pd := f(fmt.Sprintf("pd%d", owner))
-		out := run(t, 0, "belenios", "decrypt", "--keystore", tr.keystore, "--archive", belFile, "--trustee-id", fmt.Sprint(owner), "--out", pd, "--yes", "--passphrase-file", tr.pass)
+		out := run(t, 0, "belenios", "decrypt", "--keystore", tr.keystore, "--archive", belFile, "--trustee-id", fmt.Sprint(owner), "--out", pd, "--force", "--yes", "--passphrase-file", tr.pass)
 		if !strings.Contains(out, "Conclave end-to-end") || !strings.Contains(out, "5 ballots") {
 			t.Errorf("decrypt output:\n%s", out)
 		}
@@ -728,4 +729,46 @@ func TestBeleniosKeystoreBackupAndPassphrase(t *testing.T) {
 		t.Errorf("check: %s", out)
 	}
 	run(t, 0, "belenios", "check", "--keystore", filepath.Join(work, "b", filepath.Base(tr.keystore)), "--passphrase-file", tr.pass)
+}
+
+// The Belenios verbs keep the rules of every verb that writes (issue 10):
+// before this, a 'belenios keygen --out' pointed at another trustee's
+// keystore replaced it with a certificate, and a keystore was made on the
+// computer's disk.
+func TestBeleniosOutputsAndKeystoreLocation(t *testing.T) {
+	work := t.TempDir()
+	tr := newBTrustee(t, work, "olga")
+	run(t, 0, "belenios", "keygen", "--keystore", tr.keystore, "--context", "1/2/3", "--out", filepath.Join(work, "c"),
+		"--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1")
+	before, err := os.ReadFile(tr.keystore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, force := range [][]string{nil, {"--force"}} {
+		args := append([]string{"belenios", "keygen", "--keystore", filepath.Join(work, fmt.Sprint("other", i, ".key")), "--context", "2/2/3",
+			"--out", tr.keystore, "--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1"}, force...)
+		if out := run(t, 1, args...); !strings.Contains(out, "is a keystore") {
+			t.Errorf("%v: %s", force, out)
+		}
+	}
+	if after, _ := os.ReadFile(tr.keystore); !bytes.Equal(before, after) {
+		t.Fatal("the keystore was written over")
+	}
+	if out := run(t, 1, "belenios", "keygen", "--keystore", tr.keystore+"2", "--context", "1/2/3", "--out", filepath.Join(work, "c"),
+		"--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1"); !strings.Contains(out, "--force") {
+		t.Errorf("an existing certificate was replaced without --force: %s", out)
+	}
+
+	defer func(old func(string) (bool, error)) { office.OnRemovable = old }(office.OnRemovable)
+	office.OnRemovable = func(string) (bool, error) { return false, nil }
+	disk := filepath.Join(work, "disk.key")
+	if out := run(t, 1, "belenios", "keygen", "--keystore", disk, "--single", "--out", filepath.Join(work, "p"),
+		"--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1"); !strings.Contains(out, "own disk") {
+		t.Errorf("a keystore was allowed on the computer's disk: %s", out)
+	}
+	if _, err := os.Stat(disk); err == nil {
+		t.Fatal("the keystore was made")
+	}
+	run(t, 0, "belenios", "keygen", "--keystore", disk, "--single", "--not-removable", "--out", filepath.Join(work, "p"),
+		"--passphrase-file", tr.pass, "--kdf-memory", "8", "--kdf-time", "1")
 }

@@ -90,10 +90,10 @@ func init() {
 		"record export":       {"conclave record export DIR --json FILE [--force]", cmdRecordExport},
 		"qr encode":           {"conclave qr encode FILE --out-dir DIR [--bytes-per-frame N] [--level L|M|Q|H] [--parts N] [--module-px N]", cmdQREncode},
 		"qr decode":           {"conclave qr decode IMAGE_OR_DIR... --out FILE [--force]", cmdQRDecode},
-		"belenios keygen":     {"conclave belenios keygen --keystore K (--context I/T/N | --single) --out FILE [--name NAME] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdBeleniosKeygen},
-		"belenios polynomial": {"conclave belenios polynomial --keystore K --certs CERTS --out POLY [--belenios VERSION] [--passphrase-file F]", cmdBeleniosPolynomial},
-		"belenios voutput":    {"conclave belenios voutput --keystore K --certs CERTS --vinput VINPUT --out VOUTPUT [--belenios VERSION] [--passphrase-file F]", cmdBeleniosVoutput},
-		"belenios decrypt":    {"conclave belenios decrypt --keystore K --archive ELECTION.bel --trustee-id N --out FILE [--yes] [--passphrase-file F]", cmdBeleniosDecrypt},
+		"belenios keygen":     {"conclave belenios keygen --keystore K (--context I/T/N | --single) [--not-removable] --out FILE [--force] [--name NAME] [--passphrase-file F] [--kdf-memory MIB --kdf-time N]", cmdBeleniosKeygen},
+		"belenios polynomial": {"conclave belenios polynomial --keystore K --certs CERTS --out POLY [--force] [--belenios VERSION] [--passphrase-file F]", cmdBeleniosPolynomial},
+		"belenios voutput":    {"conclave belenios voutput --keystore K --certs CERTS --vinput VINPUT --out VOUTPUT [--force] [--belenios VERSION] [--passphrase-file F]", cmdBeleniosVoutput},
+		"belenios decrypt":    {"conclave belenios decrypt --keystore K --archive ELECTION.bel --trustee-id N --out FILE [--force] [--yes] [--passphrase-file F]", cmdBeleniosDecrypt},
 		"belenios check":      {"conclave belenios check --keystore K [--archive ELECTION.bel] [--passphrase-file F]", cmdBeleniosCheck},
 	}
 }

@@ -11,12 +11,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"conclave/app/office"
 	"conclave/ceremony/belenios"
+	"conclave/internal/folderlock"
 	"conclave/keystore"
 )
 
@@ -31,7 +33,10 @@ var beleniosSteps = []string{"certificate", "polynomial", "voutput", "decrypt"}
 // as a trustee of a Belenios election, each step offline, the files
 // brought in and handed out by USB or QR.
 type beleniosScreen struct {
-	ui      *UI
+	ui *UI
+	// onDisk is set once the person agreed to make the keystore on this
+	// computer's own disk (doKeygen asks).
+	onDisk  bool
 	content fyne.CanvasObject
 	steps   *stepList
 	path    *pathField
@@ -210,12 +215,22 @@ func verifyBeleniosArchive(data []byte) (any, string, error) {
 	return verifiedArchive{a, sum}, lang.L("the archive verifies: read it below before unlocking anything"), nil
 }
 
-// unlock opens the Belenios keystore (off the UI thread).
-func (s *beleniosScreen) unlock(path string, pass keystore.Passphrase) (*office.BeleniosTrustee, error) {
+// unlock opens the Belenios keystore (off the UI thread), holding its
+// folder's lock as every member verb does (docs/cli.md, "Locks"); done
+// closes the keystore and releases the lock.
+func (s *beleniosScreen) unlock(path string, pass keystore.Passphrase) (t *office.BeleniosTrustee, done func(), err error) {
 	if path == "" {
-		return nil, errors.New(lang.L("type or choose your keystore file first"))
+		return nil, nil, errors.New(lang.L("type or choose your keystore file first"))
 	}
-	return office.OpenBelenios(path, pass)
+	l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+	if err != nil {
+		return nil, nil, err
+	}
+	if t, err = office.OpenBelenios(path, pass); err != nil {
+		l.Release()
+		return nil, nil, err
+	}
+	return t, func() { t.Close(); l.Release() }, nil
 }
 
 func (s *beleniosScreen) doKeygen() {
@@ -244,8 +259,28 @@ func (s *beleniosScreen) doKeygen() {
 		s.checks.fail(errors.New(lang.L("the two passphrases differ: type them again")))
 		return
 	}
-	if err := keystore.CheckPassphrase([]byte(s.pass.Text), name); err != nil {
+	b := []byte(s.pass.Text)
+	err := keystore.CheckPassphrase(b, name)
+	clear(b)
+	if err != nil {
+		// A refused passphrase is typed anew: keep it nowhere.
+		s.pass.SetText("")
+		s.confirm.SetText("")
 		s.checks.fail(err)
+		return
+	}
+	if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
+		// The stick may not be mounted: ask before keys land on the PC,
+		// as the member's screen does.
+		dialog.ShowConfirm(lang.L("Keep the keys on this computer?"),
+			lang.L("{{.Path}} is on this computer's own disk, not on a USB stick. The keys belong on the stick: plug it in and check that it is mounted. Make the keystore on this computer anyway?", map[string]any{"Path": path}),
+			func(ok bool) {
+				if ok {
+					s.onDisk = true
+					defer func() { s.onDisk = false }()
+					s.doKeygen()
+				}
+			}, s.ui.win)
 		return
 	}
 	s.confirm.SetText("")
@@ -255,6 +290,11 @@ func (s *beleniosScreen) doKeygen() {
 	single := s.single.Checked
 	s.ui.run(lang.L("Making your key…"), func(c context.Context) error {
 		defer pass.Destroy()
+		l, err := folderlock.Acquire(filepath.Dir(path), "keystore")
+		if err != nil {
+			return err
+		}
+		defer l.Release()
 		if single {
 			t, p, err := office.BeleniosKeygenSingle(path, pass, name, s.ui.opts.KDF)
 			if err != nil {
@@ -310,11 +350,11 @@ func (s *beleniosScreen) doPolynomial() {
 	var index int
 	s.ui.run(lang.L("Checking the certificates and making your polynomial…"), func(c context.Context) error {
 		defer pass.Destroy()
-		t, err := s.unlock(path, pass)
+		t, done, err := s.unlock(path, pass)
 		if err != nil {
 			return err
 		}
-		defer t.Close()
+		defer done()
 		index = t.Header().Member
 		p, err = t.Polynomial(v, certs)
 		return err
@@ -342,11 +382,11 @@ func (s *beleniosScreen) doVoutput() {
 	var index int
 	s.ui.run(lang.L("Checking every share and making your voutput…"), func(c context.Context) error {
 		defer pass.Destroy()
-		t, err := s.unlock(path, pass)
+		t, done, err := s.unlock(path, pass)
 		if err != nil {
 			return err
 		}
-		defer t.Close()
+		defer done()
 		index = t.Header().Member
 		vo, err = t.Voutput(v, certs, in)
 		return err
@@ -394,11 +434,11 @@ func (s *beleniosScreen) doDecrypt() {
 	var d *office.BeleniosDecryption
 	s.ui.run(lang.L("Unlocking your key and decrypting…"), func(c context.Context) error {
 		defer pass.Destroy()
-		t, err := s.unlock(path, pass)
+		t, done, err := s.unlock(path, pass)
 		if err != nil {
 			return err
 		}
-		defer t.Close()
+		defer done()
 		d, err = t.Decrypt(a, sum, owner)
 		return err
 	}, func(err error) {
@@ -423,11 +463,11 @@ func (s *beleniosScreen) doCheck() {
 	var lines []string
 	s.ui.run(lang.L("Checking…"), func(c context.Context) error {
 		defer pass.Destroy()
-		t, err := s.unlock(path, pass)
+		t, done, err := s.unlock(path, pass)
 		if err != nil {
 			return err
 		}
-		defer t.Close()
+		defer done()
 		lines, err = t.Check(a)
 		return err
 	}, func(err error) {

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"conclave/app/office"
 	"conclave/ceremony/belenios"
 	"conclave/keystore"
 )
@@ -168,5 +169,39 @@ func TestBeleniosSingleKeyScreen(t *testing.T) {
 	}
 	if !strings.HasSuffix(suggested, belenios.SingleKeyID(pub.PublicKey)+".pubkey") {
 		t.Errorf("suggested name %s", suggested)
+	}
+}
+
+// The Belenios trustee's screen asks, as the member's does, before it makes
+// a keystore on the computer's own disk (issue 10: with the stick
+// unmounted, keys landed in the empty mount point).
+func TestBeleniosKeygenOnTheDiskAsksFirst(t *testing.T) {
+	defer func(old func(string) (bool, error)) { office.OnRemovable = old }(office.OnRemovable)
+	office.OnRemovable = func(string) (bool, error) { return false, nil }
+	ui := newTestUI(t)
+	ks := filepath.Join(t.TempDir(), "single.key")
+	tap(ui, ui.home.buttons["Belenios trustee"])
+	s := beleniosScreens[ui]
+	typeInto(s.path.entry, ks)
+	test.Tap(s.single)
+	typeInto(s.name, "Server")
+	typeInto(s.pass, "umber kettle 4410 drizzle abacus")
+	typeInto(s.confirm, "umber kettle 4410 drizzle abacus")
+	tap(ui, s.keygen)
+	if _, err := os.Stat(ks); err == nil {
+		t.Fatal("a keystore was made on the computer's disk without asking")
+	}
+	top := ui.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no question was asked")
+	}
+	yes := findButtonDeep(top, "Yes")
+	if yes == nil {
+		t.Fatal("the question has no Yes button")
+	}
+	test.Tap(yes)
+	ui.Wait()
+	if _, err := os.Stat(ks); err != nil {
+		t.Fatalf("no keystore after Yes: %s", s.checks.Text())
 	}
 }

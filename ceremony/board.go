@@ -2,7 +2,6 @@ package ceremony
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,8 +24,8 @@ var Steps = []string{StepEnrol, StepDeal, StepVerify, StepReveal, StepOpen, Step
 // Progress is where the ceremony stands: the step, and who is awaited.
 type Progress struct {
 	Step    string
-	Waiting []string // who the step waits for, in plain words
-	Ready   bool     // whether the coordinator can move to the next step
+	Waiting []Text // who the step waits for, in plain words
+	Ready   bool   // whether the coordinator can move to the next step
 }
 
 // Progress describes the ceremony given the last bundle step the
@@ -39,7 +38,7 @@ func (s *State) Progress(issued string) Progress {
 		}
 		missing := int(s.Call.Members) - len(s.cards)
 		if missing > 0 {
-			p.Waiting = append(p.Waiting, fmt.Sprintf("%d more card(s)", missing))
+			p.Waiting = append(p.Waiting, textf("%d more card(s)", missing))
 		}
 		p.Ready = missing == 0
 		return p
@@ -73,7 +72,7 @@ func (s *State) Progress(issued string) Progress {
 		for i, need := range s.RecoverNeeds() {
 			if need > 0 {
 				p.Ready = false
-				p.Waiting = append(p.Waiting, fmt.Sprintf("%d more share(s) of %s", need, s.who(i)))
+				p.Waiting = append(p.Waiting, textf("%d more share(s) of %s", need, s.who(i)))
 			}
 		}
 		return p
@@ -126,7 +125,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 	switch p.Step {
 	case StepEnrol:
 		if s.call == nil {
-			return nil, "", errors.New("ceremony: the board has no call")
+			return nil, "", errorf("the board has no call")
 		}
 		if !p.Ready {
 			return s.call, issued, nil
@@ -138,7 +137,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 			return s.manifest, issued, nil
 		}
 		if len(s.deals) == 0 {
-			return nil, "", errors.New("ceremony: no member has dealt yet")
+			return nil, "", errorf("no member has dealt yet")
 		}
 		return s.NewBundle(StepVerify), StepVerify, nil
 	case StepVerify:
@@ -165,7 +164,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 	case StepRecover:
 		if !p.Ready {
 			if withoutMissing {
-				return nil, "", fmt.Errorf("ceremony: a qualified member who did not open cannot be rebuilt yet (%s): the recover step cannot close without those shares", strings.Join(p.Waiting, ", "))
+				return nil, "", errorf("a qualified member who did not open cannot be rebuilt yet (%s): the recover step cannot close without those shares", List{p.Waiting, ", "})
 			}
 			return s.NewBundle(StepRecover), issued, nil
 		}
@@ -178,7 +177,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 	case 1:
 		return s.requests[pending[0]].env, issued, nil
 	default:
-		return nil, "", fmt.Errorf("ceremony: %d decryption requests await answers: hand out the file that 'board request' wrote for the one you mean", len(pending))
+		return nil, "", errorf("%d decryption requests await answers: hand out the file that 'board request' wrote for the one you mean", len(pending))
 	}
 	k, err := s.ElectionKeyFile()
 	return k, issued, err
@@ -187,7 +186,7 @@ func (s *State) Next(issued string, withoutMissing bool) (out *Envelope, step st
 // openBundle closes the verify (or reveal) step: QUAL is now fixed.
 func (s *State) openBundle() (*Envelope, string, error) {
 	if qual := s.qualified(); uint64(len(qual)) < s.Call.Threshold {
-		return nil, "", fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
+		return nil, "", errorf("only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
 	}
 	return s.NewBundle(StepOpen), StepOpen, nil
 }
@@ -199,7 +198,7 @@ func (s *State) NewManifest() (*Envelope, error) {
 		return s.manifest, nil
 	}
 	if s.call == nil || uint64(len(s.cards)) != s.Call.Members {
-		return nil, fmt.Errorf("ceremony: the manifest needs the cards of all %d members; %d have arrived", s.Call.Members, len(s.cards))
+		return nil, errorf("the manifest needs the cards of all %d members; %d have arrived", s.Call.Members, len(s.cards))
 	}
 	m := Manifest{Call: s.call.Bytes()}
 	for _, c := range s.Cards() {
@@ -230,7 +229,7 @@ func (s *State) NewBundle(step string) *Envelope {
 // §5.9). It is deterministic: one complete record gives one file.
 func (s *State) ElectionKeyFile() (*Envelope, error) {
 	if !s.Complete() {
-		return nil, errors.New("ceremony: the key ceremony is not complete: the election key is not final yet")
+		return nil, errorf("the key ceremony is not complete: the election key is not final yet")
 	}
 	qual := s.qualified()
 	k := ElectionKeyFile{ElectionKey: s.ElectionKey(qual).Bytes(), Manifest: s.manifest.Bytes()}
@@ -263,7 +262,7 @@ type ElectionKey struct {
 // (docs/protocol.md §5.9).
 func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 	if e.Kind != KindElectionKey {
-		return nil, fmt.Errorf("ceremony: this is a %s message, not an election key", e.Kind)
+		return nil, errorf("this is a %s message, not an election key", e.Kind)
 	}
 	var k ElectionKeyFile
 	if err := e.DecodeBody(&k); err != nil {
@@ -278,11 +277,11 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 		return nil, err
 	}
 	if !bytes.Equal(e.Ceremony, id[:]) {
-		return nil, errors.New("ceremony: the election key file names another ceremony than its manifest")
+		return nil, errorf("the election key file names another ceremony than its manifest")
 	}
 	y, err := decodeElement(k.ElectionKey)
 	if err != nil || y.IsIdentity() {
-		return nil, errors.New("ceremony: the election key is not a valid group element")
+		return nil, errorf("the election key is not a valid group element")
 	}
 	var qual, rec, awaited []uint64
 	var transcript []byte
@@ -292,28 +291,28 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 			return nil, err
 		}
 		if ce.Kind != KindConfirm || !bytes.Equal(ce.Ceremony, id[:]) || ce.Sender < 1 || ce.Sender > uint64(len(members)) {
-			return nil, errors.New("ceremony: the election key file holds a confirmation of another ceremony or member")
+			return nil, errorf("the election key file holds a confirmation of another ceremony or member")
 		}
 		if !ce.verifySignature(members[ce.Sender-1].SigningKey) {
-			return nil, fmt.Errorf("ceremony: the confirmation of %s in the election key file is not signed by that member", members[ce.Sender-1].Label())
+			return nil, errorf("the confirmation of %s in the election key file is not signed by that member", members[ce.Sender-1].label())
 		}
 		var c Confirm
 		if err := ce.DecodeBody(&c); err != nil {
 			return nil, err
 		}
 		if !bytes.Equal(c.ElectionKey, k.ElectionKey) {
-			return nil, fmt.Errorf("ceremony: %s confirmed another election key", members[ce.Sender-1].Label())
+			return nil, errorf("%s confirmed another election key", members[ce.Sender-1].label())
 		}
 		if n == 0 {
 			transcript, qual, rec = c.Transcript, c.Qualified, c.Recovered
 			for k, j := range qual {
 				if j < 1 || j > uint64(len(members)) || (k > 0 && j <= qual[k-1]) {
-					return nil, errors.New("ceremony: the list of qualified members in the election key file is not a strictly ascending list of members")
+					return nil, errorf("the list of qualified members in the election key file is not a strictly ascending list of members")
 				}
 			}
 			for k, j := range rec {
 				if !slices.Contains(qual, j) || (k > 0 && j <= rec[k-1]) {
-					return nil, errors.New("ceremony: the list of reconstructed members in the election key file is not a strictly ascending list of qualified members")
+					return nil, errorf("the list of reconstructed members in the election key file is not a strictly ascending list of qualified members")
 				}
 			}
 			for _, j := range qual {
@@ -323,17 +322,17 @@ func ParseElectionKey(e *Envelope) (*ElectionKey, error) {
 			}
 		}
 		if !bytes.Equal(transcript, c.Transcript) || !slices.Equal(qual, c.Qualified) || !slices.Equal(rec, c.Recovered) {
-			return nil, errors.New("ceremony: the members in the election key file confirmed different transcripts")
+			return nil, errorf("the members in the election key file confirmed different transcripts")
 		}
 		if n >= len(awaited) || ce.Sender != awaited[n] {
-			return nil, errors.New("ceremony: the confirmations are not those of the qualified members that opened, in order")
+			return nil, errorf("the confirmations are not those of the qualified members that opened, in order")
 		}
 	}
 	if len(k.Confirmations) == 0 || len(k.Confirmations) != len(awaited) {
-		return nil, errors.New("ceremony: the election key file lacks the confirmation of some qualified members")
+		return nil, errorf("the election key file lacks the confirmation of some qualified members")
 	}
 	if uint64(len(qual)) < call.Threshold || uint64(len(awaited)) < call.Threshold {
-		return nil, errors.New("ceremony: fewer members qualified and confirmed than the threshold")
+		return nil, errorf("fewer members qualified and confirmed than the threshold")
 	}
 	ek := &ElectionKey{Key: y, Ceremony: id, Title: call.Title, Close: call.Close, Threshold: call.Threshold,
 		Qualified: qual, Recovered: rec, Fingerprint: Fingerprint(k.ElectionKey)}

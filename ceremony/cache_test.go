@@ -195,7 +195,7 @@ func TestConfirmBatchNamesDealer(t *testing.T) {
 	}
 	for _, v := range []*Verified{nil, h2.cache} {
 		_, err := victim.sec.StepCached(cb, v, rand.Reader)
-		if err == nil || !strings.Contains(err.Error(), "share from "+h2.board.who(2)) {
+		if err == nil || !strings.Contains(err.Error(), "share from "+h2.board.who(2).String()) {
 			t.Fatalf("the victim confirmed a bad share, or did not name its dealer: %v", err)
 		}
 	}

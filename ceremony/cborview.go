@@ -3,7 +3,6 @@ package ceremony
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"math"
 	"unicode/utf8"
 )
@@ -16,7 +15,7 @@ import (
 // the input, not copies. The differential fuzz tests (FuzzCBORView) hold it
 // to the general decoder.
 
-var errNotDeterministic = errors.New("not in deterministic CBOR encoding")
+var errNotDeterministic = causef("not in deterministic CBOR encoding")
 
 type cborView struct {
 	b   []byte
@@ -29,7 +28,7 @@ func (r *cborView) head() (major byte, arg uint64) {
 		return 0, 0
 	}
 	if len(r.b) == 0 {
-		r.err = errors.New("unexpected end of data")
+		r.err = causef("unexpected end of data")
 		return 0, 0
 	}
 	major, ai := r.b[0]>>5, r.b[0]&0x1f
@@ -59,11 +58,11 @@ func (r *cborView) head() (major byte, arg uint64) {
 		}
 	case ai == 31 && major >= 2 && major <= 5:
 		// The general decoder's words, which users may have seen.
-		r.err = errors.New("cbor: indefinite-length " + [...]string{"byte string", "UTF-8 text string", "array", "map"}[major-2] + " isn't allowed")
+		r.err = causef("cbor: indefinite-length %s isn't allowed", [...]string{"byte string", "UTF-8 text string", "array", "map"}[major-2])
 	case ai >= 28:
-		r.err = errors.New("cbor: invalid additional information")
+		r.err = causef("cbor: invalid additional information")
 	default:
-		r.err = errors.New("unexpected end of data")
+		r.err = causef("unexpected end of data")
 	}
 	if r.err != nil {
 		return 0, 0
@@ -72,33 +71,33 @@ func (r *cborView) head() (major byte, arg uint64) {
 	return major, arg
 }
 
-func (r *cborView) fail(msg string) {
+func (r *cborView) fail(err error) {
 	if r.err == nil {
-		r.err = errors.New(msg)
+		r.err = err
 	}
 }
 
 // mismatch records a value of the wrong type. Null and undefined decode
 // to an empty value that re-encodes differently: they are reported as
 // the general decoder's strict check reports them.
-func (r *cborView) mismatch(m byte, a uint64, msg string) {
+func (r *cborView) mismatch(m byte, a uint64, why error) {
 	if m == 7 && (a == 22 || a == 23) {
-		r.fail(errNotDeterministic.Error())
+		r.fail(errNotDeterministic)
 		return
 	}
-	r.fail(msg)
+	r.fail(why)
 }
 
 func (r *cborView) array(n uint64) {
 	if m, a := r.head(); r.err == nil && (m != 4 || a != n) {
-		r.mismatch(m, a, "not an array of the expected length")
+		r.mismatch(m, a, causef("not an array of the expected length"))
 	}
 }
 
 func (r *cborView) uint() uint64 {
 	m, a := r.head()
 	if r.err == nil && m != 0 {
-		r.mismatch(m, a, "not an unsigned integer")
+		r.mismatch(m, a, causef("not an unsigned integer"))
 	}
 	return a
 }
@@ -109,7 +108,7 @@ func (r *cborView) int() int64 {
 		return 0
 	}
 	if (m != 0 && m != 1) || a > math.MaxInt64 {
-		r.mismatch(m, a, "not an integer of 64 bits")
+		r.mismatch(m, a, causef("not an integer of 64 bits"))
 		return 0
 	}
 	if m == 1 {
@@ -125,11 +124,11 @@ func (r *cborView) raw(want byte) []byte {
 		return nil
 	}
 	if m != want {
-		r.mismatch(m, a, "not a string of the expected type")
+		r.mismatch(m, a, causef("not a string of the expected type"))
 		return nil
 	}
 	if a > uint64(len(r.b)) {
-		r.fail("unexpected end of data")
+		r.fail(causef("unexpected end of data"))
 		return nil
 	}
 	s := r.b[:a:a]
@@ -149,14 +148,14 @@ func (r *cborView) bytes() []byte {
 func (r *cborView) text() string {
 	s := r.raw(3)
 	if r.err == nil && !utf8.Valid(s) {
-		r.fail("invalid UTF-8 text")
+		r.fail(causef("invalid UTF-8 text"))
 	}
 	return string(s)
 }
 
 func (r *cborView) end() error {
 	if r.err == nil && len(r.b) != 0 {
-		r.err = errors.New("data after the value")
+		r.err = causef("data after the value")
 	}
 	return r.err
 }

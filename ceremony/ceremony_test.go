@@ -284,7 +284,7 @@ func TestComplaintDisqualifiesSilentDealer(t *testing.T) {
 	}
 	h.finish(cheat)
 	qual, excluded := h.board.Qualified()
-	if fmt.Sprint(qual) != "[1 3 4 5]" || !strings.Contains(excluded[2], "did not answer") {
+	if fmt.Sprint(qual) != "[1 3 4 5]" || !strings.Contains(fmt.Sprint(excluded[2]), "did not answer") {
 		t.Fatalf("qual = %v, excluded = %v", qual, excluded)
 	}
 	y := electionKey(t, h.board)

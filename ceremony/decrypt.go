@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -43,7 +42,7 @@ const chunkSize = 512
 func Encrypt(y *group.Element, m uint64, rand io.Reader) ([]byte, error) {
 	var seed [64]byte
 	if _, err := io.ReadFull(rand, seed[:]); err != nil {
-		return nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+		return nil, errorf("cannot read randomness: %v", err)
 	}
 	r, _ := group.NewScalar().SetUniformBytes(seed[:])
 	defer r.Zeroize()
@@ -57,17 +56,17 @@ func Encrypt(y *group.Element, m uint64, rand io.Reader) ([]byte, error) {
 // their plaintexts (the homomorphic tally).
 func AddCiphertexts(x, y []byte) ([]byte, error) {
 	if len(x) != len(y) || len(x)%CiphertextSize != 0 {
-		return nil, errors.New("ceremony: cannot add ciphertext batches of different sizes")
+		return nil, errorf("cannot add ciphertext batches of different sizes")
 	}
 	out := make([]byte, len(x))
 	for k := 0; k < len(x); k += group.ElementSize {
 		p, err := decodeElement(x[k : k+group.ElementSize])
 		if err != nil {
-			return nil, fmt.Errorf("ceremony: ciphertext %d is not valid", k/CiphertextSize+1)
+			return nil, errorf("ciphertext %d is not valid", k/CiphertextSize+1)
 		}
 		q, err := decodeElement(y[k : k+group.ElementSize])
 		if err != nil {
-			return nil, fmt.Errorf("ceremony: ciphertext %d is not valid", k/CiphertextSize+1)
+			return nil, errorf("ciphertext %d is not valid", k/CiphertextSize+1)
 		}
 		copy(out[k:], p.Add(p, q).Bytes())
 	}
@@ -133,39 +132,39 @@ func checkRequestBody(r *Request) error {
 		return err
 	}
 	if r.Options < 1 || r.Options > MaxOptions {
-		return fmt.Errorf("ceremony: a request has 1 to %d options, not %d", MaxOptions, r.Options)
+		return errorf("a request has 1 to %d options, not %d", MaxOptions, r.Options)
 	}
 	n := len(r.Ciphertexts) / CiphertextSize
 	if len(r.Ciphertexts)%CiphertextSize != 0 || n == 0 || n > MaxCiphertexts {
-		return fmt.Errorf("ceremony: a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, len(r.Ciphertexts))
+		return errorf("a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, len(r.Ciphertexts))
 	}
 	switch r.Kind {
 	case RequestTally:
 		if uint64(n) != r.Options {
-			return fmt.Errorf("ceremony: a tally holds one ciphertext per option: %d options but %d ciphertexts", r.Options, n)
+			return errorf("a tally holds one ciphertext per option: %d options but %d ciphertexts", r.Options, n)
 		}
 		if r.Bound < 1 || r.Bound > MaxBound {
-			return fmt.Errorf("ceremony: the bound of a tally (the number of ballots) must be 1 to %d, not %d", uint64(MaxBound), r.Bound)
+			return errorf("the bound of a tally (the number of ballots) must be 1 to %d, not %d", uint64(MaxBound), r.Bound)
 		}
 	case RequestBallots:
 		if r.Bound != r.Options {
-			return fmt.Errorf("ceremony: single ballots decrypt to an option number 1..%d, so the bound must be %d, not %d", r.Options, r.Options, r.Bound)
+			return errorf("single ballots decrypt to an option number 1..%d, so the bound must be %d, not %d", r.Options, r.Options, r.Bound)
 		}
 	default:
-		return fmt.Errorf("ceremony: unknown kind of request %q (want %q or %q)", r.Kind, RequestTally, RequestBallots)
+		return errorf("unknown kind of request %q (want %q or %q)", r.Kind, RequestTally, RequestBallots)
 	}
 	if hi, work := bits.Mul64(r.Bound, uint64(n)); hi != 0 || work > MaxDlogWork {
-		return fmt.Errorf("ceremony: the request asks too much work of every verifier: bound %d × %d ciphertexts is more than 2^40 (docs/protocol.md §7.2): split it into smaller requests", r.Bound, n)
+		return errorf("the request asks too much work of every verifier: bound %d × %d ciphertexts is more than 2^40 (docs/protocol.md §7.2): split it into smaller requests", r.Bound, n)
 	}
 	return parallel(n, func(_, lo, hi int) error {
 		for k := lo; k < hi; k++ {
 			ct := r.Ciphertexts[k*CiphertextSize:]
 			a, err := decodeElement(ct[:32])
 			if err != nil || a.IsIdentity() {
-				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", k+1)
+				return errorf("ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", k+1)
 			}
 			if _, err := decodeElement(ct[32:64]); err != nil {
-				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid (its second half is not a group element)", k+1)
+				return errorf("ciphertext %d of the request is not valid (its second half is not a group element)", k+1)
 			}
 		}
 		return nil
@@ -176,7 +175,7 @@ func checkRequestBody(r *Request) error {
 // (docs/protocol.md §7.2). ciphertexts holds N ciphertexts of 64 bytes.
 func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertexts []byte) (*Envelope, error) {
 	if !s.Complete() {
-		return nil, errors.New("ceremony: the key ceremony is not complete: there is nothing to decrypt with yet")
+		return nil, errorf("the key ceremony is not complete: there is nothing to decrypt with yet")
 	}
 	r := Request{Label: label, Kind: kind, Options: options, Bound: bound, Close: s.Call.Close, Ciphertexts: ciphertexts}
 	if err := checkRequestBody(&r); err != nil {
@@ -187,7 +186,7 @@ func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertext
 
 func (s *State) addRequest(e *Envelope) (string, error) {
 	if !s.Complete() {
-		return "", errors.New("ceremony: a decryption request arrived before the key ceremony completed")
+		return "", errorf("a decryption request arrived before the key ceremony completed")
 	}
 	id := e.ID()
 	if _, ok := s.requests[id]; ok {
@@ -205,7 +204,7 @@ func (s *State) addRequest(e *Envelope) (string, error) {
 		s.rememberCheck(key)
 	}
 	if r.Close != s.Call.Close {
-		return "", errors.New("ceremony: the request states another close of poll than the manifest: it was altered")
+		return "", errorf("the request states another close of poll than the manifest: it was altered")
 	}
 	n := len(r.Ciphertexts) / CiphertextSize
 	s.requests[id] = &requestInfo{env: e, id: id, body: r, n: n}
@@ -234,7 +233,7 @@ type RequestSummary struct {
 // once.
 func Summarize(e *Envelope) (RequestSummary, error) {
 	if e.Kind != KindRequest {
-		return RequestSummary{}, fmt.Errorf("ceremony: this is a %s message, not a decryption request", e.Kind)
+		return RequestSummary{}, errorf("this is a %s message, not a decryption request", e.Kind)
 	}
 	h := e.fieldsHash()
 	if c := e.checked; c != nil && c.fields == h {
@@ -326,14 +325,14 @@ func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (
 			} else {
 				a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
 				if err != nil {
-					return fmt.Errorf("ciphertext %d is not a valid group element", k+1)
+					return causef("ciphertext %d is not a valid group element", k+1)
 				}
 				as[i] = a
 			}
 			if shares != nil {
 				d, err := elems[size+i].SetCanonicalBytes(shares[k*group.ElementSize : (k+1)*group.ElementSize])
 				if err != nil {
-					return fmt.Errorf("decryption share %d is not a valid group element", k+1)
+					return causef("decryption share %d is not a valid group element", k+1)
 				}
 				ds[i] = d
 			}
@@ -394,7 +393,7 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 		dp := make([]*group.Element, hi-lo)
 		for k := lo; k < hi; k++ {
 			if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
-				return fmt.Errorf("ceremony: ciphertext %d of the request is not valid", k+1)
+				return errorf("ciphertext %d of the request is not valid", k+1)
 			}
 			if decoded != nil {
 				decoded.Set(k, &a)
@@ -429,7 +428,7 @@ var halfScalar = group.NewScalar().Invert(group.NewScalar().SetUint64(2))
 func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertexts, shares, proofBytes []byte) error {
 	n := len(ciphertexts) / CiphertextSize
 	if len(shares) != n*group.ElementSize {
-		return fmt.Errorf("it holds %d bytes of decryption shares, want %d (32 for each of the %d ciphertexts)", len(shares), n*group.ElementSize, n)
+		return causef("it holds %d bytes of decryption shares, want %d (32 for each of the %d ciphertexts)", len(shares), n*group.ElementSize, n)
 	}
 	p, err := parseProof(proofBytes)
 	if err != nil {
@@ -442,7 +441,7 @@ func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertext
 	}
 	if !verifyProof(tagProofDecryption, decryptionContext(ceremony, request, j),
 		[]*group.Element{nil, m}, []*group.Element{yj, z}, p) {
-		return errors.New("its proof of correct decryption does not verify")
+		return causef("its proof of correct decryption does not verify")
 	}
 	return nil
 }
@@ -452,7 +451,7 @@ type answerInfo struct {
 	id    ID
 	body  Answer
 	valid bool
-	fault string // why an answer signed by its member is not a correct decryption
+	fault error // why an answer signed by its member is not a correct decryption
 }
 
 func (s *State) addAnswer(e *Envelope) (string, error) {
@@ -464,30 +463,30 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 	}
 	var rid ID
 	if len(a.Request) != len(rid) {
-		return "", fmt.Errorf("ceremony: the answer of %s does not name a request", m.Label())
+		return "", errorf("the answer of %s does not name a request", m.label())
 	}
 	copy(rid[:], a.Request)
 	req := s.requests[rid]
 	if req == nil {
-		return "", fmt.Errorf("ceremony: the answer of %s is for request %s, which is not on this board: take in the request first", m.Label(), rid.Fingerprint())
+		return "", errorf("the answer of %s is for request %s, which is not on this board: take in the request first", m.label(), rid.Fingerprint())
 	}
 	qual := s.qualified()
 	if !slices.Contains(qual, j) {
-		return "", fmt.Errorf("ceremony: %s was disqualified during the key ceremony and holds no share", m.Label())
+		return "", errorf("%s was disqualified during the key ceremony and holds no share", m.label())
 	}
 	id := e.ID()
 	if prev := s.answers[rid][j]; prev != nil {
 		if prev.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already answered request %s with a different answer", m.Label(), rid.Fingerprint())
+		return "", errorf("%s already answered request %s with a different answer", m.label(), rid.Fingerprint())
 	}
 	info := &answerInfo{env: e, id: id, body: a, valid: true}
 	yj := s.VerificationKey(qual, j)
 	key := checkKey("answer", id[:], s.ID[:], rid[:], binary.BigEndian.AppendUint64(nil, j), yj.Bytes())
 	if !s.checkPassed(key) {
 		if err := verifyPartial(yj, s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
-			info.valid, info.fault = false, err.Error()
+			info.valid, info.fault = false, err
 		} else {
 			s.rememberCheck(key)
 		}
@@ -525,8 +524,8 @@ func (s *State) RequestInfo(id ID) (Request, bool) {
 
 // AnswerStatus says which members answered request id, and which answers
 // are not correct decryptions and why.
-func (s *State) AnswerStatus(id ID) (valid []uint64, invalid map[uint64]string) {
-	invalid = map[uint64]string{}
+func (s *State) AnswerStatus(id ID) (valid []uint64, invalid map[uint64]error) {
+	invalid = map[uint64]error{}
 	for j := uint64(1); j <= uint64(len(s.Members)); j++ {
 		if a := s.answers[id][j]; a != nil {
 			if a.valid {
@@ -545,16 +544,19 @@ func (s *State) AnswerStatus(id ID) (valid []uint64, invalid map[uint64]string) 
 func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
 	req := s.requests[id]
 	if req == nil {
-		return nil, nil, fmt.Errorf("ceremony: request %s is not on this board", id.Fingerprint())
+		return nil, nil, errorf("request %s is not on this board", id.Fingerprint())
 	}
 	valid, invalid := s.AnswerStatus(id)
 	t := int(s.Call.Threshold)
 	if len(valid) < t {
-		msg := fmt.Sprintf("ceremony: %d valid answers to request %s, and %d are needed", len(valid), id.Fingerprint(), t)
-		for j, why := range invalid {
-			msg += fmt.Sprintf("; %s was skipped: %s", s.who(j), why)
+		if len(invalid) == 0 {
+			return nil, nil, errorf("%d valid answers to request %s, and %d are needed", len(valid), id.Fingerprint(), t)
 		}
-		return nil, nil, errors.New(msg)
+		skipped := List{Sep: "; "}
+		for j, why := range invalid {
+			skipped.Items = append(skipped.Items, textf("%s was skipped: %s", s.who(j), why))
+		}
+		return nil, nil, errorf("%d valid answers to request %s, and %d are needed; %v", len(valid), id.Fingerprint(), t, skipped)
 	}
 	used := valid[:t]
 	pts, err := s.combine(req, used)
@@ -608,13 +610,13 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 		for k := lo; k < hi; k++ {
 			b, err := elems[len(used)].SetCanonicalBytes(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
 			if err != nil {
-				return fmt.Errorf("ceremony: ciphertext %d is not valid", k+1)
+				return errorf("ciphertext %d is not valid", k+1)
 			}
 			points[len(used)] = b
 			for u, j := range used {
 				d, err := elems[u].SetCanonicalBytes(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
 				if err != nil {
-					return fmt.Errorf("ceremony: the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
+					return errorf("the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
 				}
 				points[u] = d
 			}
@@ -625,10 +627,10 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 			}
 			v, ok := table.solve(m)
 			if !ok {
-				return fmt.Errorf("ceremony: ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
+				return errorf("ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
 			}
 			if req.body.Kind == RequestBallots && v == 0 {
-				return fmt.Errorf("ceremony: ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
+				return errorf("ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
 			}
 			pts[k] = v
 		}
@@ -691,22 +693,22 @@ func (s *State) addResult(e *Envelope) (string, error) {
 	}
 	var rid ID
 	if len(r.Request) != len(rid) {
-		return "", errors.New("ceremony: the result does not name a request")
+		return "", errorf("the result does not name a request")
 	}
 	copy(rid[:], r.Request)
 	req := s.requests[rid]
 	if req == nil {
-		return "", fmt.Errorf("ceremony: the result is for request %s, which is not in the record", rid.Fingerprint())
+		return "", errorf("the result is for request %s, which is not in the record", rid.Fingerprint())
 	}
 	id := e.ID()
 	if prev := s.results[rid]; prev != nil {
 		if prev.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: request %s already has a different result", rid.Fingerprint())
+		return "", errorf("request %s already has a different result", rid.Fingerprint())
 	}
 	if uint64(len(r.Answers)) != s.Call.Threshold {
-		return "", fmt.Errorf("ceremony: the result combines %d answers; the threshold is %d", len(r.Answers), s.Call.Threshold)
+		return "", errorf("the result combines %d answers; the threshold is %d", len(r.Answers), s.Call.Threshold)
 	}
 	var used []uint64
 	for _, aid := range r.Answers {
@@ -717,13 +719,13 @@ func (s *State) addResult(e *Envelope) (string, error) {
 			}
 		}
 		if found == 0 {
-			return "", fmt.Errorf("ceremony: the result uses an answer (%s) that is not in the record", Fingerprint(aid))
+			return "", errorf("the result uses an answer (%s) that is not in the record", Fingerprint(aid))
 		}
 		if a := s.answers[rid][found]; !a.valid {
-			return "", fmt.Errorf("ceremony: the result uses the answer of %s, which is not a correct decryption (%s)", s.who(found), a.fault)
+			return "", errorf("the result uses the answer of %s, which is not a correct decryption (%s)", s.who(found), a.fault)
 		}
 		if len(used) > 0 && found <= used[len(used)-1] {
-			return "", errors.New("ceremony: the result lists its answers out of order")
+			return "", errorf("the result lists its answers out of order")
 		}
 		used = append(used, found)
 	}
@@ -734,7 +736,7 @@ func (s *State) addResult(e *Envelope) (string, error) {
 			return "", err
 		}
 		if !slices.Equal(pts, r.Plaintexts) {
-			return "", fmt.Errorf("ceremony: the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+			return "", errorf("the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
 		}
 		s.rememberCheck(key)
 	}

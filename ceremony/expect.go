@@ -1,25 +1,23 @@
 package ceremony
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 )
 
 // ErrBadFingerprint is returned by ParseFingerprint for text that is not a
 // fingerprint (docs/protocol.md §2.4).
-var ErrBadFingerprint = errors.New("ceremony: this is not a fingerprint")
+var ErrBadFingerprint = errorf("this is not a fingerprint")
 
 // ErrUnexpectedCeremony is returned by ElectionKey.Expect when the key file
 // is of another ceremony than the one written in the minutes
 // (docs/protocol.md §5.9).
-var ErrUnexpectedCeremony = errors.New("ceremony: this election key is not of the ceremony written in the minutes")
+var ErrUnexpectedCeremony = errorf("this election key is not of the ceremony written in the minutes")
 
 // ErrUnexpectedKey is returned by ElectionKey.ExpectKey when the key file
 // states another election key than the one written in the minutes
 // (docs/protocol.md §5.9).
-var ErrUnexpectedKey = errors.New("ceremony: this election key is not the one written in the minutes")
+var ErrUnexpectedKey = errorf("this election key is not the one written in the minutes")
 
 // ParseFingerprint reads a fingerprint as people type it and returns its
 // canonical form (docs/protocol.md §2.4): case, spaces and dashes are
@@ -40,13 +38,13 @@ func ParseFingerprint(s string) (string, error) {
 			r = '1'
 		}
 		if r > 127 || !strings.ContainsRune(crockford, r) {
-			return "", fmt.Errorf("%w: %q holds %q, which is not one of the characters of a fingerprint (0-9 and A-Z without I, L, O, U)", ErrBadFingerprint, s, r)
+			return "", causef("%w: %q holds %q, which is not one of the characters of a fingerprint (0-9 and A-Z without I, L, O, U)", ErrBadFingerprint, s, r)
 		}
 		b.WriteRune(r)
 	}
 	c := b.String()
 	if len(c) != 16 {
-		return "", fmt.Errorf("%w: %q has %d characters, a fingerprint has 16 (four groups of four, e.g. 7KQ2-M9XD-4RTA-W0BZ)", ErrBadFingerprint, s, len(c))
+		return "", causef("%w: %q has %d characters, a fingerprint has 16 (four groups of four, e.g. 7KQ2-M9XD-4RTA-W0BZ)", ErrBadFingerprint, s, len(c))
 	}
 	return c[0:4] + "-" + c[4:8] + "-" + c[8:12] + "-" + c[12:16], nil
 }
@@ -65,7 +63,7 @@ func (k *ElectionKey) Expect(expected string) error {
 	}
 	got := k.Ceremony.Fingerprint()
 	if got != want {
-		return fmt.Errorf("%w: the file is of ceremony %s, the minutes say %s; compare the ceremony fingerprint the members read aloud and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedCeremony, got, want)
+		return causef("%w: the file is of ceremony %s, the minutes say %s; compare the ceremony fingerprint the members read aloud and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedCeremony, got, want)
 	}
 	return nil
 }
@@ -86,7 +84,7 @@ func (k *ElectionKey) ExpectKey(expected string) error {
 		return err
 	}
 	if k.Fingerprint != want {
-		return fmt.Errorf("%w: the file states election key %s, the minutes say %s; compare the election key fingerprint the members read at the end of the ceremony and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedKey, k.Fingerprint, want)
+		return causef("%w: the file states election key %s, the minutes say %s; compare the election key fingerprint the members read at the end of the ceremony and wrote in the minutes with the one printed here, and do not encrypt any ballot under this key", ErrUnexpectedKey, k.Fingerprint, want)
 	}
 	return nil
 }

@@ -560,7 +560,7 @@ func TestKeyFileMustCarryTheRecordsConfirmations(t *testing.T) {
 	}
 	r := Verify(append(files, RecordFile{Name: "key.cbor", Data: other.Bytes()}))
 	if r.OK() || !slices.ContainsFunc(r.Checks, func(c Check) bool {
-		return !c.OK && strings.Contains(c.Text, "does not carry the very confirmations of this record")
+		return !c.OK && strings.Contains(fmt.Sprint(c.Text), "does not carry the very confirmations of this record")
 	}) {
 		t.Fatalf("a key file with other confirmations passed: %+v", r.Checks)
 	}
@@ -636,7 +636,7 @@ func TestRefuseRecover(t *testing.T) {
 		t.Fatalf("member 1 publishes %d shares: %v", len(r.Shares), err)
 	}
 	id := h.board.ID[:]
-	who := h.board.who(1)
+	who := h.board.who(1).String()
 	body := func() Recover {
 		var c Recover
 		_ = out.Out.DecodeBody(&c)
@@ -651,8 +651,8 @@ func TestRefuseRecover(t *testing.T) {
 		{"a dealer twice", func(r *Recover) { r.Shares[1] = r.Shares[0] }, "name a dealer twice or out of order"},
 		{"dealer 0", func(r *Recover) { r.Shares[0].Dealer = 0 }, "name a dealer twice or out of order"},
 		{"dealer n+1", func(r *Recover) { r.Shares[1].Dealer = 5 }, "publishes its share of member 5, who is not qualified"},
-		{"share of 2 as share of 4", func(r *Recover) { r.Shares[1].Dealer = 4 }, "does not match the commitments of " + h.board.who(4)},
-		{"wrong share", func(r *Recover) { r.Shares[0].Share = flip(r.Shares[0].Share, 0) }, "the share of " + h.board.who(2) + " that " + who + " publishes does not match the commitments of " + h.board.who(2)},
+		{"share of 2 as share of 4", func(r *Recover) { r.Shares[1].Dealer = 4 }, "does not match the commitments of " + h.board.who(4).String()},
+		{"wrong share", func(r *Recover) { r.Shares[0].Share = flip(r.Shares[0].Share, 0) }, "the share of " + h.board.who(2).String() + " that " + who + " publishes does not match the commitments of " + h.board.who(2).String()},
 		{"wrong blinding", func(r *Recover) { r.Shares[0].Blinding = flip(r.Shares[0].Blinding, 0) }, "does not match the commitments"},
 		{"non-canonical", func(r *Recover) { r.Shares[0].Share = bytes.Repeat([]byte{0xff}, 32) }, "is not a pair of valid numbers"},
 		{"no blinding", func(r *Recover) { r.Shares[0].Blinding = nil }, "is not a pair of valid numbers"},
@@ -674,11 +674,11 @@ func TestRefuseRecover(t *testing.T) {
 	}
 	var r4 Recover
 	_ = out4.Out.DecodeBody(&r4)
-	refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &r4), "does not match the commitments of "+h.board.who(2))
+	refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &r4), "does not match the commitments of "+h.board.who(2).String())
 	// Member 2 (rebuilt) publishing a share of itself.
 	c := body()
 	c.Shares = c.Shares[:1]
-	refuse(t, h.board, resign(h.sec(2), KindRecover, id, 2, &c), h.board.who(2)+" publishes a share of itself")
+	refuse(t, h.board, resign(h.sec(2), KindRecover, id, 2, &c), h.board.who(2).String()+" publishes a share of itself")
 	h.add(out.Out)
 	h.add(out4.Out)
 	refuse(t, h.board, resign(h.sec(1), KindRecover, id, 1, &Recover{Qual: r.Qual, Shares: r.Shares[:1]}), who+" already published its shares of silent members, and this list is different")

@@ -7,8 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"math/bits"
 	"sync"
 
@@ -31,7 +29,7 @@ func kemFor(id uint64) (hpke.KEM, error) {
 	case KEMMLKEM768X25519:
 		return hpke.MLKEM768X25519(), nil
 	}
-	return nil, fmt.Errorf("ceremony: unknown HPKE KEM 0x%04x", id)
+	return nil, errorf("unknown HPKE KEM 0x%04x", id)
 }
 
 // Sizes of a sealed share pair (docs/protocol.md §6.2): the KEM's
@@ -51,7 +49,7 @@ func sealedShareSize(kem uint64) int {
 
 // ErrWeakKey is wrapped by the errors that refuse a card's key of small
 // order, the identity or an all-zero key (docs/protocol.md §5.3).
-var ErrWeakKey = errors.New("ceremony: weak public key")
+var ErrWeakKey = errorf("weak public key")
 
 type weakKeyError struct{ msg string }
 
@@ -64,11 +62,11 @@ func (e *weakKeyError) Is(target error) bool { return target == ErrWeakKey }
 // for many messages (docs/protocol.md §5.3).
 func checkSigningKey(pub []byte) error {
 	if len(pub) != ed25519.PublicKeySize {
-		return fmt.Errorf("a signing key of %d bytes, want 32", len(pub))
+		return causef("a signing key of %d bytes, want 32", len(pub))
 	}
 	p, err := new(edwards25519.Point).SetBytes(pub)
 	if err != nil {
-		return errors.New("a signing key that is not a point of the curve")
+		return causef("a signing key that is not a point of the curve")
 	}
 	if new(edwards25519.Point).MultByCofactor(p).Equal(edwards25519.NewIdentityPoint()) == 1 {
 		return &weakKeyError{"a signing key of small order, for which one signature fits many messages"}
@@ -103,7 +101,7 @@ var lowOrderX25519 = func() [][32]byte {
 
 func checkX25519(pub []byte) error {
 	if len(pub) != 32 {
-		return errors.New("an X25519 key of the wrong size")
+		return causef("an X25519 key of the wrong size")
 	}
 	u := [32]byte(pub)
 	u[31] &= 0x7f
@@ -125,14 +123,14 @@ func checkEncryptionKey(kemID uint64, pub []byte) error {
 		return checkX25519(pub)
 	case KEMMLKEM768X25519:
 		if len(pub) != mlkem.EncapsulationKeySize768+32 {
-			return fmt.Errorf("an MLKEM768X25519 key of %d bytes, want %d", len(pub), mlkem.EncapsulationKeySize768+32)
+			return causef("an MLKEM768X25519 key of %d bytes, want %d", len(pub), mlkem.EncapsulationKeySize768+32)
 		}
 		if _, err := mlkem.NewEncapsulationKey768(pub[:mlkem.EncapsulationKeySize768]); err != nil {
-			return errors.New("an ML-KEM-768 encapsulation key that is not valid")
+			return causef("an ML-KEM-768 encapsulation key that is not valid")
 		}
 		return checkX25519(pub[mlkem.EncapsulationKeySize768:])
 	}
-	return fmt.Errorf("an unknown KEM 0x%04x", kemID)
+	return causef("an unknown KEM 0x%04x", kemID)
 }
 
 // GeneratorH is the second generator H of the Pedersen commitments:
@@ -176,7 +174,7 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 	}
 	pk, err := kem.NewPublicKey(pub)
 	if err != nil {
-		return nil, fmt.Errorf("ceremony: the encryption key of member %d is invalid: %v", recipient, err)
+		return nil, errorf("the encryption key of member %d is invalid: %v", recipient, err)
 	}
 	return sealShareTo(pk, ceremony, dealer, recipient, share, blind)
 }
@@ -188,7 +186,7 @@ func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
 }
 
-var errShareUnopenable = errors.New("the sealed share does not open")
+var errShareUnopenable = causef("the sealed share does not open")
 
 func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64, ct []byte) (share, blind *group.Scalar, err error) {
 	sk, err := shareKey(kemID, seed)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -100,9 +99,9 @@ func (sec *Secrets) Stage() string {
 type Outcome struct {
 	Step        string    // the step answered
 	Out         *Envelope // the message to hand back, or nil if there is none
-	Checks      []string  // what was checked, in plain words
+	Checks      []Text    // what was checked, in plain words
 	Fingerprint string    // the ceremony's fingerprint (the call's before the manifest, the election key's at the end)
-	Note        string    // what to do next
+	Note        Text      // what to do next
 	// Qual and Transcript are the fingerprints of the QUAL hash (from the
 	// open step on) and of the transcript (at the confirm step), the ones
 	// the room compares then (docs/protocol.md §6.5, §6.7).
@@ -118,18 +117,24 @@ type Outcome struct {
 
 // ErrExcluded is matched (errors.Is) by the error a member's step returns
 // when the member itself is not in QUAL (docs/protocol.md §6.5).
-var ErrExcluded = errors.New("ceremony: you were disqualified")
+var ErrExcluded = errorf("you were disqualified")
 
 // ExcludedError says plainly that this member was left out of QUAL, and
 // why; Outcome still lists QUAL and every exclusion, for the screen.
 type ExcludedError struct {
-	Reason  string
+	Reason  Text
 	Outcome *Outcome
 }
 
 func (e *ExcludedError) Error() string {
-	return fmt.Sprintf("ceremony: you were disqualified (%s): you hold no share of this election key; the others go on without your contribution", e.Reason)
+	return "ceremony: " + Text{excludedFormat, []any{e.Reason}}.String()
 }
+
+const excludedFormat = "you were disqualified (%s): you hold no share of this election key; the others go on without your contribution"
+
+// Key returns the English format without the package prefix (the
+// translation key) and its argument, the reason.
+func (e *ExcludedError) Key() (string, []any) { return excludedFormat, []any{e.Reason} }
 
 // Is makes errors.Is(err, ErrExcluded) true.
 func (e *ExcludedError) Is(target error) bool { return target == ErrExcluded }
@@ -137,8 +142,8 @@ func (e *ExcludedError) Is(target error) bool { return target == ErrExcluded }
 // Exclusion is a member left out of QUAL, with the reason in plain words.
 type Exclusion struct {
 	Member uint64
-	Label  string // "member 2 (Alice)"
-	Reason string
+	Label  Text // "member 2 (Alice)"
+	Reason Text
 }
 
 // NewCall opens a ceremony (docs/protocol.md §5.2). close is the close of
@@ -146,7 +151,7 @@ type Exclusion struct {
 func NewCall(title string, members, threshold uint64, postQuantum bool, close time.Time, rand io.Reader) (*Envelope, error) {
 	c := Call{Title: title, Members: members, Threshold: threshold, PostQuantum: postQuantum, Close: close.Unix(), Nonce: make([]byte, 16)}
 	if _, err := io.ReadFull(rand, c.Nonce); err != nil {
-		return nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+		return nil, errorf("cannot read randomness: %v", err)
 	}
 	if err := checkCall(&c); err != nil {
 		return nil, err
@@ -171,15 +176,15 @@ func Enrol(callEnv *Envelope, name string, rand io.Reader) (*Secrets, *Envelope,
 		sec.KEM = KEMMLKEM768X25519
 	}
 	if _, err := io.ReadFull(rand, sec.SigningSeed); err != nil {
-		return nil, nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+		return nil, nil, errorf("cannot read randomness: %v", err)
 	}
 	if _, err := io.ReadFull(rand, sec.EncryptionSeed); err != nil {
-		return nil, nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+		return nil, nil, errorf("cannot read randomness: %v", err)
 	}
 	for k := uint64(0); k < 2*st.Call.Threshold; k++ {
 		var wide [64]byte
 		if _, err := io.ReadFull(rand, wide[:]); err != nil {
-			return nil, nil, fmt.Errorf("ceremony: cannot read randomness: %v", err)
+			return nil, nil, errorf("cannot read randomness: %v", err)
 		}
 		a, _ := group.NewScalar().SetUniformBytes(wide[:])
 		clear(wide[:])
@@ -251,29 +256,29 @@ func (sec *Secrets) StepCached(in *Envelope, v *Verified, rand io.Reader) (*Outc
 	switch in.Kind {
 	case KindCall:
 		if callID(in) != sec.CallID() {
-			return nil, errors.New("ceremony: this call is for another ceremony than the one this keystore enrolled in: use a new keystore for a new ceremony")
+			return nil, errorf("this call is for another ceremony than the one this keystore enrolled in: use a new keystore for a new ceremony")
 		}
 		return &Outcome{Step: "enrol", Out: mustParse(sec.Card), Fingerprint: sec.CallID().Fingerprint(),
-			Checks: []string{"the call is the one this keystore answered"}, Note: "hand your card to the coordinator"}, nil
+			Checks: []Text{textf("the call is the one this keystore answered")}, Note: textf("hand your card to the coordinator")}, nil
 	case KindManifest:
 		return sec.deal(in, v, rand)
 	case KindBundle:
 		return sec.bundle(in, v, rand)
 	case KindRequest:
-		return nil, errors.New("ceremony: this is a decryption request: use decrypt, not step")
+		return nil, errorf("this is a decryption request: use decrypt, not step")
 	case KindElectionKey:
 		ek, err := ParseElectionKey(in)
 		if err != nil {
 			return nil, err
 		}
 		if ek.Ceremony != sec.CeremonyID() || !bytes.Equal(ek.Key.Bytes(), sec.ElectionKey) {
-			return nil, fmt.Errorf("ceremony: this election key (%s) is not the one of your ceremony: do not use it", ek.Fingerprint)
+			return nil, errorf("this election key (%s) is not the one of your ceremony: do not use it", ek.Fingerprint)
 		}
 		return &Outcome{Step: StepComplete, Fingerprint: ek.Fingerprint,
-			Checks: []string{"the published election key is the one you confirmed, signed by all qualified members"},
-			Note:   "the key ceremony is complete: keep your stick and your passphrase safe until the count"}, nil
+			Checks: []Text{textf("the published election key is the one you confirmed, signed by all qualified members")},
+			Note:   textf("the key ceremony is complete: keep your stick and your passphrase safe until the count")}, nil
 	}
-	return nil, fmt.Errorf("ceremony: a %s message is not something a member answers: ask the coordinator for the next step's file", in.Kind)
+	return nil, errorf("a %s message is not something a member answers: ask the coordinator for the next step's file", in.Kind)
 }
 
 func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
@@ -282,7 +287,7 @@ func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, e
 		return nil, err
 	}
 	if cid != sec.CallID() {
-		return nil, fmt.Errorf("ceremony: this manifest is for another ceremony (call %s), not the one this keystore enrolled in (call %s)", cid.Fingerprint(), sec.CallID().Fingerprint())
+		return nil, errorf("this manifest is for another ceremony (call %s), not the one this keystore enrolled in (call %s)", cid.Fingerprint(), sec.CallID().Fingerprint())
 	}
 	myCard := mustParse(sec.Card).ID()
 	var me uint64
@@ -292,23 +297,23 @@ func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, e
 		}
 	}
 	if me == 0 {
-		return nil, errors.New("ceremony: your card is not in this manifest: tell the coordinator, and do not go on until it is")
+		return nil, errorf("your card is not in this manifest: tell the coordinator, and do not go on until it is")
 	}
 	if len(sec.Ceremony) > 0 && !bytes.Equal(sec.Ceremony, id[:]) {
-		return nil, fmt.Errorf("ceremony: you already dealt in ceremony %s, and this manifest is a different one (%s): the coordinator changed the manifest; do not go on", sec.CeremonyID().Fingerprint(), id.Fingerprint())
+		return nil, errorf("you already dealt in ceremony %s, and this manifest is a different one (%s): the coordinator changed the manifest; do not go on", sec.CeremonyID().Fingerprint(), id.Fingerprint())
 	}
-	checks := []string{
-		fmt.Sprintf("the manifest holds the call %q and %d signed cards, in order", call.Title, len(members)),
-		fmt.Sprintf("your card is in it: you are member %d", me),
+	checks := []Text{
+		textf("the manifest holds the call %q and %d signed cards, in order", call.Title, len(members)),
+		textf("your card is in it: you are member %d", me),
 	}
 	out := &Outcome{Step: "deal", Fingerprint: id.Fingerprint(), Checks: checks,
-		Note: "read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator"}
+		Note: textf("read the ceremony fingerprint aloud, check that every member sees the same, then hand your deal to the coordinator")}
 	if len(sec.Deal) > 0 {
 		out.Out = mustParse(sec.Deal)
 		return out, nil
 	}
 	if uint64(len(sec.Polynomial)) != call.Threshold || len(sec.Blinding) != len(sec.Polynomial) {
-		return nil, errors.New("ceremony: the polynomials in this keystore do not fit the threshold: it was made by another version of Conclave")
+		return nil, errorf("the polynomials in this keystore do not fit the threshold: it was made by another version of Conclave")
 	}
 	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
@@ -345,7 +350,7 @@ func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, e
 
 // ReplayBundle checks every message of a bundle and returns the ceremony
 // state they describe.
-func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
+func ReplayBundle(in *Envelope) (*State, *Bundle, []Text, error) {
 	return ReplayBundleCached(in, nil)
 }
 
@@ -353,9 +358,9 @@ func ReplayBundle(in *Envelope) (*State, *Bundle, []string, error) {
 // (docs/protocol.md §8.6): a message v holds costs its reading and the
 // checks that depend on the rest of the bundle, not its signature and
 // proofs again. The returned state keeps using v.
-func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, error) {
+func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []Text, error) {
 	if in.Kind != KindBundle {
-		return nil, nil, nil, fmt.Errorf("ceremony: expected a bundle, got a %s message", in.Kind)
+		return nil, nil, nil, errorf("expected a bundle, got a %s message", in.Kind)
 	}
 	var b Bundle
 	if err := in.DecodeBody(&b); err != nil {
@@ -364,14 +369,14 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, e
 	switch b.Step {
 	case StepVerify, StepReveal, StepOpen, StepRecover, StepConfirm:
 	default:
-		return nil, nil, nil, fmt.Errorf("ceremony: the bundle announces an unknown step %q", b.Step)
+		return nil, nil, nil, errorf("the bundle announces an unknown step %q", b.Step)
 	}
 	envs := make([]*Envelope, 0, len(b.Messages))
 	ids := make(map[*Envelope]ID, len(b.Messages))
 	for k, mb := range b.Messages {
 		e, err := ParseEnvelope(mb)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("ceremony: message %d of the bundle: %v", k+1, err)
+			return nil, nil, nil, errorf("message %d of the bundle: %v", k+1, err)
 		}
 		envs = append(envs, e)
 		// mb is e's one canonical encoding (ParseEnvelope checked it).
@@ -389,32 +394,32 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []string, e
 		seed.bytes(id[:])
 	}
 	st.bundleID = seed.id()
-	var checks []string
+	var checks []Text
 	for _, e := range envs {
 		c, err := st.addWithID(e, ids[e])
 		if errors.Is(err, ErrDuplicate) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("ceremony: the bundle holds a message that fails its checks: %v", err)
+			return nil, nil, nil, errorf("the bundle holds a message that fails its checks: %v", err)
 		}
-		checks = append(checks, c)
+		checks = append(checks, textf("%s", c))
 	}
 	if st.manifest == nil {
-		return nil, nil, nil, errors.New("ceremony: the bundle holds no manifest")
+		return nil, nil, nil, errorf("the bundle holds no manifest")
 	}
 	if !bytes.Equal(in.Ceremony, st.ID[:]) {
-		return nil, nil, nil, errors.New("ceremony: the bundle is labelled with another ceremony than its manifest's")
+		return nil, nil, nil, errorf("the bundle is labelled with another ceremony than its manifest's")
 	}
 	return st, &b, checks, nil
 }
 
 func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome, error) {
 	if len(sec.Ceremony) == 0 {
-		return nil, errors.New("ceremony: you have not dealt yet: answer the manifest first")
+		return nil, errorf("you have not dealt yet: answer the manifest first")
 	}
 	if !bytes.Equal(in.Ceremony, sec.Ceremony) {
-		return nil, fmt.Errorf("ceremony: this bundle belongs to another ceremony (%s), not yours (%s)", Fingerprint(in.Ceremony), sec.CeremonyID().Fingerprint())
+		return nil, errorf("this bundle belongs to another ceremony (%s), not yours (%s)", Fingerprint(in.Ceremony), sec.CeremonyID().Fingerprint())
 	}
 	st, b, checks, err := ReplayBundleCached(in, v)
 	if err != nil {
@@ -423,28 +428,28 @@ func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome,
 	me := sec.Index
 	mine := st.deals[me]
 	if mine == nil {
-		return nil, errors.New("ceremony: your deal is missing from the bundle: hand your deal to the coordinator again")
+		return nil, errorf("your deal is missing from the bundle: hand your deal to the coordinator again")
 	}
 	if !bytes.Equal(mine.env.Bytes(), sec.Deal) {
-		return nil, errors.New("ceremony: the bundle holds a deal in your name that you did not make: stop and tell the others")
+		return nil, errorf("the bundle holds a deal in your name that you did not make: stop and tell the others")
 	}
 	// A list of complaints against someone must be in every later bundle
 	// (an empty list left out counts as no complaint, §6.8).
 	if len(sec.Complaints) > 0 && b.Step != StepVerify && sec.complained() {
 		if c := st.complaints[me]; c == nil || !bytes.Equal(c.env.Bytes(), sec.Complaints) {
-			return nil, errors.New("ceremony: the bundle does not hold the list of complaints you made: hand it to the coordinator again, and do not go on until it is in")
+			return nil, errorf("the bundle does not hold the list of complaints you made: hand it to the coordinator again, and do not go on until it is in")
 		}
 	}
 	if len(sec.Reveal) > 0 && b.Step != StepVerify && b.Step != StepReveal {
 		if r := st.reveals[me]; r == nil || !bytes.Equal(r.env.Bytes(), sec.Reveal) {
-			return nil, errors.New("ceremony: the bundle does not hold your answer to the complaints: hand it to the coordinator again, and do not go on until it is in")
+			return nil, errorf("the bundle does not hold your answer to the complaints: hand it to the coordinator again, and do not go on until it is in")
 		}
 	}
 	if len(sec.Open) > 0 && (b.Step == StepRecover || b.Step == StepConfirm) {
 		var o Open
 		_ = mustParse(sec.Open).DecodeBody(&o)
 		if q := st.QualHash(); !bytes.Equal(o.Qual, q[:]) {
-			return nil, fmt.Errorf("ceremony: the qualified set changed after you opened your commitments (QUAL %s then, %s now): the coordinator changed the deals, complaints or reveals once the key could be seen; stop and tell the others", Fingerprint(o.Qual), q.Fingerprint())
+			return nil, errorf("the qualified set changed after you opened your commitments (QUAL %s then, %s now): the coordinator changed the deals, complaints or reveals once the key could be seen; stop and tell the others", Fingerprint(o.Qual), q.Fingerprint())
 		}
 	}
 	out := &Outcome{Step: b.Step, Fingerprint: st.ID.Fingerprint(), Checks: checks}
@@ -468,7 +473,7 @@ func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome,
 	for i := uint64(1); i <= uint64(len(st.Members)); i++ {
 		if why, ok := excluded[i]; ok {
 			out.Excluded = append(out.Excluded, Exclusion{Member: i, Label: st.who(i), Reason: why})
-			out.Checks = append(out.Checks, fmt.Sprintf("%s is disqualified: %s", st.who(i), why))
+			out.Checks = append(out.Checks, textf("%s is disqualified: %s", st.who(i), why))
 		}
 	}
 	if why, ok := excluded[me]; ok {
@@ -531,7 +536,7 @@ func (sec *Secrets) shareFrom(st *State, i uint64) (*sharePair, error) {
 	}
 	p, reason := sec.receivedShare(st, i)
 	if p == nil {
-		return nil, fmt.Errorf("ceremony: the share from %s is bad (reason %d) and was not revealed, yet it is counted as qualified: do not go on", st.who(i), reason)
+		return nil, errorf("the share from %s is bad (reason %d) and was not revealed, yet it is counted as qualified: do not go on", st.who(i), reason)
 	}
 	return p, nil
 }
@@ -539,7 +544,7 @@ func (sec *Secrets) shareFrom(st *State, i uint64) (*sharePair, error) {
 func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 	if len(sec.Complaints) > 0 {
 		out.Out = mustParse(sec.Complaints)
-		out.Note = "you already checked your shares; hand this list to the coordinator"
+		out.Note = textf("you already checked your shares; hand this list to the coordinator")
 		return out, nil
 	}
 	var c Complaints
@@ -574,26 +579,26 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 		}
 		if reason != 0 {
 			c.Against = append(c.Against, Complaint{Dealer: i, Reason: reason})
-			why := "does not open"
+			failed := textf("FAILED: the share from %s does not open: you complain", st.who(i))
 			if reason == ReasonMismatch {
-				why = "does not match its commitments"
+				failed = textf("FAILED: the share from %s does not match its commitments: you complain", st.who(i))
 			}
-			out.Checks = append(out.Checks, fmt.Sprintf("FAILED: the share from %s %s: you complain", st.who(i), why))
+			out.Checks = append(out.Checks, failed)
 			continue
 		}
-		out.Checks = append(out.Checks, fmt.Sprintf("the share from %s opens and matches its commitments", st.who(i)))
+		out.Checks = append(out.Checks, textf("the share from %s opens and matches its commitments", st.who(i)))
 	}
 	e := sec.sign(newEnvelope(KindComplaints, sec.Ceremony, sec.Index, &c))
 	sec.Complaints = e.Bytes()
 	out.Out = e
-	out.Note = "hand your list of complaints to the coordinator (an empty list says every share was good)"
+	out.Note = textf("hand your list of complaints to the coordinator (an empty list says every share was good)")
 	return out, nil
 }
 
 func (sec *Secrets) reveal(st *State, out *Outcome) (*Outcome, error) {
 	accusers := st.complainers(sec.Index)
 	if len(accusers) == 0 {
-		out.Note = "nobody complained about your deal: you have nothing to hand in at this step"
+		out.Note = textf("nobody complained about your deal: you have nothing to hand in at this step")
 		return out, nil
 	}
 	if len(sec.Reveal) > 0 {
@@ -601,7 +606,7 @@ func (sec *Secrets) reveal(st *State, out *Outcome) (*Outcome, error) {
 		return out, nil
 	}
 	if len(sec.Polynomial) == 0 {
-		return nil, errors.New("ceremony: your polynomial is no longer in the keystore: you cannot answer complaints")
+		return nil, errorf("your polynomial is no longer in the keystore: you cannot answer complaints")
 	}
 	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
@@ -612,23 +617,23 @@ func (sec *Secrets) reveal(st *State, out *Outcome) (*Outcome, error) {
 		r.Shares = append(r.Shares, RevealedShare{To: j, Share: s.Bytes(), Blinding: b.Bytes()})
 		s.Zeroize()
 		b.Zeroize()
-		out.Checks = append(out.Checks, fmt.Sprintf("%s complained about your share: it is revealed so that everyone can check it", st.who(j)))
+		out.Checks = append(out.Checks, textf("%s complained about your share: it is revealed so that everyone can check it", st.who(j)))
 	}
 	e := sec.sign(newEnvelope(KindReveal, sec.Ceremony, sec.Index, &r))
 	sec.Reveal = e.Bytes()
 	out.Out = e
-	out.Note = "hand your answer to the complaints to the coordinator"
+	out.Note = textf("hand your answer to the complaints to the coordinator")
 	return out, nil
 }
 
 func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, error) {
 	if len(sec.Open) > 0 {
 		out.Out = mustParse(sec.Open)
-		out.Note = "you already opened your commitments; hand this opening to the coordinator"
+		out.Note = textf("you already opened your commitments; hand this opening to the coordinator")
 		return out, nil
 	}
 	if len(sec.Polynomial) == 0 {
-		return nil, errors.New("ceremony: your polynomial is no longer in the keystore: you cannot open your commitments")
+		return nil, errorf("your polynomial is no longer in the keystore: you cannot open your commitments")
 	}
 	poly, blind := sec.polynomial(), sec.blinding()
 	defer zeroize(poly)
@@ -648,15 +653,15 @@ func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, err
 	e := sec.sign(newEnvelope(KindOpen, sec.Ceremony, sec.Index, &o))
 	sec.Open = e.Bytes()
 	out.Out = e
-	out.Checks = append(out.Checks, fmt.Sprintf("QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", len(out.Qualified), q.Fingerprint()))
-	out.Note = "hand your opening to the coordinator"
+	out.Checks = append(out.Checks, textf("QUAL is fixed: %d qualified members; nothing about the election key was public before (QUAL %s)", len(out.Qualified), q.Fingerprint()))
+	out.Note = textf("hand your opening to the coordinator")
 	return out, nil
 }
 
 func (sec *Secrets) recover(st *State, out *Outcome) (*Outcome, error) {
 	if len(sec.Recover) > 0 {
 		out.Out = mustParse(sec.Recover)
-		out.Note = "you already published your shares of the silent members; hand them to the coordinator"
+		out.Note = textf("you already published your shares of the silent members; hand them to the coordinator")
 		return out, nil
 	}
 	// Check the openings against the shares this member holds.
@@ -673,7 +678,7 @@ func (sec *Secrets) recover(st *State, out *Outcome) (*Outcome, error) {
 		p.s.Zeroize()
 		p.blind.Zeroize()
 		if !ok {
-			return nil, fmt.Errorf("ceremony: the opening of %s does not match the share it sent you, though its proof verifies: stop the ceremony and tell the others", st.who(i))
+			return nil, errorf("the opening of %s does not match the share it sent you, though its proof verifies: stop the ceremony and tell the others", st.who(i))
 		}
 	}
 	q := st.QualHash()
@@ -689,34 +694,34 @@ func (sec *Secrets) recover(st *State, out *Outcome) (*Outcome, error) {
 		r.Shares = append(r.Shares, RecoveredShare{Dealer: i, Share: p.s.Bytes(), Blinding: p.blind.Bytes()})
 		p.s.Zeroize()
 		p.blind.Zeroize()
-		out.Checks = append(out.Checks, fmt.Sprintf("%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", st.who(i)))
+		out.Checks = append(out.Checks, textf("%s is qualified but did not open its commitments: your share of it is published so that its part of the key is rebuilt, not dropped", st.who(i)))
 	}
 	if len(r.Shares) == 0 {
-		out.Note = "no qualified member needs rebuilding from your shares: you have nothing to hand in at this step"
+		out.Note = textf("no qualified member needs rebuilding from your shares: you have nothing to hand in at this step")
 		return out, nil
 	}
 	e := sec.sign(newEnvelope(KindRecover, sec.Ceremony, sec.Index, &r))
 	sec.Recover = e.Bytes()
 	out.Out = e
-	out.Note = "hand your published shares to the coordinator"
+	out.Note = textf("hand your published shares to the coordinator")
 	return out, nil
 }
 
 func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, error) {
 	if len(sec.Confirm) > 0 {
 		out.Out = mustParse(sec.Confirm)
-		out.Note = "you already confirmed; hand your confirmation to the coordinator"
+		out.Note = textf("you already confirmed; hand your confirmation to the coordinator")
 		return out, nil
 	}
 	qual := out.Qualified
 	if uint64(len(qual)) < st.Call.Threshold {
-		return nil, fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), st.Call.Threshold)
+		return nil, errorf("only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), st.Call.Threshold)
 	}
 	if err := st.keysReady(qual); err != nil {
 		return nil, err
 	}
 	for _, i := range out.Recovered {
-		out.Checks = append(out.Checks, fmt.Sprintf("%s did not open its commitments: its part of the key was rebuilt from the shares the others published", st.who(i)))
+		out.Checks = append(out.Checks, textf("%s did not open its commitments: its part of the key was rebuilt from the shares the others published", st.who(i)))
 	}
 	x := group.NewScalar()
 	defer x.Zeroize()
@@ -738,7 +743,7 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 				return nil, err
 			}
 			if i != sec.Index && group.NewIdentityElement().ScalarBaseMult(p.s).Equal(evalCommitments(st.feldmanOf(i), sec.Index)) != 1 {
-				return nil, fmt.Errorf("ceremony: the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
+				return nil, errorf("the public values of %s do not match the share it sent you: do not go on, and tell the others", st.who(i))
 			}
 			x.Add(x, p.s)
 			p.s.Zeroize()
@@ -747,11 +752,11 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 	}
 	yj := st.VerificationKey(qual, sec.Index)
 	if group.NewIdentityElement().ScalarBaseMult(x).Equal(yj) != 1 {
-		return nil, errors.New("ceremony: your share does not match your verification key: do not go on, and tell the others")
+		return nil, errorf("your share does not match your verification key: do not go on, and tell the others")
 	}
 	y := st.ElectionKey(qual)
 	if y.IsIdentity() {
-		return nil, errors.New("ceremony: the election key is the identity element, which hides nothing: do not go on; the ceremony must start again")
+		return nil, errorf("the election key is the identity element, which hides nothing: do not go on; the ceremony must start again")
 	}
 	tr := st.Transcript(qual)
 	p, err := prove(tagProofShare, shareProofContext(st.ID, sec.Index, tr), x, []*group.Element{nil}, []*group.Element{yj}, rand)
@@ -769,8 +774,8 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 	sec.Polynomial, sec.Blinding = nil, nil
 	sec.Confirm, sec.Share, sec.VerificationKey, sec.ElectionKey = e.Bytes(), x.Bytes(), yj.Bytes(), y.Bytes()
 	out.Out = e
-	out.Checks = append(out.Checks, fmt.Sprintf("your share matches your verification key; election key %s", Fingerprint(y.Bytes())))
-	out.Note = "read the transcript fingerprint " + tr.Fingerprint() + " aloud: every member must see the same; then hand your confirmation to the coordinator"
+	out.Checks = append(out.Checks, textf("your share matches your verification key; election key %s", Fingerprint(y.Bytes())))
+	out.Note = textf("read the transcript fingerprint %s aloud: every member must see the same; then hand your confirmation to the coordinator", tr.Fingerprint())
 	return out, nil
 }
 
@@ -780,11 +785,11 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 // beside the share.
 func (sec *Secrets) CheckShare(published []byte) error {
 	if len(sec.Share) == 0 {
-		return errors.New("ceremony: this keystore holds no share yet: the key ceremony has not completed for it")
+		return errorf("this keystore holds no share yet: the key ceremony has not completed for it")
 	}
 	x, err := group.NewScalar().SetCanonicalBytes(sec.Share)
 	if err != nil {
-		return errors.New("ceremony: the share in this keystore is damaged")
+		return errorf("the share in this keystore is damaged")
 	}
 	defer x.Zeroize()
 	y := group.NewIdentityElement().ScalarBaseMult(x).Bytes()
@@ -792,7 +797,7 @@ func (sec *Secrets) CheckShare(published []byte) error {
 		published = sec.VerificationKey
 	}
 	if !bytes.Equal(y, published) {
-		return errors.New("ceremony: the share in this keystore does NOT match the published verification key: this is not the key the ceremony recorded for you")
+		return errorf("the share in this keystore does NOT match the published verification key: this is not the key the ceremony recorded for you")
 	}
 	return nil
 }
@@ -806,20 +811,20 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 		return nil, err
 	}
 	if len(sec.Ceremony) == 0 || sum.Ceremony != sec.CeremonyID() {
-		return nil, fmt.Errorf("ceremony: this request is for ceremony %s, but this keystore holds a share of ceremony %s", sum.Ceremony.Fingerprint(), sec.CeremonyID().Fingerprint())
+		return nil, errorf("this request is for ceremony %s, but this keystore holds a share of ceremony %s", sum.Ceremony.Fingerprint(), sec.CeremonyID().Fingerprint())
 	}
 	if len(sec.Share) == 0 {
-		return nil, errors.New("ceremony: this keystore holds no share: the key ceremony did not complete for it")
+		return nil, errorf("this keystore holds no share: the key ceremony did not complete for it")
 	}
 	if sum.Close != sec.Close {
-		return nil, errors.New("ceremony: the request states another close of poll than your ceremony's manifest: it was altered; do not decrypt")
+		return nil, errorf("the request states another close of poll than your ceremony's manifest: it was altered; do not decrypt")
 	}
 	if now < sec.Close {
-		return nil, fmt.Errorf("ceremony: the poll closes at %s: nothing can be decrypted before the close of poll", time.Unix(sec.Close, 0).UTC().Format(time.RFC3339))
+		return nil, errorf("the poll closes at %s: nothing can be decrypted before the close of poll", time.Unix(sec.Close, 0).UTC().Format(time.RFC3339))
 	}
 	x, err := group.NewScalar().SetCanonicalBytes(sec.Share)
 	if err != nil {
-		return nil, errors.New("ceremony: the share in this keystore is damaged")
+		return nil, errorf("the share in this keystore is damaged")
 	}
 	defer x.Zeroize()
 	var r Request

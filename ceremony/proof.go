@@ -1,7 +1,6 @@
 package ceremony
 
 import (
-	"errors"
 	"io"
 
 	"conclave/ceremony/group"
@@ -27,7 +26,7 @@ func (p proof) bytes() []byte {
 	return append(out, p.z.Bytes()...)
 }
 
-var errProofEncoding = errors.New("proof is not 64 bytes of two canonical scalars")
+var errProofEncoding = causef("proof is not 64 bytes of two canonical scalars")
 
 func parseProof(b []byte) (proof, error) {
 	if len(b) != ProofSize {
@@ -64,7 +63,7 @@ func challenge(tag string, context [][]byte, bases, publics, commitments []*grou
 func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, publics []*group.Element) (*group.Scalar, error) {
 	var r [32]byte
 	if _, err := io.ReadFull(rand, r[:]); err != nil {
-		return nil, errors.New("ceremony: cannot read randomness: " + err.Error())
+		return nil, errorf("cannot read randomness: %v", err)
 	}
 	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(x.Bytes()).bytes(r[:])
 	for _, c := range context {
@@ -160,7 +159,7 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 	t := len(a)
 	var seed [32]byte
 	if _, err := io.ReadFull(rand, seed[:]); err != nil {
-		return nil, errors.New("ceremony: cannot read randomness: " + err.Error())
+		return nil, errorf("cannot read randomness: %v", err)
 	}
 	nt := newTranscript(tagNonce).bytes([]byte(tagProofOpen)).bytes(seed[:])
 	for k := range a {

@@ -161,7 +161,7 @@ func TestRefuseSenderIndex(t *testing.T) {
 func TestRefuseDealShares(t *testing.T) {
 	h := dealt(t, 4, 2)
 	const dealer = 2 // its shares go to 1, 3, 4
-	who := h.board.who(dealer)
+	who := h.board.who(dealer).String()
 	for _, tc := range []struct {
 		name   string
 		mutate func(d *Deal)
@@ -173,7 +173,7 @@ func TestRefuseDealShares(t *testing.T) {
 		{"own index", func(d *Deal) { d.Shares[1].To = dealer }, who + " has a share for its own dealer"},
 		{"duplicate", func(d *Deal) { d.Shares[2].To = 3 }, who + " has two shares for member 3 or is out of order"},
 		{"duplicate first", func(d *Deal) { d.Shares[1].To = 1 }, "has two shares for member 1 or is out of order"},
-		{"out of order", func(d *Deal) { d.Shares[1], d.Shares[2] = d.Shares[2], d.Shares[1] }, "has no share for " + h.board.who(3)},
+		{"out of order", func(d *Deal) { d.Shares[1], d.Shares[2] = d.Shares[2], d.Shares[1] }, "has no share for " + h.board.who(3).String()},
 		{"missing one", func(d *Deal) { d.Shares = d.Shares[:2] }, who + " holds 2 sealed shares; it must hold one for each of the 3 other members"},
 		{"missing all", func(d *Deal) { d.Shares = nil }, "holds 0 sealed shares"},
 		{"extra", func(d *Deal) { d.Shares = append(d.Shares, d.Shares[2]) }, "holds 4 sealed shares"},
@@ -197,7 +197,7 @@ func TestRefuseDealShares(t *testing.T) {
 func TestRefuseDealCommitments(t *testing.T) {
 	h := dealt(t, 3, 2)
 	const dealer = 1
-	who := h.board.who(dealer)
+	who := h.board.who(dealer).String()
 	for _, tc := range []struct {
 		name   string
 		mutate func(d *Deal)
@@ -242,7 +242,7 @@ func opened(t *testing.T, n, th uint64) (*harness, map[uint64]*Envelope) {
 func TestRefuseOpen(t *testing.T) {
 	h, outs := opened(t, 3, 2)
 	const opener = 1
-	who := h.board.who(opener)
+	who := h.board.who(opener).String()
 	body := func(i uint64) Open {
 		var o Open
 		if err := outs[i].DecodeBody(&o); err != nil {
@@ -330,7 +330,7 @@ func TestRefuseOpenFromDisqualified(t *testing.T) {
 	}
 	var body Open
 	_ = o.Out.DecodeBody(&body)
-	refuse(t, h.board, resign(h.sec(3), KindOpen, h.board.ID[:], 3, &body), h.board.who(3)+" is not qualified (did not deal) and has nothing to open")
+	refuse(t, h.board, resign(h.sec(3), KindOpen, h.board.ID[:], 3, &body), h.board.who(3).String()+" is not qualified (did not deal) and has nothing to open")
 }
 
 // A share sealed to member j but listed for member k cannot be opened by k,
@@ -378,7 +378,9 @@ func TestShareForSomeoneElseIsComplained(t *testing.T) {
 			if len(c.Against) != 1 || c.Against[0] != (Complaint{Dealer: 1, Reason: v.reason}) {
 				t.Fatalf("complaints = %+v, want against dealer 1 for reason %d", c.Against, v.reason)
 			}
-			if !slices.ContainsFunc(out.Checks, func(s string) bool { return strings.HasPrefix(s, "FAILED: the share from "+h.board.who(1)) }) {
+			if !slices.ContainsFunc(out.Checks, func(s Text) bool {
+				return strings.HasPrefix(s.String(), "FAILED: the share from "+h.board.who(1).String())
+			}) {
 				t.Fatalf("checks do not say which share failed: %q", out.Checks)
 			}
 		})
@@ -506,7 +508,7 @@ func TestRefuseReplayFromAnotherStep(t *testing.T) {
 	for _, k := range []Kind{KindDeal, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(compl.Bytes())
 		r.Kind = k
-		refuse(t, h.board, r, fmt.Sprintf("the %s message said to be from %s is not signed by that member's key", k, h.board.who(1)))
+		refuse(t, h.board, r, fmt.Sprintf("the %s message said to be from %s is not signed by that member's key", k, h.board.who(1).String()))
 	}
 	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
 		r := mustParse(deal.Bytes())
@@ -568,12 +570,12 @@ func TestRefuseWrongSigner(t *testing.T) {
 	id := h.board.ID[:]
 	_, d2 := h.dealOf(2)
 	// Member 2's deal re-signed by member 3's key, still naming member 2.
-	refuse(t, h.board, resign(h.sec(3), KindDeal, id, 2, &d2), "the deal message said to be from "+h.board.who(2)+" is not signed by that member's key: it was altered or signed by someone else")
+	refuse(t, h.board, resign(h.sec(3), KindDeal, id, 2, &d2), "the deal message said to be from "+h.board.who(2).String()+" is not signed by that member's key: it was altered or signed by someone else")
 	// Signed by member 2's key but naming member 3.
-	refuse(t, h.board, resign(h.sec(2), KindDeal, id, 3, &d2), "the deal message said to be from "+h.board.who(3)+" is not signed by that member's key")
+	refuse(t, h.board, resign(h.sec(2), KindDeal, id, 3, &d2), "the deal message said to be from "+h.board.who(3).String()+" is not signed by that member's key")
 	h.addDeals()
 	for _, k := range []Kind{KindComplaints, KindReveal, KindOpen, KindRecover, KindConfirm, KindAnswer} {
-		refuse(t, h.board, resign(h.sec(3), k, id, 2, &Complaints{}), "said to be from "+h.board.who(2)+" is not signed by that member's key")
+		refuse(t, h.board, resign(h.sec(3), k, id, 2, &Complaints{}), "said to be from "+h.board.who(2).String()+" is not signed by that member's key")
 	}
 	// A card signed by another key than the one it states.
 	st := NewState()
@@ -758,7 +760,7 @@ func TestRefuseBundleWithDealNotMine(t *testing.T) {
 			_, d := h2.dealOf(1)
 			d.Commitments = d.Commitments[:1]
 			return resign(h2.sec(1), KindDeal, id, 1, &d).Bytes()
-		}())}, "the bundle holds a message that fails its checks: ceremony: the deal of " + h2.board.who(1) + " has 1 commitments"},
+		}())}, "the bundle holds a message that fails its checks: ceremony: the deal of " + h2.board.who(1).String() + " has 1 commitments"},
 		{"deal of another ceremony", Bundle{Step: StepVerify, Messages: append(slices.Clone(b.Messages), mustParse(h.sec(1).Deal).Bytes())}, "belongs to another ceremony"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -777,7 +779,7 @@ func TestRefuseReveal(t *testing.T) {
 	s := evalPolynomial(h.sec(1).polynomial(), 2)
 	sb := evalPolynomial(h.sec(1).blinding(), 2)
 	refuse(t, h.board, resign(h.sec(1), KindReveal, h.board.ID[:], 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: s.Bytes(), Blinding: sb.Bytes()}}}),
-		h.board.who(1)+" reveals shares, but nobody complained about it")
+		h.board.who(1).String()+" reveals shares, but nobody complained about it")
 
 	// Member 2 complained about dealer 1.
 	h = dealt(t, 3, 2)
@@ -792,7 +794,7 @@ func TestRefuseReveal(t *testing.T) {
 	f := func(j uint64) []byte { return evalPolynomial(poly, j).Bytes() }
 	fb := func(j uint64) []byte { return evalPolynomial(blind, j).Bytes() }
 	rs := func(j uint64) RevealedShare { return RevealedShare{To: j, Share: f(j), Blinding: fb(j)} }
-	who := h.board.who(1)
+	who := h.board.who(1).String()
 	for _, tc := range []struct {
 		name   string
 		sender uint64
@@ -808,7 +810,7 @@ func TestRefuseReveal(t *testing.T) {
 		{"blinding not canonical", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2), Blinding: bytes.Repeat([]byte{0xff}, 32)}}}, "is not a pair of valid numbers"},
 		{"short share", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)[:31], Blinding: fb(2)}}}, "is not a pair of valid numbers"},
 		{"no blinding", 1, Reveal{Shares: []RevealedShare{{To: 2, Share: f(2)}}}, "is not a pair of valid numbers"},
-		{"from a dealer nobody accused", 3, Reveal{Shares: []RevealedShare{rs(2)}}, h.board.who(3) + " reveals shares, but nobody complained about it"},
+		{"from a dealer nobody accused", 3, Reveal{Shares: []RevealedShare{rs(2)}}, h.board.who(3).String() + " reveals shares, but nobody complained about it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			refuse(t, h.board, resign(h.sec(tc.sender), KindReveal, id, tc.sender, &tc.r), tc.want)
@@ -821,7 +823,7 @@ func TestRefuseReveal(t *testing.T) {
 	if err != nil || !strings.Contains(text, "do not match its commitments: "+who+" is disqualified") {
 		t.Fatalf("wrong reveal: %q, %v", text, err)
 	}
-	if _, excluded := h.board.Qualified(); !strings.Contains(excluded[1], "revealed a share for "+h.board.who(2)+" that does not match its commitments") {
+	if _, excluded := h.board.Qualified(); !strings.Contains(fmt.Sprint(excluded[1]), "revealed a share for "+h.board.who(2).String()+" that does not match its commitments") {
 		t.Fatalf("excluded = %v", excluded)
 	}
 	// It cannot be taken back.
@@ -851,7 +853,7 @@ func TestRefuseConfirm(t *testing.T) {
 		bodies[j] = c
 	}
 	id := h.board.ID[:]
-	who := h.board.who(1)
+	who := h.board.who(1).String()
 	for _, tc := range []struct {
 		name   string
 		mutate func(c *Confirm)
@@ -956,21 +958,21 @@ func TestAnswerWithWrongShare(t *testing.T) {
 		t.Fatalf("text = %q", text)
 	}
 	valid, invalid := h.board.AnswerStatus(rid)
-	if len(valid) != 0 || !strings.Contains(invalid[2], "does not verify") {
+	if len(valid) != 0 || !strings.Contains(fmt.Sprint(invalid[2]), "does not verify") {
 		t.Fatalf("valid %v, invalid %v", valid, invalid)
 	}
-	refuse(t, h.board, a2, h.board.who(2)+" already answered request "+rid.Fingerprint()+" with a different answer")
+	refuse(t, h.board, a2, h.board.who(2).String()+" already answered request "+rid.Fingerprint()+" with a different answer")
 
 	// Fewer than t valid: the error names the skipped member and why.
 	h.add(a1)
 	_, _, err = h.board.Combine(rid)
 	wantErr(t, err, fmt.Sprintf("1 valid answers to request %s, and 2 are needed", rid.Fingerprint()))
-	wantErr(t, err, h.board.who(2)+" was skipped: its proof of correct decryption does not verify")
+	wantErr(t, err, h.board.who(2).String()+" was skipped: its proof of correct decryption does not verify")
 
 	// A result naming the wrong answer is refused.
 	wid, id1 := wrong.ID(), a1.ID()
 	refuse(t, h.board, newEnvelope(KindResult, h.board.ID[:], 0, &Result{Request: rid[:], Answers: [][]byte{id1[:], wid[:]}, Plaintexts: []uint64{1, 2}}),
-		"the result uses the answer of "+h.board.who(2)+", which is not a correct decryption")
+		"the result uses the answer of "+h.board.who(2).String()+", which is not a correct decryption")
 
 	// t valid remain: Combine skips the wrong one.
 	h.add(a3)
@@ -993,7 +995,7 @@ func TestAnswerWithWrongShare(t *testing.T) {
 		t.Fatalf("record does not verify: %+v", rep.Checks)
 	}
 	if !slices.ContainsFunc(rep.Checks, func(c Check) bool {
-		return strings.Contains(c.Text, "answer of "+h.board.who(2)+" to request \"count\" is signed but not a correct decryption")
+		return strings.Contains(fmt.Sprint(c.Text), "answer of "+h.board.who(2).String()+" to request \"count\" is signed but not a correct decryption")
 	}) {
 		t.Fatal("the verifier does not report the wrong answer")
 	}
@@ -1028,7 +1030,7 @@ func TestAnswerWithWrongShare(t *testing.T) {
 			if _, err := h.board.Add(resign(h.sec(2), KindAnswer, h.board.ID[:], 2, &a)); err != nil {
 				t.Fatal(err)
 			}
-			if _, invalid := h.board.AnswerStatus(rid); !strings.Contains(invalid[2], tc.fault) {
+			if _, invalid := h.board.AnswerStatus(rid); !strings.Contains(fmt.Sprint(invalid[2]), tc.fault) {
 				t.Fatalf("invalid = %v, want %q", invalid, tc.fault)
 			}
 		})
@@ -1038,7 +1040,7 @@ func TestAnswerWithWrongShare(t *testing.T) {
 	var a Answer
 	_ = a1.DecodeBody(&a)
 	a.Request = a.Request[:31]
-	refuse(t, h.board, resign(h.sec(1), KindAnswer, h.board.ID[:], 1, &a), "the answer of "+h.board.who(1)+" does not name a request")
+	refuse(t, h.board, resign(h.sec(1), KindAnswer, h.board.ID[:], 1, &a), "the answer of "+h.board.who(1).String()+" does not name a request")
 	a.Request = make([]byte, 32)
 	refuse(t, h.board, resign(h.sec(1), KindAnswer, h.board.ID[:], 1, &a), "which is not on this board: take in the request first")
 }
@@ -1052,7 +1054,7 @@ func TestRefuseAnswerFromDisqualifiedMember(t *testing.T) {
 	h.stepAll(h.next(false), cheat) // the cheat does not answer
 	ob := h.next(true)
 	_, err := cheat.sec.Step(ob, rand.Reader)
-	wantErr(t, err, "you were disqualified (did not answer the complaint of "+h.board.who(1)+")")
+	wantErr(t, err, "you were disqualified (did not answer the complaint of "+h.board.who(1).String()+")")
 	if !errors.Is(err, ErrExcluded) {
 		t.Errorf("the refusal is not ErrExcluded: %v", err)
 	}
@@ -1071,7 +1073,7 @@ func TestRefuseAnswerFromDisqualifiedMember(t *testing.T) {
 	}
 	rid := req.ID()
 	forged := resign(cheat.sec, KindAnswer, h.board.ID[:], 3, &Answer{Request: rid[:], Shares: shares, Proof: p})
-	refuse(t, h.board, forged, h.board.who(3)+" was disqualified during the key ceremony and holds no share")
+	refuse(t, h.board, forged, h.board.who(3).String()+" was disqualified during the key ceremony and holds no share")
 }
 
 func TestRefuseResult(t *testing.T) {

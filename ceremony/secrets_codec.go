@@ -2,7 +2,6 @@ package ceremony
 
 import (
 	"bytes"
-	"errors"
 	"reflect"
 
 	"github.com/fxamacker/cbor/v2"
@@ -71,7 +70,7 @@ func encodeSecrets(sec *Secrets) ([]byte, error) {
 		// The buffer grew: the bound is wrong. Wipe both and refuse.
 		clear(own[:cap(own)])
 		clear(out[:cap(out)])
-		return nil, errors.New("ceremony: internal error: the secrets' encoding outgrew its buffer")
+		return nil, errorf("internal error: the secrets' encoding outgrew its buffer")
 	}
 	if err != nil {
 		clear(own[:cap(own)])
@@ -99,18 +98,18 @@ func ParseSecrets(b []byte) (*Secrets, error) {
 	sec := new(Secrets)
 	if err := decMode.Unmarshal(b, sec); err != nil {
 		sec.Wipe()
-		return nil, errors.New("ceremony: the keystore's content is not a member's secrets: it may be from another program")
+		return nil, errorf("the keystore's content is not a member's secrets: it may be from another program")
 	}
 	re, err := encodeSecrets(sec)
 	same := err == nil && bytes.Equal(re, b)
 	clear(re)
 	if !same {
 		sec.Wipe()
-		return nil, errors.New("ceremony: the keystore's content is not a member's secrets: it may be from another program")
+		return nil, errorf("the keystore's content is not a member's secrets: it may be from another program")
 	}
 	if sec.Version != Version || len(sec.SigningSeed) != 32 || len(sec.EncryptionSeed) != 32 {
 		sec.Wipe()
-		return nil, errors.New("ceremony: the keystore's content is incomplete or from an unknown version")
+		return nil, errorf("the keystore's content is incomplete or from an unknown version")
 	}
 	return sec, nil
 }

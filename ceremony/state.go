@@ -3,7 +3,6 @@ package ceremony
 import (
 	"bytes"
 	"crypto/hpke"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -21,7 +20,7 @@ const (
 )
 
 // ErrDuplicate is returned by State.Add for a message it already holds.
-var ErrDuplicate = errors.New("ceremony: this message was already taken in")
+var ErrDuplicate = errorf("this message was already taken in")
 
 // MemberInfo is the public description of a member, from its card in the
 // manifest.
@@ -38,7 +37,9 @@ type MemberInfo struct {
 }
 
 // Label names the member for people: "member 2 (Alice)".
-func (m MemberInfo) Label() string { return fmt.Sprintf("member %d (%s)", m.Index, m.Name) }
+func (m MemberInfo) Label() string { return m.label().String() }
+
+func (m MemberInfo) label() Text { return textf("member %d (%s)", m.Index, m.Name) }
 
 type dealInfo struct {
 	env         *Envelope
@@ -178,11 +179,11 @@ func (s *State) Member(i uint64) (MemberInfo, bool) {
 	return s.Members[i-1], true
 }
 
-func (s *State) who(i uint64) string {
+func (s *State) who(i uint64) Text {
 	if m, ok := s.Member(i); ok {
-		return m.Label()
+		return m.label()
 	}
-	return fmt.Sprintf("member %d", i)
+	return textf("member %d", i)
 }
 
 // Add checks e against the ceremony so far and takes it in. It returns a
@@ -202,19 +203,19 @@ func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 		return s.addManifest(e)
 	}
 	if s.manifest == nil {
-		return "", fmt.Errorf("ceremony: a %s message arrived before the manifest: take in the manifest first", e.Kind)
+		return "", errorf("a %s message arrived before the manifest: take in the manifest first", e.Kind)
 	}
 	if !bytes.Equal(e.Ceremony, s.ID[:]) {
-		return "", fmt.Errorf("ceremony: this %s message belongs to another ceremony (%s), not to this one (%s)",
+		return "", errorf("this %s message belongs to another ceremony (%s), not to this one (%s)",
 			e.Kind, Fingerprint(e.Ceremony), s.ID.Fingerprint())
 	}
 	if signedKinds[e.Kind] {
 		m, ok := s.Member(e.Sender)
 		if !ok {
-			return "", fmt.Errorf("ceremony: this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
+			return "", errorf("this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
 		}
 		if !s.signedBy(e, id, m) {
-			return "", fmt.Errorf("ceremony: the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.Label())
+			return "", errorf("the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.label())
 		}
 	}
 	switch e.Kind {
@@ -237,7 +238,7 @@ func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 	case KindResult:
 		return s.addResult(e)
 	}
-	return "", fmt.Errorf("ceremony: a %s message is not part of the record", e.Kind)
+	return "", errorf("a %s message is not part of the record", e.Kind)
 }
 
 // signedBy checks e's signature by m, the member it names in the ceremony
@@ -259,7 +260,7 @@ func (s *State) addCall(e *Envelope) (string, error) {
 		if callID(e) == s.CallID {
 			return "", ErrDuplicate
 		}
-		return "", errors.New("ceremony: this is the call of another ceremony: a board holds one call")
+		return "", errorf("this is the call of another ceremony: a board holds one call")
 	}
 	var c Call
 	if err := e.DecodeBody(&c); err != nil {
@@ -279,16 +280,16 @@ func checkCall(c *Call) error {
 		return err
 	}
 	if c.Members < 1 || c.Members > MaxMembers {
-		return fmt.Errorf("ceremony: a ceremony has 1 to %d members, not %d", MaxMembers, c.Members)
+		return errorf("a ceremony has 1 to %d members, not %d", MaxMembers, c.Members)
 	}
 	if c.Threshold < 1 || c.Threshold > c.Members {
-		return fmt.Errorf("ceremony: the threshold must be between 1 and the number of members (%d), not %d", c.Members, c.Threshold)
+		return errorf("the threshold must be between 1 and the number of members (%d), not %d", c.Members, c.Threshold)
 	}
 	if len(c.Nonce) != 16 {
-		return errors.New("ceremony: the call's nonce must be 16 bytes")
+		return errorf("the call's nonce must be 16 bytes")
 	}
 	if c.Close < MinClose || c.Close > MaxClose {
-		return fmt.Errorf("ceremony: the close of poll must lie between 1970-01-01 and 9999-12-31 (Unix seconds %d to %d), not %d", MinClose, MaxClose, c.Close)
+		return errorf("the close of poll must lie between 1970-01-01 and 9999-12-31 (Unix seconds %d to %d), not %d", MinClose, MaxClose, c.Close)
 	}
 	return nil
 }
@@ -327,10 +328,10 @@ func parseCardCached(v *Verified, e *Envelope, call *Call, cid ID) (Card, hpke.P
 func checkCard(e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
 	var c Card
 	if e.Kind != KindCard {
-		return c, nil, fmt.Errorf("ceremony: expected a card, got a %s message", e.Kind)
+		return c, nil, errorf("expected a card, got a %s message", e.Kind)
 	}
 	if !bytes.Equal(e.Ceremony, cid[:]) {
-		return c, nil, fmt.Errorf("ceremony: this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
+		return c, nil, errorf("this card answers another call (%s), not this one (%s)", Fingerprint(e.Ceremony), cid.Fingerprint())
 	}
 	if err := e.DecodeBody(&c); err != nil {
 		return c, nil, err
@@ -339,32 +340,32 @@ func checkCard(e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
 		return c, nil, err
 	}
 	if err := checkSigningKey(c.SigningKey); err != nil {
-		return c, nil, fmt.Errorf("ceremony: the card of %q has %w: it is refused", c.Name, err)
+		return c, nil, errorf("the card of %q has %w: it is refused", c.Name, err)
 	}
 	want := uint64(KEMX25519)
 	if call.PostQuantum {
 		want = KEMMLKEM768X25519
 	}
 	if c.KEM != want {
-		return c, nil, fmt.Errorf("ceremony: the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
+		return c, nil, errorf("the card of %q uses encryption %s but the call asks for %s", c.Name, kemName(c.KEM), kemName(want))
 	}
 	if err := checkEncryptionKey(c.KEM, c.EncryptionKey); err != nil {
-		return c, nil, fmt.Errorf("ceremony: the card of %q has %w as its encryption key: it is refused", c.Name, err)
+		return c, nil, errorf("the card of %q has %w as its encryption key: it is refused", c.Name, err)
 	}
 	kem, _ := kemFor(c.KEM)
 	pk, err := kem.NewPublicKey(c.EncryptionKey)
 	if err != nil {
-		return c, nil, fmt.Errorf("ceremony: the card of %q has an invalid encryption key", c.Name)
+		return c, nil, errorf("the card of %q has an invalid encryption key", c.Name)
 	}
 	if !e.verifySignature(c.SigningKey) {
-		return c, nil, fmt.Errorf("ceremony: the card of %q is not signed by its own key: it was altered", c.Name)
+		return c, nil, errorf("the card of %q is not signed by its own key: it was altered", c.Name)
 	}
 	return c, pk, nil
 }
 
 func (s *State) addCard(e *Envelope) (string, error) {
 	if s.call == nil {
-		return "", errors.New("ceremony: a card arrived before the call: take in the call first")
+		return "", errorf("a card arrived before the call: take in the call first")
 	}
 	c, _, err := parseCardCached(s.cache, e, &s.Call, s.CallID)
 	if err != nil {
@@ -377,7 +378,7 @@ func (s *State) addCard(e *Envelope) (string, error) {
 				return "", ErrDuplicate
 			}
 		}
-		return "", fmt.Errorf("ceremony: the card of %q arrived after the manifest was fixed: it cannot join this ceremony", c.Name)
+		return "", errorf("the card of %q arrived after the manifest was fixed: it cannot join this ceremony", c.Name)
 	}
 	if _, ok := s.cards[id]; ok {
 		return "", ErrDuplicate
@@ -386,14 +387,14 @@ func (s *State) addCard(e *Envelope) (string, error) {
 		var oc Card
 		_ = o.DecodeBody(&oc)
 		if bytes.Equal(oc.SigningKey, c.SigningKey) {
-			return "", fmt.Errorf("ceremony: %q already enrolled with this key: a member enrols once", oc.Name)
+			return "", errorf("%q already enrolled with this key: a member enrols once", oc.Name)
 		}
 		if bytes.Equal(oc.EncryptionKey, c.EncryptionKey) {
-			return "", fmt.Errorf("ceremony: the card of %q reuses the encryption key of %q: every member makes its own keys", c.Name, oc.Name)
+			return "", errorf("the card of %q reuses the encryption key of %q: every member makes its own keys", c.Name, oc.Name)
 		}
 	}
 	if uint64(len(s.cards)) >= s.Call.Members {
-		return "", fmt.Errorf("ceremony: the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
+		return "", errorf("the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
 	}
 	s.cards[id] = e
 	return fmt.Sprintf("card of %q: signed by its own key, encryption %s", c.Name, kemName(c.KEM)), nil
@@ -438,7 +439,7 @@ func parseManifestCached(v *Verified, e *Envelope) (call Call, cid ID, members [
 
 func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []MemberInfo, id ID, err error) {
 	if e.Kind != KindManifest {
-		return call, cid, nil, id, fmt.Errorf("ceremony: expected a manifest, got a %s message", e.Kind)
+		return call, cid, nil, id, errorf("expected a manifest, got a %s message", e.Kind)
 	}
 	var m Manifest
 	if err = e.DecodeBody(&m); err != nil {
@@ -446,7 +447,7 @@ func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []Memb
 	}
 	id = newTranscript(tagCeremony).bytes(e.Body).id()
 	if !bytes.Equal(e.Ceremony, id[:]) {
-		err = errors.New("ceremony: the manifest's ceremony ID does not match its content: it was altered")
+		err = errorf("the manifest's ceremony ID does not match its content: it was altered")
 		return
 	}
 	ce, err := ParseEnvelope(m.Call)
@@ -454,7 +455,7 @@ func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []Memb
 		return
 	}
 	if ce.Kind != KindCall {
-		err = errors.New("ceremony: the manifest does not hold a call")
+		err = errorf("the manifest does not hold a call")
 		return
 	}
 	if err = ce.DecodeBody(&call); err != nil {
@@ -465,7 +466,7 @@ func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []Memb
 	}
 	cid = callID(ce)
 	if uint64(len(m.Cards)) != call.Members {
-		err = fmt.Errorf("ceremony: the manifest lists %d members but the call is for %d", len(m.Cards), call.Members)
+		err = errorf("the manifest lists %d members but the call is for %d", len(m.Cards), call.Members)
 		return
 	}
 	var prev ID
@@ -482,12 +483,12 @@ func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []Memb
 		}
 		cardID := ce.ID()
 		if i > 0 && bytes.Compare(prev[:], cardID[:]) >= 0 {
-			err = errors.New("ceremony: the manifest's cards are not in the canonical order (ascending message ID) or one is repeated")
+			err = errorf("the manifest's cards are not in the canonical order (ascending message ID) or one is repeated")
 			return
 		}
 		prev = cardID
 		if seen[string(c.SigningKey)] || seen[string(c.EncryptionKey)] {
-			err = fmt.Errorf("ceremony: two members of the manifest share a key (%q)", c.Name)
+			err = errorf("two members of the manifest share a key (%q)", c.Name)
 			return
 		}
 		seen[string(c.SigningKey)], seen[string(c.EncryptionKey)] = true, true
@@ -508,10 +509,10 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 		if id == s.ID {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: this is the manifest of another ceremony (%s), not of this one (%s)", id.Fingerprint(), s.ID.Fingerprint())
+		return "", errorf("this is the manifest of another ceremony (%s), not of this one (%s)", id.Fingerprint(), s.ID.Fingerprint())
 	}
 	if s.call != nil && cid != s.CallID {
-		return "", fmt.Errorf("ceremony: this manifest answers another call (%s)", cid.Fingerprint())
+		return "", errorf("this manifest answers another call (%s)", cid.Fingerprint())
 	}
 	for cardID, ce := range s.cards {
 		found := false
@@ -521,7 +522,7 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 		if !found {
 			var c Card
 			_ = ce.DecodeBody(&c)
-			return "", fmt.Errorf("ceremony: the manifest leaves out the card of %q", c.Name)
+			return "", errorf("the manifest leaves out the card of %q", c.Name)
 		}
 	}
 	var me Manifest
@@ -548,13 +549,13 @@ func uintBytes(v uint64) []byte {
 func (s *State) decodeCommitments(what string, m MemberInfo, bs [][]byte) ([]*group.Element, error) {
 	t := s.Call.Threshold
 	if uint64(len(bs)) != t {
-		return nil, fmt.Errorf("ceremony: the %s of %s has %d commitments; the threshold %d needs exactly %d", what, m.Label(), len(bs), t, t)
+		return nil, errorf("the %s of %s has %d commitments; the threshold %d needs exactly %d", what, m.label(), len(bs), t, t)
 	}
 	cs := make([]*group.Element, t)
 	for k, cb := range bs {
 		c, err := decodeElement(cb)
 		if err != nil {
-			return nil, fmt.Errorf("ceremony: commitment %d of the %s of %s is not a valid group element", k, what, m.Label())
+			return nil, errorf("commitment %d of the %s of %s is not a valid group element", k, what, m.label())
 		}
 		cs[k] = c
 	}
@@ -628,7 +629,7 @@ func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error)
 	}
 	n := uint64(len(s.Members))
 	if uint64(len(d.Shares)) != n-1 {
-		return nil, fmt.Errorf("ceremony: the deal of %s holds %d sealed shares; it must hold one for each of the %d other members", m.Label(), len(d.Shares), n-1)
+		return nil, errorf("the deal of %s holds %d sealed shares; it must hold one for each of the %d other members", m.label(), len(d.Shares), n-1)
 	}
 	want := uint64(1)
 	for _, sh := range d.Shares {
@@ -637,17 +638,17 @@ func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error)
 		}
 		switch {
 		case sh.To == 0 || sh.To > n:
-			return nil, fmt.Errorf("ceremony: the deal of %s has a share for member %d, who does not exist", m.Label(), sh.To)
+			return nil, errorf("the deal of %s has a share for member %d, who does not exist", m.label(), sh.To)
 		case sh.To == i:
-			return nil, fmt.Errorf("ceremony: the deal of %s has a share for its own dealer", m.Label())
+			return nil, errorf("the deal of %s has a share for its own dealer", m.label())
 		case sh.To < want:
-			return nil, fmt.Errorf("ceremony: the deal of %s has two shares for member %d or is out of order", m.Label(), sh.To)
+			return nil, errorf("the deal of %s has two shares for member %d or is out of order", m.label(), sh.To)
 		case sh.To > want:
-			return nil, fmt.Errorf("ceremony: the deal of %s has no share for %s", m.Label(), s.who(want))
+			return nil, errorf("the deal of %s has no share for %s", m.label(), s.who(want))
 		}
 		to, _ := s.Member(sh.To)
 		if size := sealedShareSize(to.KEM); len(sh.Ciphertext) != size {
-			return nil, fmt.Errorf("ceremony: the deal of %s has a sealed share for member %d of %d bytes; its KEM %s gives exactly %d", m.Label(), sh.To, len(sh.Ciphertext), kemName(to.KEM), size)
+			return nil, errorf("the deal of %s has a sealed share for member %d of %d bytes; its KEM %s gives exactly %d", m.label(), sh.To, len(sh.Ciphertext), kemName(to.KEM), size)
 		}
 		want++
 	}
@@ -663,10 +664,10 @@ func (s *State) addDeal(e *Envelope, id ID) (string, error) {
 		if d.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already dealt, and this is a different deal: a member deals once", m.Label())
+		return "", errorf("%s already dealt, and this is a different deal: a member deals once", m.label())
 	}
 	if later := s.dkgOver(KindDeal); later != "" {
-		return "", fmt.Errorf("ceremony: the deal of %s arrived after members checked the deals: the deal step is over", m.Label())
+		return "", errorf("the deal of %s arrived after members checked the deals: the deal step is over", m.label())
 	}
 	dp, err := s.checkDeal(e, id, m)
 	if err != nil {
@@ -685,10 +686,10 @@ func (s *State) addComplaints(e *Envelope, id ID) (string, error) {
 		if c.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already sent its complaints, and this list is different", m.Label())
+		return "", errorf("%s already sent its complaints, and this list is different", m.label())
 	}
 	if later := s.dkgOver(KindComplaints); later != "" {
-		return "", fmt.Errorf("ceremony: the complaints of %s arrived after the verify step was over", m.Label())
+		return "", errorf("the complaints of %s arrived after the verify step was over", m.label())
 	}
 	var c Complaints
 	if err := e.DecodeBody(&c); err != nil {
@@ -698,13 +699,13 @@ func (s *State) addComplaints(e *Envelope, id ID) (string, error) {
 	for _, a := range c.Against {
 		switch {
 		case a.Dealer <= prev:
-			return "", fmt.Errorf("ceremony: the complaints of %s name a dealer twice or out of order", m.Label())
+			return "", errorf("the complaints of %s name a dealer twice or out of order", m.label())
 		case a.Dealer == j:
-			return "", fmt.Errorf("ceremony: %s complains about itself", m.Label())
+			return "", errorf("%s complains about itself", m.label())
 		case s.deals[a.Dealer] == nil:
-			return "", fmt.Errorf("ceremony: %s complains about %s, who has not dealt", m.Label(), s.who(a.Dealer))
+			return "", errorf("%s complains about %s, who has not dealt", m.label(), s.who(a.Dealer))
 		case a.Reason != ReasonUnopenable && a.Reason != ReasonMismatch:
-			return "", fmt.Errorf("ceremony: the complaints of %s give an unknown reason %d", m.Label(), a.Reason)
+			return "", errorf("the complaints of %s give an unknown reason %d", m.label(), a.Reason)
 		}
 		prev = a.Dealer
 	}
@@ -722,7 +723,7 @@ func (s *State) dealerList(cs []Complaint) string {
 		if k > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(s.who(c.Dealer))
+		b.WriteString(s.who(c.Dealer).String())
 	}
 	return b.String()
 }
@@ -774,10 +775,10 @@ func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 		if r.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already answered the complaints, and this answer is different", m.Label())
+		return "", errorf("%s already answered the complaints, and this answer is different", m.label())
 	}
 	if later := s.dkgOver(KindReveal); later != "" {
-		return "", fmt.Errorf("ceremony: %s answered the complaints after the %s step began: the reveal step is over", m.Label(), later)
+		return "", errorf("%s answered the complaints after the %s step began: the reveal step is over", m.label(), later)
 	}
 	var r Reveal
 	if err := e.DecodeBody(&r); err != nil {
@@ -786,20 +787,20 @@ func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 	d := s.deals[i]
 	accusers := s.complainers(i)
 	if d == nil || len(accusers) == 0 {
-		return "", fmt.Errorf("ceremony: %s reveals shares, but nobody complained about it", m.Label())
+		return "", errorf("%s reveals shares, but nobody complained about it", m.label())
 	}
 	if len(r.Shares) != len(accusers) {
-		return "", fmt.Errorf("ceremony: %s must reveal the shares of the %d members who complained, and reveals %d", m.Label(), len(accusers), len(r.Shares))
+		return "", errorf("%s must reveal the shares of the %d members who complained, and reveals %d", m.label(), len(accusers), len(r.Shares))
 	}
 	info := &revealInfo{env: e, id: id, shares: map[uint64]sharePair{}, valid: map[uint64]bool{}}
 	bad := 0
 	for k, rs := range r.Shares {
 		if rs.To != accusers[k] {
-			return "", fmt.Errorf("ceremony: %s reveals a share for member %d, who did not complain (or out of order)", m.Label(), rs.To)
+			return "", errorf("%s reveals a share for member %d, who did not complain (or out of order)", m.label(), rs.To)
 		}
 		p, ok := parsePair(rs.Share, rs.Blinding)
 		if !ok {
-			return "", fmt.Errorf("ceremony: the share %s reveals for member %d is not a pair of valid numbers", m.Label(), rs.To)
+			return "", errorf("the share %s reveals for member %d is not a pair of valid numbers", m.label(), rs.To)
 		}
 		info.shares[rs.To] = p
 		ok = s.publicPairMatches(id, d, rs.To, rs.To, p)
@@ -823,18 +824,18 @@ func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 // silence: call it once the coordinator has closed the reveal step. QUAL is
 // fixed before anything about the election key is public; nothing a member
 // does later takes it out of QUAL.
-func (s *State) Qualified() (qual []uint64, excluded map[uint64]string) {
-	excluded = map[uint64]string{}
+func (s *State) Qualified() (qual []uint64, excluded map[uint64]Text) {
+	excluded = map[uint64]Text{}
 	for i := uint64(1); i <= uint64(len(s.Members)); i++ {
 		if s.deals[i] == nil {
-			excluded[i] = "did not deal"
+			excluded[i] = textf("did not deal")
 			continue
 		}
 		accusers := s.complainers(i)
 		if len(accusers) > 0 {
 			r := s.reveals[i]
 			if r == nil {
-				excluded[i] = fmt.Sprintf("did not answer the complaint of %s", s.who(accusers[0]))
+				excluded[i] = textf("did not answer the complaint of %s", s.who(accusers[0]))
 				continue
 			}
 			failed := uint64(0)
@@ -845,7 +846,7 @@ func (s *State) Qualified() (qual []uint64, excluded map[uint64]string) {
 				}
 			}
 			if failed != 0 {
-				excluded[i] = fmt.Sprintf("revealed a share for %s that does not match its commitments", s.who(failed))
+				excluded[i] = textf("revealed a share for %s that does not match its commitments", s.who(failed))
 				continue
 			}
 		}
@@ -901,7 +902,7 @@ func (s *State) qualHashOf() ID {
 
 func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
 	if q := s.QualHash(); !bytes.Equal(h, q[:]) {
-		return fmt.Errorf("ceremony: the %s of %s was made under another set of deals, complaints and reveals (QUAL %s) than this one (QUAL %s): the qualified set cannot change once the Feldman values are public", what, m.Label(), Fingerprint(h), q.Fingerprint())
+		return errorf("the %s of %s was made under another set of deals, complaints and reveals (QUAL %s) than this one (QUAL %s): the qualified set cannot change once the Feldman values are public", what, m.label(), Fingerprint(h), q.Fingerprint())
 	}
 	return nil
 }
@@ -913,10 +914,10 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 		if o.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already opened its commitments, and this opening is different", m.Label())
+		return "", errorf("%s already opened its commitments, and this opening is different", m.label())
 	}
 	if s.count(KindConfirm) > 0 {
-		return "", fmt.Errorf("ceremony: the opening of %s arrived after members began to confirm: the open step is over", m.Label())
+		return "", errorf("the opening of %s arrived after members began to confirm: the open step is over", m.label())
 	}
 	var o Open
 	if err := e.DecodeBody(&o); err != nil {
@@ -924,7 +925,7 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 	}
 	if !slices.Contains(s.qualified(), i) {
 		_, excluded := s.Qualified()
-		return "", fmt.Errorf("ceremony: %s is not qualified (%s) and has nothing to open", m.Label(), excluded[i])
+		return "", errorf("%s is not qualified (%s) and has nothing to open", m.label(), excluded[i])
 	}
 	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
 		return "", err
@@ -940,10 +941,10 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 			return "", err
 		}
 		if cs[0].IsIdentity() {
-			return "", fmt.Errorf("ceremony: the opening of %s commits to a zero secret", m.Label())
+			return "", errorf("the opening of %s commits to a zero secret", m.label())
 		}
 		if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
-			return "", fmt.Errorf("ceremony: the proof that the opening of %s is what its deal committed to does not verify", m.Label())
+			return "", errorf("the proof that the opening of %s is what its deal committed to does not verify", m.label())
 		}
 		s.cache.put(key, cs)
 	}
@@ -959,10 +960,10 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 		if r.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already published its shares of silent members, and this list is different", m.Label())
+		return "", errorf("%s already published its shares of silent members, and this list is different", m.label())
 	}
 	if s.count(KindConfirm) > 0 {
-		return "", fmt.Errorf("ceremony: the shares %s publishes arrived after members began to confirm: the recover step is over", m.Label())
+		return "", errorf("the shares %s publishes arrived after members began to confirm: the recover step is over", m.label())
 	}
 	var r Recover
 	if err := e.DecodeBody(&r); err != nil {
@@ -972,7 +973,7 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 		return "", err
 	}
 	if len(r.Shares) == 0 {
-		return "", fmt.Errorf("ceremony: %s publishes an empty list of shares: a member with nothing to publish sends nothing", m.Label())
+		return "", errorf("%s publishes an empty list of shares: a member with nothing to publish sends nothing", m.label())
 	}
 	qual := s.qualified()
 	info := &recoverInfo{env: e, id: id, shares: map[uint64]sharePair{}}
@@ -981,19 +982,19 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 		i := rs.Dealer
 		switch {
 		case i <= prev:
-			return "", fmt.Errorf("ceremony: the shares %s publishes name a dealer twice or out of order", m.Label())
+			return "", errorf("the shares %s publishes name a dealer twice or out of order", m.label())
 		case i == j:
-			return "", fmt.Errorf("ceremony: %s publishes a share of itself", m.Label())
+			return "", errorf("%s publishes a share of itself", m.label())
 		case !slices.Contains(qual, i):
-			return "", fmt.Errorf("ceremony: %s publishes its share of %s, who is not qualified", m.Label(), s.who(i))
+			return "", errorf("%s publishes its share of %s, who is not qualified", m.label(), s.who(i))
 		}
 		prev = i
 		p, ok := parsePair(rs.Share, rs.Blinding)
 		if !ok {
-			return "", fmt.Errorf("ceremony: the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.Label())
+			return "", errorf("the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.label())
 		}
 		if !s.publicPairMatches(id, s.deals[i], i, j, p) {
-			return "", fmt.Errorf("ceremony: the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.Label(), s.who(i))
+			return "", errorf("the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.label(), s.who(i))
 		}
 		info.shares[i] = p
 	}
@@ -1008,7 +1009,7 @@ func (s *State) recoverList(rs []RecoveredShare) string {
 		if k > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(s.who(r.Dealer))
+		b.WriteString(s.who(r.Dealer).String())
 	}
 	return b.String()
 }
@@ -1097,7 +1098,7 @@ func (s *State) feldmanOf(i uint64) []*group.Element {
 func (s *State) keysReady(qual []uint64) error {
 	for _, i := range qual {
 		if s.feldmanOf(i) == nil {
-			return fmt.Errorf("ceremony: %s did not open its commitments and fewer than %d of its shares are public: it cannot be reconstructed yet", s.who(i), s.Call.Threshold)
+			return errorf("%s did not open its commitments and fewer than %d of its shares are public: it cannot be reconstructed yet", s.who(i), s.Call.Threshold)
 		}
 	}
 	return nil
@@ -1236,7 +1237,7 @@ func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 		if c.id == id {
 			return "", ErrDuplicate
 		}
-		return "", fmt.Errorf("ceremony: %s already confirmed, and this confirmation is different", m.Label())
+		return "", errorf("%s already confirmed, and this confirmation is different", m.label())
 	}
 	var c Confirm
 	if err := e.DecodeBody(&c); err != nil {
@@ -1244,34 +1245,34 @@ func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 	}
 	qual, excluded := s.Qualified()
 	if !slices.Contains(qual, j) {
-		return "", fmt.Errorf("ceremony: %s was disqualified (%s) and cannot confirm", m.Label(), excluded[j])
+		return "", errorf("%s was disqualified (%s) and cannot confirm", m.label(), excluded[j])
 	}
 	if uint64(len(qual)) < s.Call.Threshold {
-		return "", fmt.Errorf("ceremony: only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
+		return "", errorf("only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
 	}
 	if err := s.keysReady(qual); err != nil {
 		return "", err
 	}
 	if !slices.Equal(c.Qualified, qual) {
-		return "", fmt.Errorf("ceremony: %s counts qualified members %v, but the messages show %v: it was shown different messages", m.Label(), c.Qualified, qual)
+		return "", errorf("%s counts qualified members %v, but the messages show %v: it was shown different messages", m.label(), c.Qualified, qual)
 	}
 	if rec := s.recoveredOf(qual); !slices.Equal(c.Recovered, rec) {
-		return "", fmt.Errorf("ceremony: %s counts reconstructed members %v, but the messages show %v: it was shown different messages", m.Label(), c.Recovered, rec)
+		return "", errorf("%s counts reconstructed members %v, but the messages show %v: it was shown different messages", m.label(), c.Recovered, rec)
 	}
 	y := s.ElectionKey(qual)
 	if y.IsIdentity() {
-		return "", errors.New("ceremony: the election key is the identity element, which hides nothing: the ceremony must start again")
+		return "", errorf("the election key is the identity element, which hides nothing: the ceremony must start again")
 	}
 	tr := s.Transcript(qual)
 	if !bytes.Equal(c.Transcript, tr[:]) {
-		return "", fmt.Errorf("ceremony: %s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.Label(), Fingerprint(c.Transcript), tr.Fingerprint())
+		return "", errorf("%s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.label(), Fingerprint(c.Transcript), tr.Fingerprint())
 	}
 	if !bytes.Equal(c.ElectionKey, y.Bytes()) {
-		return "", fmt.Errorf("ceremony: %s computed a different election key", m.Label())
+		return "", errorf("%s computed a different election key", m.label())
 	}
 	yj := s.VerificationKey(qual, j)
 	if !bytes.Equal(c.VerificationKey, yj.Bytes()) {
-		return "", fmt.Errorf("ceremony: the verification key of %s does not match the commitments", m.Label())
+		return "", errorf("the verification key of %s does not match the commitments", m.label())
 	}
 	// The proof is about the transcript and Y_j the confirmation states,
 	// which are those just compared: the cache may hold its check (§8.6).
@@ -1279,7 +1280,7 @@ func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 	if _, ok := s.cache.get(key); !ok {
 		p, err := parseProof(c.Proof)
 		if err != nil || !verifyProof(tagProofShare, shareProofContext(s.ID, j, tr), []*group.Element{nil}, []*group.Element{yj}, p) {
-			return "", fmt.Errorf("ceremony: the proof that %s holds its share does not verify", m.Label())
+			return "", errorf("the proof that %s holds its share does not verify", m.label())
 		}
 		s.cache.put(key, true)
 	}

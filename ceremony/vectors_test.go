@@ -1535,7 +1535,7 @@ func checkSequenceVector(t *testing.T, v *vector) {
 		if len(rids) != 1 {
 			t.Fatal("want one request")
 		}
-		if _, invalid := st.AnswerStatus(rids[0]); invalid[j] == "" {
+		if _, invalid := st.AnswerStatus(rids[0]); invalid[j] == nil {
 			t.Errorf("answer of member %d not flagged invalid", j)
 		}
 		r, _, ok := st.Result(rids[0])

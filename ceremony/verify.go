@@ -3,13 +3,12 @@ package ceremony
 import (
 	"bytes"
 	"errors"
-	"fmt"
 )
 
 // Check is one line of a verification report.
 type Check struct {
 	OK   bool
-	Text string
+	Text Text // in English: Text.String()
 }
 
 // Report is the outcome of verifying a record: every check, in order.
@@ -29,10 +28,10 @@ func (r *Report) OK() bool {
 }
 
 func (r *Report) pass(format string, a ...any) {
-	r.Checks = append(r.Checks, Check{true, fmt.Sprintf(format, a...)})
+	r.Checks = append(r.Checks, Check{true, textf(format, a...)})
 }
 func (r *Report) fail(format string, a ...any) {
-	r.Checks = append(r.Checks, Check{false, fmt.Sprintf(format, a...)})
+	r.Checks = append(r.Checks, Check{false, textf(format, a...)})
 }
 
 // RecordFile is one file of a record: its name (for messages only: names
@@ -96,7 +95,7 @@ func Verify(files []RecordFile) *Report {
 		var missing []string
 		for _, j := range qual {
 			if st.confirms[j] == nil {
-				missing = append(missing, st.who(j))
+				missing = append(missing, st.who(j).String())
 			}
 		}
 		r.fail("the key ceremony is not complete: no confirmation from %v (qualified members: %v, threshold %d)", missing, qual, st.Call.Threshold)

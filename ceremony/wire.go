@@ -3,8 +3,6 @@ package ceremony
 import (
 	"bytes"
 	"crypto/ed25519"
-	"errors"
-	"fmt"
 	"unicode"
 	"unicode/utf8"
 
@@ -118,7 +116,7 @@ func unmarshalStrict(b []byte, v any) error {
 		return err
 	}
 	if !bytes.Equal(marshal(v), b) {
-		return errors.New("not in deterministic CBOR encoding")
+		return causef("not in deterministic CBOR encoding")
 	}
 	return nil
 }
@@ -158,42 +156,42 @@ func (e *Envelope) verifySignature(pub []byte) bool {
 // million ciphertexts is held once): do not change b afterwards.
 func ParseEnvelope(b []byte) (*Envelope, error) {
 	if len(b) == 0 {
-		return nil, errors.New("ceremony: the file is empty: it is not a Conclave message")
+		return nil, errorf("the file is empty: it is not a Conclave message")
 	}
 	var e Envelope
 	if err := viewEnvelope(b, &e); err != nil {
-		return nil, fmt.Errorf("ceremony: this is not a Conclave message (%v): check that you picked the right file", err)
+		return nil, errorf("this is not a Conclave message (%v): check that you picked the right file", err)
 	}
 	if e.Version != Version {
-		return nil, fmt.Errorf("ceremony: message format version %d is not supported (this program reads version %d): use a matching version of Conclave", e.Version, Version)
+		return nil, errorf("message format version %d is not supported (this program reads version %d): use a matching version of Conclave", e.Version, Version)
 	}
 	if !knownKinds[e.Kind] {
-		return nil, fmt.Errorf("ceremony: unknown kind of message %q", string(e.Kind))
+		return nil, errorf("unknown kind of message %q", string(e.Kind))
 	}
 	if e.Kind == KindCall {
 		if len(e.Ceremony) != 0 {
-			return nil, errors.New("ceremony: a call must not name a ceremony")
+			return nil, errorf("a call must not name a ceremony")
 		}
 	} else if len(e.Ceremony) != len(ID{}) {
-		return nil, fmt.Errorf("ceremony: %s message has a ceremony identifier of %d bytes, want 32", e.Kind, len(e.Ceremony))
+		return nil, errorf("%s message has a ceremony identifier of %d bytes, want 32", e.Kind, len(e.Ceremony))
 	}
 	if signedKinds[e.Kind] {
 		if len(e.Signature) != ed25519.SignatureSize {
-			return nil, fmt.Errorf("ceremony: %s message is not signed", e.Kind)
+			return nil, errorf("%s message is not signed", e.Kind)
 		}
 		if e.Kind != KindCard && e.Sender == 0 {
-			return nil, fmt.Errorf("ceremony: %s message names member 0; members are numbered from 1", e.Kind)
+			return nil, errorf("%s message names member 0; members are numbered from 1", e.Kind)
 		}
 	} else {
 		if len(e.Signature) != 0 {
-			return nil, fmt.Errorf("ceremony: %s message carries a signature but the coordinator does not sign", e.Kind)
+			return nil, errorf("%s message carries a signature but the coordinator does not sign", e.Kind)
 		}
 		if e.Sender != 0 {
-			return nil, fmt.Errorf("ceremony: %s message comes from the coordinator but names member %d", e.Kind, e.Sender)
+			return nil, errorf("%s message comes from the coordinator but names member %d", e.Kind, e.Sender)
 		}
 	}
 	if e.Kind == KindCard && e.Sender != 0 {
-		return nil, errors.New("ceremony: a card must not name a member index: the manifest assigns them")
+		return nil, errorf("a card must not name a member index: the manifest assigns them")
 	}
 	return &e, nil
 }
@@ -220,7 +218,7 @@ func (e *Envelope) DecodeBody(v any) error {
 		err = unmarshalStrict(e.Body, v)
 	}
 	if err != nil {
-		return fmt.Errorf("ceremony: the body of this %s message is malformed (%v)", e.Kind, err)
+		return errorf("the body of this %s message is malformed (%v)", e.Kind, err)
 	}
 	return nil
 }
@@ -239,17 +237,17 @@ func newEnvelope(kind Kind, ceremony []byte, sender uint64, body any) *Envelope 
 // valid UTF-8 without control characters.
 func checkName(what, s string, max int) error {
 	if s == "" {
-		return fmt.Errorf("ceremony: the %s is empty", what)
+		return errorf("the %s is empty", what)
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Errorf("ceremony: the %s is not valid text", what)
+		return errorf("the %s is not valid text", what)
 	}
 	if utf8.RuneCountInString(s) > max {
-		return fmt.Errorf("ceremony: the %s is longer than %d characters", what, max)
+		return errorf("the %s is longer than %d characters", what, max)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return fmt.Errorf("ceremony: the %s contains a control character", what)
+			return errorf("the %s contains a control character", what)
 		}
 		// Format characters (bidirectional controls, zero-width
 		// characters, the byte-order mark, tags...) and line or paragraph
@@ -257,7 +255,7 @@ func checkName(what, s string, max int) error {
 		// that reverses the card fingerprint printed after it, two names
 		// that look the same (docs/protocol.md §5.1).
 		if unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
-			return fmt.Errorf("ceremony: the %s contains an invisible or direction-changing character (U+%04X): type it again without it", what, r)
+			return errorf("the %s contains an invisible or direction-changing character (U+%04X): type it again without it", what, r)
 		}
 	}
 	return nil

@@ -88,7 +88,7 @@ func TestCheckCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "NOT a correct decryption") || c.new != 0 {
+	if !strings.Contains(out.String(), "NOT a correct decryption") || c.new != 0 {
 		t.Fatalf("a bad answer was taken as checked (%q, %d remembered)", out, c.new)
 	}
 }

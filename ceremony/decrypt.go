@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"encoding/binary"
-	"fmt"
 	"hash"
 	"io"
 	"math/big"
@@ -184,33 +183,33 @@ func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertext
 	return newEnvelope(KindRequest, s.ID[:], 0, &r), nil
 }
 
-func (s *State) addRequest(e *Envelope) (string, error) {
+func (s *State) addRequest(e *Envelope) (Text, error) {
 	if !s.Complete() {
-		return "", errorf("a decryption request arrived before the key ceremony completed")
+		return Text{}, errorf("a decryption request arrived before the key ceremony completed")
 	}
 	id := e.ID()
 	if _, ok := s.requests[id]; ok {
-		return "", ErrDuplicate
+		return Text{}, ErrDuplicate
 	}
 	var r Request
 	if err := e.DecodeBody(&r); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	key := checkKey("request", id[:])
 	if !s.checkPassed(key) {
 		if err := checkRequestBody(&r); err != nil {
-			return "", err
+			return Text{}, err
 		}
 		s.rememberCheck(key)
 	}
 	if r.Close != s.Call.Close {
-		return "", errorf("the request states another close of poll than the manifest: it was altered")
+		return Text{}, errorf("the request states another close of poll than the manifest: it was altered")
 	}
 	n := len(r.Ciphertexts) / CiphertextSize
 	s.requests[id] = &requestInfo{env: e, id: id, body: r, n: n}
 	s.reqOrder = append(s.reqOrder, id)
 	s.answers[id] = map[uint64]*answerInfo{}
-	return fmt.Sprintf("request %q (%s): %d ciphertexts, fingerprint %s", r.Label, r.Kind, n, id.Fingerprint()), nil
+	return textf("request %q (%s): %d ciphertexts, fingerprint %s", r.Label, r.Kind, n, id.Fingerprint()), nil
 }
 
 // RequestSummary is what a member sees of a request before unlocking
@@ -454,32 +453,32 @@ type answerInfo struct {
 	fault error // why an answer signed by its member is not a correct decryption
 }
 
-func (s *State) addAnswer(e *Envelope) (string, error) {
+func (s *State) addAnswer(e *Envelope) (Text, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
 	var a Answer
 	if err := e.DecodeBody(&a); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	var rid ID
 	if len(a.Request) != len(rid) {
-		return "", errorf("the answer of %s does not name a request", m.label())
+		return Text{}, errorf("the answer of %s does not name a request", m.label())
 	}
 	copy(rid[:], a.Request)
 	req := s.requests[rid]
 	if req == nil {
-		return "", errorf("the answer of %s is for request %s, which is not on this board: take in the request first", m.label(), rid.Fingerprint())
+		return Text{}, errorf("the answer of %s is for request %s, which is not on this board: take in the request first", m.label(), rid.Fingerprint())
 	}
 	qual := s.qualified()
 	if !slices.Contains(qual, j) {
-		return "", errorf("%s was disqualified during the key ceremony and holds no share", m.label())
+		return Text{}, errorf("%s was disqualified during the key ceremony and holds no share", m.label())
 	}
 	id := e.ID()
 	if prev := s.answers[rid][j]; prev != nil {
 		if prev.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already answered request %s with a different answer", m.label(), rid.Fingerprint())
+		return Text{}, errorf("%s already answered request %s with a different answer", m.label(), rid.Fingerprint())
 	}
 	info := &answerInfo{env: e, id: id, body: a, valid: true}
 	yj := s.VerificationKey(qual, j)
@@ -493,9 +492,9 @@ func (s *State) addAnswer(e *Envelope) (string, error) {
 	}
 	s.answers[rid][j] = info
 	if !info.valid {
-		return fmt.Sprintf("answer of %s to request %s: signed, but NOT a correct decryption (%s): it will be skipped", m.Label(), rid.Fingerprint(), info.fault), nil
+		return textf("answer of %s to request %s: signed, but NOT a correct decryption (%s): it will be skipped", m.label(), rid.Fingerprint(), info.fault), nil
 	}
-	return fmt.Sprintf("answer of %s to request %s: signed, proof of correct decryption verifies", m.Label(), rid.Fingerprint()), nil
+	return textf("answer of %s to request %s: signed, proof of correct decryption verifies", m.label(), rid.Fingerprint()), nil
 }
 
 // PendingRequests returns the requests that have no result yet.
@@ -686,29 +685,29 @@ type resultInfo struct {
 	used []uint64
 }
 
-func (s *State) addResult(e *Envelope) (string, error) {
+func (s *State) addResult(e *Envelope) (Text, error) {
 	var r Result
 	if err := e.DecodeBody(&r); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	var rid ID
 	if len(r.Request) != len(rid) {
-		return "", errorf("the result does not name a request")
+		return Text{}, errorf("the result does not name a request")
 	}
 	copy(rid[:], r.Request)
 	req := s.requests[rid]
 	if req == nil {
-		return "", errorf("the result is for request %s, which is not in the record", rid.Fingerprint())
+		return Text{}, errorf("the result is for request %s, which is not in the record", rid.Fingerprint())
 	}
 	id := e.ID()
 	if prev := s.results[rid]; prev != nil {
 		if prev.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("request %s already has a different result", rid.Fingerprint())
+		return Text{}, errorf("request %s already has a different result", rid.Fingerprint())
 	}
 	if uint64(len(r.Answers)) != s.Call.Threshold {
-		return "", errorf("the result combines %d answers; the threshold is %d", len(r.Answers), s.Call.Threshold)
+		return Text{}, errorf("the result combines %d answers; the threshold is %d", len(r.Answers), s.Call.Threshold)
 	}
 	var used []uint64
 	for _, aid := range r.Answers {
@@ -719,13 +718,13 @@ func (s *State) addResult(e *Envelope) (string, error) {
 			}
 		}
 		if found == 0 {
-			return "", errorf("the result uses an answer (%s) that is not in the record", Fingerprint(aid))
+			return Text{}, errorf("the result uses an answer (%s) that is not in the record", Fingerprint(aid))
 		}
 		if a := s.answers[rid][found]; !a.valid {
-			return "", errorf("the result uses the answer of %s, which is not a correct decryption (%s)", s.who(found), a.fault)
+			return Text{}, errorf("the result uses the answer of %s, which is not a correct decryption (%s)", s.who(found), a.fault)
 		}
 		if len(used) > 0 && found <= used[len(used)-1] {
-			return "", errorf("the result lists its answers out of order")
+			return Text{}, errorf("the result lists its answers out of order")
 		}
 		used = append(used, found)
 	}
@@ -733,16 +732,16 @@ func (s *State) addResult(e *Envelope) (string, error) {
 	if !s.checkPassed(key) {
 		pts, err := s.combine(req, used)
 		if err != nil {
-			return "", err
+			return Text{}, err
 		}
 		if !slices.Equal(pts, r.Plaintexts) {
-			return "", errorf("the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+			return Text{}, errorf("the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
 		}
 		s.rememberCheck(key)
 	}
 	pts := r.Plaintexts
 	s.results[rid] = &resultInfo{env: e, id: id, body: r, used: used}
-	return fmt.Sprintf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
+	return textf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
 }
 
 // Result returns the result of request id, if there is one, and the

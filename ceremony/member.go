@@ -403,7 +403,7 @@ func ReplayBundleCached(in *Envelope, v *Verified) (*State, *Bundle, []Text, err
 		if err != nil {
 			return nil, nil, nil, errorf("the bundle holds a message that fails its checks: %v", err)
 		}
-		checks = append(checks, textf("%s", c))
+		checks = append(checks, c)
 	}
 	if st.manifest == nil {
 		return nil, nil, nil, errorf("the bundle holds no manifest")

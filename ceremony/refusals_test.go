@@ -820,7 +820,7 @@ func TestRefuseReveal(t *testing.T) {
 	// evidence, and disqualifies the dealer.
 	wrong := group.NewScalar().Add(evalPolynomial(poly, 2), group.NewScalar().SetUint64(1))
 	text, err := h.board.Add(resign(h.sec(1), KindReveal, id, 1, &Reveal{Shares: []RevealedShare{{To: 2, Share: wrong.Bytes(), Blinding: fb(2)}}}))
-	if err != nil || !strings.Contains(text, "do not match its commitments: "+who+" is disqualified") {
+	if err != nil || !strings.Contains(text.String(), "do not match its commitments: "+who+" is disqualified") {
 		t.Fatalf("wrong reveal: %q, %v", text, err)
 	}
 	if _, excluded := h.board.Qualified(); !strings.Contains(fmt.Sprint(excluded[1]), "revealed a share for "+h.board.who(2).String()+" that does not match its commitments") {
@@ -954,7 +954,7 @@ func TestAnswerWithWrongShare(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a signed wrong answer must be taken in as evidence: %v", err)
 	}
-	if !strings.Contains(text, "NOT a correct decryption (its proof of correct decryption does not verify): it will be skipped") {
+	if !strings.Contains(text.String(), "NOT a correct decryption (its proof of correct decryption does not verify): it will be skipped") {
 		t.Fatalf("text = %q", text)
 	}
 	valid, invalid := h.board.AnswerStatus(rid)

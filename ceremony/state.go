@@ -189,11 +189,11 @@ func (s *State) who(i uint64) Text {
 // Add checks e against the ceremony so far and takes it in. It returns a
 // sentence for people saying what was checked. A message that fails any
 // check is refused with an error naming what was wrong; nothing is changed.
-func (s *State) Add(e *Envelope) (string, error) { return s.addWithID(e, e.ID()) }
+func (s *State) Add(e *Envelope) (Text, error) { return s.addWithID(e, e.ID()) }
 
 // addWithID is Add given the message's ID, computed by the caller from the
 // bytes it parsed e from (a bundle's replay), which spares encoding e again.
-func (s *State) addWithID(e *Envelope, id ID) (string, error) {
+func (s *State) addWithID(e *Envelope, id ID) (Text, error) {
 	switch e.Kind {
 	case KindCall:
 		return s.addCall(e)
@@ -203,19 +203,19 @@ func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 		return s.addManifest(e)
 	}
 	if s.manifest == nil {
-		return "", errorf("a %s message arrived before the manifest: take in the manifest first", e.Kind)
+		return Text{}, errorf("a %s message arrived before the manifest: take in the manifest first", e.Kind)
 	}
 	if !bytes.Equal(e.Ceremony, s.ID[:]) {
-		return "", errorf("this %s message belongs to another ceremony (%s), not to this one (%s)",
+		return Text{}, errorf("this %s message belongs to another ceremony (%s), not to this one (%s)",
 			e.Kind, Fingerprint(e.Ceremony), s.ID.Fingerprint())
 	}
 	if signedKinds[e.Kind] {
 		m, ok := s.Member(e.Sender)
 		if !ok {
-			return "", errorf("this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
+			return Text{}, errorf("this %s message names member %d, but the ceremony has members 1 to %d", e.Kind, e.Sender, len(s.Members))
 		}
 		if !s.signedBy(e, id, m) {
-			return "", errorf("the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.label())
+			return Text{}, errorf("the %s message said to be from %s is not signed by that member's key: it was altered or signed by someone else", e.Kind, m.label())
 		}
 	}
 	switch e.Kind {
@@ -238,7 +238,7 @@ func (s *State) addWithID(e *Envelope, id ID) (string, error) {
 	case KindResult:
 		return s.addResult(e)
 	}
-	return "", errorf("a %s message is not part of the record", e.Kind)
+	return Text{}, errorf("a %s message is not part of the record", e.Kind)
 }
 
 // signedBy checks e's signature by m, the member it names in the ceremony
@@ -255,22 +255,22 @@ func (s *State) signedBy(e *Envelope, id ID, m MemberInfo) bool {
 	return true
 }
 
-func (s *State) addCall(e *Envelope) (string, error) {
+func (s *State) addCall(e *Envelope) (Text, error) {
 	if s.call != nil {
 		if callID(e) == s.CallID {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("this is the call of another ceremony: a board holds one call")
+		return Text{}, errorf("this is the call of another ceremony: a board holds one call")
 	}
 	var c Call
 	if err := e.DecodeBody(&c); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if err := checkCall(&c); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	s.call, s.Call, s.CallID = e, c, callID(e)
-	return fmt.Sprintf("call %q: %d members, threshold %d", c.Title, c.Members, c.Threshold), nil
+	return textf("call %q: %d members, threshold %d", c.Title, c.Members, c.Threshold), nil
 }
 
 func callID(e *Envelope) ID { return newTranscript(tagCall).bytes(e.Bytes()).id() }
@@ -363,41 +363,41 @@ func checkCard(e *Envelope, call *Call, cid ID) (Card, hpke.PublicKey, error) {
 	return c, pk, nil
 }
 
-func (s *State) addCard(e *Envelope) (string, error) {
+func (s *State) addCard(e *Envelope) (Text, error) {
 	if s.call == nil {
-		return "", errorf("a card arrived before the call: take in the call first")
+		return Text{}, errorf("a card arrived before the call: take in the call first")
 	}
 	c, _, err := parseCardCached(s.cache, e, &s.Call, s.CallID)
 	if err != nil {
-		return "", err
+		return Text{}, err
 	}
 	id := e.ID()
 	if s.manifest != nil {
 		for _, m := range s.Members {
 			if m.Card == id {
-				return "", ErrDuplicate
+				return Text{}, ErrDuplicate
 			}
 		}
-		return "", errorf("the card of %q arrived after the manifest was fixed: it cannot join this ceremony", c.Name)
+		return Text{}, errorf("the card of %q arrived after the manifest was fixed: it cannot join this ceremony", c.Name)
 	}
 	if _, ok := s.cards[id]; ok {
-		return "", ErrDuplicate
+		return Text{}, ErrDuplicate
 	}
 	for _, o := range s.cards {
 		var oc Card
 		_ = o.DecodeBody(&oc)
 		if bytes.Equal(oc.SigningKey, c.SigningKey) {
-			return "", errorf("%q already enrolled with this key: a member enrols once", oc.Name)
+			return Text{}, errorf("%q already enrolled with this key: a member enrols once", oc.Name)
 		}
 		if bytes.Equal(oc.EncryptionKey, c.EncryptionKey) {
-			return "", errorf("the card of %q reuses the encryption key of %q: every member makes its own keys", c.Name, oc.Name)
+			return Text{}, errorf("the card of %q reuses the encryption key of %q: every member makes its own keys", c.Name, oc.Name)
 		}
 	}
 	if uint64(len(s.cards)) >= s.Call.Members {
-		return "", errorf("the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
+		return Text{}, errorf("the call is for %d members and all have enrolled: the card of %q is one too many", s.Call.Members, c.Name)
 	}
 	s.cards[id] = e
-	return fmt.Sprintf("card of %q: signed by its own key, encryption %s", c.Name, kemName(c.KEM)), nil
+	return textf("card of %q: signed by its own key, encryption %s", c.Name, kemName(c.KEM)), nil
 }
 
 // Cards returns the cards taken in before the manifest, in member order.
@@ -500,19 +500,19 @@ func verifyManifest(v *Verified, e *Envelope) (call Call, cid ID, members []Memb
 	return call, cid, members, id, nil
 }
 
-func (s *State) addManifest(e *Envelope) (string, error) {
+func (s *State) addManifest(e *Envelope) (Text, error) {
 	call, cid, members, id, err := parseManifestCached(s.cache, e)
 	if err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if s.manifest != nil {
 		if id == s.ID {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("this is the manifest of another ceremony (%s), not of this one (%s)", id.Fingerprint(), s.ID.Fingerprint())
+		return Text{}, errorf("this is the manifest of another ceremony (%s), not of this one (%s)", id.Fingerprint(), s.ID.Fingerprint())
 	}
 	if s.call != nil && cid != s.CallID {
-		return "", errorf("this manifest answers another call (%s)", cid.Fingerprint())
+		return Text{}, errorf("this manifest answers another call (%s)", cid.Fingerprint())
 	}
 	for cardID, ce := range s.cards {
 		found := false
@@ -522,7 +522,7 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 		if !found {
 			var c Card
 			_ = ce.DecodeBody(&c)
-			return "", errorf("the manifest leaves out the card of %q", c.Name)
+			return Text{}, errorf("the manifest leaves out the card of %q", c.Name)
 		}
 	}
 	var me Manifest
@@ -531,7 +531,7 @@ func (s *State) addManifest(e *Envelope) (string, error) {
 	s.call, s.Call, s.CallID = ce, call, cid
 	s.manifest, s.ID, s.Members = e, id, members
 	s.cards = map[ID]*Envelope{}
-	return fmt.Sprintf("manifest of %q: %d members, threshold %d, ceremony %s", call.Title, call.Members, call.Threshold, id.Fingerprint()), nil
+	return textf("manifest of %q: %d members, threshold %d, ceremony %s", call.Title, call.Members, call.Threshold, id.Fingerprint()), nil
 }
 
 // Manifest returns the manifest envelope, or nil before it is known.
@@ -657,75 +657,72 @@ func (s *State) checkDeal(e *Envelope, id ID, m MemberInfo) (*dealParsed, error)
 	return dp, nil
 }
 
-func (s *State) addDeal(e *Envelope, id ID) (string, error) {
+func (s *State) addDeal(e *Envelope, id ID) (Text, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
 	if d, ok := s.deals[i]; ok {
 		if d.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already dealt, and this is a different deal: a member deals once", m.label())
+		return Text{}, errorf("%s already dealt, and this is a different deal: a member deals once", m.label())
 	}
 	if later := s.dkgOver(KindDeal); later != "" {
-		return "", errorf("the deal of %s arrived after members checked the deals: the deal step is over", m.label())
+		return Text{}, errorf("the deal of %s arrived after members checked the deals: the deal step is over", m.label())
 	}
 	dp, err := s.checkDeal(e, id, m)
 	if err != nil {
-		return "", err
+		return Text{}, err
 	}
 	d, cs, n := dp.body, dp.commitments, uint64(len(s.Members))
 	s.deals[i] = &dealInfo{env: e, id: id, body: d, commitments: cs}
 	s.changed()
-	return fmt.Sprintf("deal of %s: signature, %d Pedersen commitments, %d sealed share pairs", m.Label(), len(cs), n-1), nil
+	return textf("deal of %s: signature, %d Pedersen commitments, %d sealed share pairs", m.label(), len(cs), n-1), nil
 }
 
-func (s *State) addComplaints(e *Envelope, id ID) (string, error) {
+func (s *State) addComplaints(e *Envelope, id ID) (Text, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
 	if c, ok := s.complaints[j]; ok {
 		if c.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already sent its complaints, and this list is different", m.label())
+		return Text{}, errorf("%s already sent its complaints, and this list is different", m.label())
 	}
 	if later := s.dkgOver(KindComplaints); later != "" {
-		return "", errorf("the complaints of %s arrived after the verify step was over", m.label())
+		return Text{}, errorf("the complaints of %s arrived after the verify step was over", m.label())
 	}
 	var c Complaints
 	if err := e.DecodeBody(&c); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	var prev uint64
 	for _, a := range c.Against {
 		switch {
 		case a.Dealer <= prev:
-			return "", errorf("the complaints of %s name a dealer twice or out of order", m.label())
+			return Text{}, errorf("the complaints of %s name a dealer twice or out of order", m.label())
 		case a.Dealer == j:
-			return "", errorf("%s complains about itself", m.label())
+			return Text{}, errorf("%s complains about itself", m.label())
 		case s.deals[a.Dealer] == nil:
-			return "", errorf("%s complains about %s, who has not dealt", m.label(), s.who(a.Dealer))
+			return Text{}, errorf("%s complains about %s, who has not dealt", m.label(), s.who(a.Dealer))
 		case a.Reason != ReasonUnopenable && a.Reason != ReasonMismatch:
-			return "", errorf("the complaints of %s give an unknown reason %d", m.label(), a.Reason)
+			return Text{}, errorf("the complaints of %s give an unknown reason %d", m.label(), a.Reason)
 		}
 		prev = a.Dealer
 	}
 	s.complaints[j] = &complaintsInfo{env: e, id: id, body: c}
 	s.changed()
 	if len(c.Against) == 0 {
-		return fmt.Sprintf("complaints of %s: none, every share it received was good", m.Label()), nil
+		return textf("complaints of %s: none, every share it received was good", m.label()), nil
 	}
-	return fmt.Sprintf("complaints of %s: against %s", m.Label(), s.dealerList(c.Against)), nil
+	return textf("complaints of %s: against %s", m.label(), s.dealerList(c.Against)), nil
 }
 
-func (s *State) dealerList(cs []Complaint) string {
-	var b bytes.Buffer
-	for k, c := range cs {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(s.who(c.Dealer).String())
+func (s *State) dealerList(cs []Complaint) List {
+	l := List{Sep: ", "}
+	for _, c := range cs {
+		l.Items = append(l.Items, s.who(c.Dealer))
 	}
-	return b.String()
+	return l
 }
 
 // complainers returns the members who complained about dealer i, ascending.
@@ -768,39 +765,39 @@ func (s *State) publicPairMatches(msg ID, d *dealInfo, which, j uint64, p shareP
 	return ok
 }
 
-func (s *State) addReveal(e *Envelope, id ID) (string, error) {
+func (s *State) addReveal(e *Envelope, id ID) (Text, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
 	if r, ok := s.reveals[i]; ok {
 		if r.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already answered the complaints, and this answer is different", m.label())
+		return Text{}, errorf("%s already answered the complaints, and this answer is different", m.label())
 	}
 	if later := s.dkgOver(KindReveal); later != "" {
-		return "", errorf("%s answered the complaints after the %s step began: the reveal step is over", m.label(), later)
+		return Text{}, errorf("%s answered the complaints after the %s step began: the reveal step is over", m.label(), later)
 	}
 	var r Reveal
 	if err := e.DecodeBody(&r); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	d := s.deals[i]
 	accusers := s.complainers(i)
 	if d == nil || len(accusers) == 0 {
-		return "", errorf("%s reveals shares, but nobody complained about it", m.label())
+		return Text{}, errorf("%s reveals shares, but nobody complained about it", m.label())
 	}
 	if len(r.Shares) != len(accusers) {
-		return "", errorf("%s must reveal the shares of the %d members who complained, and reveals %d", m.label(), len(accusers), len(r.Shares))
+		return Text{}, errorf("%s must reveal the shares of the %d members who complained, and reveals %d", m.label(), len(accusers), len(r.Shares))
 	}
 	info := &revealInfo{env: e, id: id, shares: map[uint64]sharePair{}, valid: map[uint64]bool{}}
 	bad := 0
 	for k, rs := range r.Shares {
 		if rs.To != accusers[k] {
-			return "", errorf("%s reveals a share for member %d, who did not complain (or out of order)", m.label(), rs.To)
+			return Text{}, errorf("%s reveals a share for member %d, who did not complain (or out of order)", m.label(), rs.To)
 		}
 		p, ok := parsePair(rs.Share, rs.Blinding)
 		if !ok {
-			return "", errorf("the share %s reveals for member %d is not a pair of valid numbers", m.label(), rs.To)
+			return Text{}, errorf("the share %s reveals for member %d is not a pair of valid numbers", m.label(), rs.To)
 		}
 		info.shares[rs.To] = p
 		ok = s.publicPairMatches(id, d, rs.To, rs.To, p)
@@ -812,9 +809,9 @@ func (s *State) addReveal(e *Envelope, id ID) (string, error) {
 	s.reveals[i] = info
 	s.changed()
 	if bad > 0 {
-		return fmt.Sprintf("reveal of %s: %d of %d revealed shares do not match its commitments: %s is disqualified", m.Label(), bad, len(accusers), m.Label()), nil
+		return textf("reveal of %s: %d of %d revealed shares do not match its commitments: %s is disqualified", m.label(), bad, len(accusers), m.label()), nil
 	}
-	return fmt.Sprintf("reveal of %s: the %d revealed shares match its commitments", m.Label(), len(accusers)), nil
+	return textf("reveal of %s: the %d revealed shares match its commitments", m.label(), len(accusers)), nil
 }
 
 // Qualified returns QUAL, the dealers whose contribution counts: those who
@@ -907,28 +904,28 @@ func (s *State) checkQualHash(what string, m MemberInfo, h []byte) error {
 	return nil
 }
 
-func (s *State) addOpen(e *Envelope, id ID) (string, error) {
+func (s *State) addOpen(e *Envelope, id ID) (Text, error) {
 	i := e.Sender
 	m, _ := s.Member(i)
 	if o, ok := s.opens[i]; ok {
 		if o.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already opened its commitments, and this opening is different", m.label())
+		return Text{}, errorf("%s already opened its commitments, and this opening is different", m.label())
 	}
 	if s.count(KindConfirm) > 0 {
-		return "", errorf("the opening of %s arrived after members began to confirm: the open step is over", m.label())
+		return Text{}, errorf("the opening of %s arrived after members began to confirm: the open step is over", m.label())
 	}
 	var o Open
 	if err := e.DecodeBody(&o); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if !slices.Contains(s.qualified(), i) {
 		_, excluded := s.Qualified()
-		return "", errorf("%s is not qualified (%s) and has nothing to open", m.label(), excluded[i])
+		return Text{}, errorf("%s is not qualified (%s) and has nothing to open", m.label(), excluded[i])
 	}
 	if err := s.checkQualHash("opening", m, o.Qual); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	d := s.deals[i]
 	key := cacheKey{kind: cacheOpen, msg: id, dep: d.id}
@@ -938,42 +935,42 @@ func (s *State) addOpen(e *Envelope, id ID) (string, error) {
 	} else {
 		var err error
 		if cs, err = s.decodeCommitments("opening", m, o.Commitments); err != nil {
-			return "", err
+			return Text{}, err
 		}
 		if cs[0].IsIdentity() {
-			return "", errorf("the opening of %s commits to a zero secret", m.label())
+			return Text{}, errorf("the opening of %s commits to a zero secret", m.label())
 		}
 		if !verifyOpenEncoded(dealerProofContext(s.ID, i), d.body.Commitments, o.Commitments, d.commitments, cs, o.Proof) {
-			return "", errorf("the proof that the opening of %s is what its deal committed to does not verify", m.label())
+			return Text{}, errorf("the proof that the opening of %s is what its deal committed to does not verify", m.label())
 		}
 		s.cache.put(key, cs)
 	}
 	s.opens[i] = &openInfo{env: e, id: id, commitments: cs}
 	s.keysChanged()
-	return fmt.Sprintf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.Label(), len(cs)), nil
+	return textf("opening of %s: signature, %d Feldman values, proof that they are those its deal committed to", m.label(), len(cs)), nil
 }
 
-func (s *State) addRecover(e *Envelope, id ID) (string, error) {
+func (s *State) addRecover(e *Envelope, id ID) (Text, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
 	if r, ok := s.recovers[j]; ok {
 		if r.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already published its shares of silent members, and this list is different", m.label())
+		return Text{}, errorf("%s already published its shares of silent members, and this list is different", m.label())
 	}
 	if s.count(KindConfirm) > 0 {
-		return "", errorf("the shares %s publishes arrived after members began to confirm: the recover step is over", m.label())
+		return Text{}, errorf("the shares %s publishes arrived after members began to confirm: the recover step is over", m.label())
 	}
 	var r Recover
 	if err := e.DecodeBody(&r); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if err := s.checkQualHash("published shares", m, r.Qual); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if len(r.Shares) == 0 {
-		return "", errorf("%s publishes an empty list of shares: a member with nothing to publish sends nothing", m.label())
+		return Text{}, errorf("%s publishes an empty list of shares: a member with nothing to publish sends nothing", m.label())
 	}
 	qual := s.qualified()
 	info := &recoverInfo{env: e, id: id, shares: map[uint64]sharePair{}}
@@ -982,36 +979,33 @@ func (s *State) addRecover(e *Envelope, id ID) (string, error) {
 		i := rs.Dealer
 		switch {
 		case i <= prev:
-			return "", errorf("the shares %s publishes name a dealer twice or out of order", m.label())
+			return Text{}, errorf("the shares %s publishes name a dealer twice or out of order", m.label())
 		case i == j:
-			return "", errorf("%s publishes a share of itself", m.label())
+			return Text{}, errorf("%s publishes a share of itself", m.label())
 		case !slices.Contains(qual, i):
-			return "", errorf("%s publishes its share of %s, who is not qualified", m.label(), s.who(i))
+			return Text{}, errorf("%s publishes its share of %s, who is not qualified", m.label(), s.who(i))
 		}
 		prev = i
 		p, ok := parsePair(rs.Share, rs.Blinding)
 		if !ok {
-			return "", errorf("the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.label())
+			return Text{}, errorf("the share of %s that %s publishes is not a pair of valid numbers", s.who(i), m.label())
 		}
 		if !s.publicPairMatches(id, s.deals[i], i, j, p) {
-			return "", errorf("the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.label(), s.who(i))
+			return Text{}, errorf("the share of %s that %s publishes does not match the commitments of %s", s.who(i), m.label(), s.who(i))
 		}
 		info.shares[i] = p
 	}
 	s.recovers[j] = info
 	s.keysChanged()
-	return fmt.Sprintf("shares published by %s for %s: each matches the dealer's commitments", m.Label(), s.recoverList(r.Shares)), nil
+	return textf("shares published by %s for %s: each matches the dealer's commitments", m.label(), s.recoverList(r.Shares)), nil
 }
 
-func (s *State) recoverList(rs []RecoveredShare) string {
-	var b bytes.Buffer
-	for k, r := range rs {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(s.who(r.Dealer).String())
+func (s *State) recoverList(rs []RecoveredShare) List {
+	l := List{Sep: ", "}
+	for _, r := range rs {
+		l.Items = append(l.Items, s.who(r.Dealer))
 	}
-	return b.String()
+	return l
 }
 
 // publicPoints returns the share pairs of dealer i that are public and
@@ -1230,49 +1224,49 @@ func shareProofContext(ceremony ID, j uint64, transcript ID) [][]byte {
 	return [][]byte{ceremony[:], uintBytes(j), transcript[:]}
 }
 
-func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
+func (s *State) addConfirm(e *Envelope, id ID) (Text, error) {
 	j := e.Sender
 	m, _ := s.Member(j)
 	if c, ok := s.confirms[j]; ok {
 		if c.id == id {
-			return "", ErrDuplicate
+			return Text{}, ErrDuplicate
 		}
-		return "", errorf("%s already confirmed, and this confirmation is different", m.label())
+		return Text{}, errorf("%s already confirmed, and this confirmation is different", m.label())
 	}
 	var c Confirm
 	if err := e.DecodeBody(&c); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	qual, excluded := s.Qualified()
 	if !slices.Contains(qual, j) {
-		return "", errorf("%s was disqualified (%s) and cannot confirm", m.label(), excluded[j])
+		return Text{}, errorf("%s was disqualified (%s) and cannot confirm", m.label(), excluded[j])
 	}
 	if uint64(len(qual)) < s.Call.Threshold {
-		return "", errorf("only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
+		return Text{}, errorf("only %d members qualified, fewer than the threshold %d: the ceremony cannot complete and must start again", len(qual), s.Call.Threshold)
 	}
 	if err := s.keysReady(qual); err != nil {
-		return "", err
+		return Text{}, err
 	}
 	if !slices.Equal(c.Qualified, qual) {
-		return "", errorf("%s counts qualified members %v, but the messages show %v: it was shown different messages", m.label(), c.Qualified, qual)
+		return Text{}, errorf("%s counts qualified members %v, but the messages show %v: it was shown different messages", m.label(), c.Qualified, qual)
 	}
 	if rec := s.recoveredOf(qual); !slices.Equal(c.Recovered, rec) {
-		return "", errorf("%s counts reconstructed members %v, but the messages show %v: it was shown different messages", m.label(), c.Recovered, rec)
+		return Text{}, errorf("%s counts reconstructed members %v, but the messages show %v: it was shown different messages", m.label(), c.Recovered, rec)
 	}
 	y := s.ElectionKey(qual)
 	if y.IsIdentity() {
-		return "", errorf("the election key is the identity element, which hides nothing: the ceremony must start again")
+		return Text{}, errorf("the election key is the identity element, which hides nothing: the ceremony must start again")
 	}
 	tr := s.Transcript(qual)
 	if !bytes.Equal(c.Transcript, tr[:]) {
-		return "", errorf("%s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.label(), Fingerprint(c.Transcript), tr.Fingerprint())
+		return Text{}, errorf("%s saw a different ceremony transcript (%s) from this one (%s): the coordinator showed members different messages, or a message was altered", m.label(), Fingerprint(c.Transcript), tr.Fingerprint())
 	}
 	if !bytes.Equal(c.ElectionKey, y.Bytes()) {
-		return "", errorf("%s computed a different election key", m.label())
+		return Text{}, errorf("%s computed a different election key", m.label())
 	}
 	yj := s.VerificationKey(qual, j)
 	if !bytes.Equal(c.VerificationKey, yj.Bytes()) {
-		return "", errorf("the verification key of %s does not match the commitments", m.label())
+		return Text{}, errorf("the verification key of %s does not match the commitments", m.label())
 	}
 	// The proof is about the transcript and Y_j the confirmation states,
 	// which are those just compared: the cache may hold its check (§8.6).
@@ -1280,12 +1274,12 @@ func (s *State) addConfirm(e *Envelope, id ID) (string, error) {
 	if _, ok := s.cache.get(key); !ok {
 		p, err := parseProof(c.Proof)
 		if err != nil || !verifyProof(tagProofShare, shareProofContext(s.ID, j, tr), []*group.Element{nil}, []*group.Element{yj}, p) {
-			return "", errorf("the proof that %s holds its share does not verify", m.label())
+			return Text{}, errorf("the proof that %s holds its share does not verify", m.label())
 		}
 		s.cache.put(key, true)
 	}
 	s.confirms[j] = &confirmInfo{env: e, id: id, body: c}
-	return fmt.Sprintf("confirmation of %s: transcript %s, election key, verification key, proof that it holds its share", m.Label(), tr.Fingerprint()), nil
+	return textf("confirmation of %s: transcript %s, election key, verification key, proof that it holds its share", m.label(), tr.Fingerprint()), nil
 }
 
 // Complete reports whether every qualified member that opened has confirmed

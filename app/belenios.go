@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"conclave/app/office"
+	"conclave/ceremony"
 	"conclave/ceremony/belenios"
 	"conclave/internal/folderlock"
 	"conclave/keystore"
@@ -460,7 +461,7 @@ func (s *beleniosScreen) doCheck() {
 	s.checks.clear()
 	path, a := s.path.path(), s.archive
 	pass := takePassphrase(s.pass)
-	var lines []string
+	var lines []ceremony.Text
 	s.ui.run(lang.L("Checking…"), func(c context.Context) error {
 		defer pass.Destroy()
 		t, done, err := s.unlock(path, pass)
@@ -476,7 +477,7 @@ func (s *beleniosScreen) doCheck() {
 			return
 		}
 		for _, l := range lines {
-			s.checks.add(true, l)
+			s.checks.add(true, say(l))
 		}
 	})
 }

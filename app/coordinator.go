@@ -323,11 +323,8 @@ func (s *boardScreen) refresh() {
 		// The election key's fingerprint is the large one above: not twice.
 		s.waiting.SetText(lang.L("The key ceremony is complete: hand the election key file to the members (they compare its fingerprint, above) and publish it to the voting system."))
 	case len(p.Waiting) > 0:
-		var who []string
-		for _, w := range p.Waiting {
-			who = append(who, localize(w))
-		}
-		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": strings.Join(who, ", ")}))
+		who := translateArg(ceremony.List{Items: p.Waiting, Sep: ", "})
+		s.waiting.SetText(lang.L("Waiting for: {{.Who}}", map[string]any{"Who": who}))
 	default:
 		s.waiting.SetText(lang.L("Everything for this step is in: prepare the next step."))
 	}
@@ -343,7 +340,7 @@ func (s *boardScreen) add(data []byte) (any, string, error) {
 		return nil, "", errSkipped
 	}
 	text, err := s.b.Add(data)
-	return nil, text, err
+	return nil, say(text), err
 }
 
 func (s *boardScreen) doNext() {
@@ -468,7 +465,7 @@ func (s *boardScreen) doTally() {
 			fmt.Fprintf(&b, "%s %d: %d\n", lang.L("Option"), k+1, c)
 		}
 		for _, sk := range res.Skipped {
-			s.countState.add(false, lang.L("the answer of member {{.N}} ({{.Name}}) was skipped: {{.Why}}", map[string]any{"N": sk.Member, "Name": sk.Name, "Why": sk.Reason}))
+			s.countState.add(false, lang.L("the answer of member {{.N}} ({{.Name}}) was skipped: {{.Why}}", map[string]any{"N": sk.Member, "Name": sk.Name, "Why": explain(sk.Cause)}))
 		}
 		s.result.SetText(b.String())
 		s.panel.set(strings.TrimSpace(s.label.Text), res.Counts, optionNames(s.names.Text))

@@ -293,7 +293,8 @@ func (s *memberScreen) begin(msg *ceremony.Envelope, acc office.Acceptance) erro
 			s.cardFP = card.ID().Fingerprint()
 			m.Close()
 			out = &ceremony.Outcome{Step: ceremony.StepEnrol, Out: card, Fingerprint: ceremony.Fingerprint(callID),
-				Checks: []string{lang.L("new keys made and sealed in your keystore")}, Note: lang.L("hand your registration to the coordinator")}
+				// Words of the application, already in the member's language.
+				Checks: []ceremony.Text{{Format: lang.L("new keys made and sealed in your keystore")}}, Note: ceremony.Text{Format: lang.L("hand your registration to the coordinator")}}
 			return nil
 		}
 		m, err := office.OpenMember(path, pass)
@@ -350,7 +351,7 @@ func (s *memberScreen) showQual(out *ceremony.Outcome) {
 	}
 	s.checks.inform(false, lang.L("Qualified members: {{.List}}", map[string]any{"List": strings.Join(qual, ", ")}))
 	for _, x := range out.Excluded {
-		s.checks.inform(true, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": localize(x.Label), "Reason": localize(x.Reason)}))
+		s.checks.inform(true, lang.L("Excluded: {{.Member}}, because it {{.Reason}}", map[string]any{"Member": say(x.Label), "Reason": say(x.Reason)}))
 	}
 	for _, j := range out.Recovered {
 		s.checks.inform(false, lang.L("Member {{.N}} did not open its commitments: its part of the key is rebuilt from the others' shares, not dropped", map[string]any{"N": j}))
@@ -367,12 +368,12 @@ func (s *memberScreen) showRoom(out *ceremony.Outcome) {
 func (s *memberScreen) show(out *ceremony.Outcome) {
 	s.showQual(out)
 	for _, c := range out.Checks {
-		if strings.Contains(c, " is disqualified: ") {
+		if c.Format == "%s is disqualified: %s" {
 			continue // listed by showQual
 		}
-		s.checks.add(!strings.HasPrefix(c, "FAILED"), c)
+		s.checks.add(!strings.HasPrefix(c.Format, "FAILED"), say(c))
 	}
-	note := out.Note
+	note := say(out.Note)
 	if out.Transcript != "" && out.Out != nil && out.Out.Kind == ceremony.KindConfirm {
 		// The transcript fingerprint is the large one below: not twice.
 		note = lang.L("hand your confirmation to the coordinator")

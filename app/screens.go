@@ -84,7 +84,7 @@ func (ui *UI) openVerify() {
 				}
 				failed := 0
 				for _, c := range rep.Checks {
-					s.checks.add(c.OK, c.Text)
+					s.checks.add(c.OK, say(c.Text))
 					if !c.OK {
 						failed++
 					}
@@ -157,7 +157,10 @@ func (ui *UI) openMyKey() {
 		}
 		s.check = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), func() {
 			rec := s.record.path()
-			open(func(m *office.Member) (string, error) { return m.Check(rec) })
+			open(func(m *office.Member) (string, error) {
+				t, err := m.Check(rec)
+				return say(t), err
+			})
 		})
 		s.backup = widget.NewButtonWithIcon(lang.L("Make a backup copy"), theme.DocumentSaveIcon(), func() {
 			dir := s.backupDir.path()

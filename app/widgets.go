@@ -159,7 +159,7 @@ func (c *checkList) add(ok bool, text string) {
 	if !ok {
 		icon, prefix, imp = theme.ErrorIcon(), lang.L("REFUSED")+": ", widget.DangerImportance
 	}
-	l := wrapped(prefix + localize(text))
+	l := wrapped(prefix + text)
 	l.Importance = imp
 	c.lines = append(c.lines, l.Text)
 	line := container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
@@ -182,7 +182,7 @@ func (c *checkList) inform(warn bool, text string) {
 	if warn {
 		icon, imp = theme.WarningIcon(), widget.WarningImportance
 	}
-	l := wrapped(localize(text))
+	l := wrapped(text)
 	l.Importance = imp
 	c.lines = append(c.lines, l.Text)
 	c.shown.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l))
@@ -190,7 +190,7 @@ func (c *checkList) inform(warn bool, text string) {
 }
 
 func (c *checkList) note(text string) {
-	l := wrapped(localize(text))
+	l := wrapped(text)
 	l.TextStyle.Italic = true
 	c.lines = append(c.lines, l.Text)
 	c.shown.Add(l)

@@ -231,7 +231,7 @@ func cmdVerify(e *env, args []string) error {
 	}
 	r := ceremony.Verify(files)
 	for _, p := range problems {
-		r.Checks = append(r.Checks, ceremony.Check{OK: false, Text: p.Path + ": " + p.Reason})
+		r.Checks = append(r.Checks, ceremony.Check{OK: false, Text: ceremony.Text{Format: p.Path + ": " + p.Reason}})
 	}
 	r.Checks = append(r.Checks, expectCheck(r.State, want)...)
 	r.Checks = append(r.Checks, expectKeyCheck(r.State, wantKey)...)

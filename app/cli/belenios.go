@@ -384,7 +384,7 @@ func cmdBeleniosCheck(e *env, args []string) error {
 		return err
 	}
 	for _, l := range lines {
-		e.printf("ok  %s\n", capitalize(l))
+		e.printf("ok  %s\n", capitalize(l.String()))
 	}
 	return nil
 }

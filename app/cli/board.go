@@ -142,7 +142,7 @@ func cmdBoardNext(e *env, args []string) error {
 	e.printf("%s (members read it aloud): %s\n", r.Label(), r.Fingerprint)
 	e.printf("Step: %s\n", p.Step)
 	if len(p.Waiting) > 0 {
-		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))
+		e.printf("Waiting for: %s\n", ceremony.List{Items: p.Waiting, Sep: ", "})
 	}
 	return nil
 }
@@ -189,7 +189,7 @@ func cmdBoardAdd(e *env, args []string) error {
 	for _, f := range files {
 		m, err := office.ReadMessage(f)
 		if err == nil {
-			var text string
+			var text ceremony.Text
 			if text, err = b.Add(m.Bytes()); err == nil {
 				e.printf("ok       %s: %s\n", f, text)
 				continue
@@ -201,7 +201,7 @@ func cmdBoardAdd(e *env, args []string) error {
 	p := b.Progress()
 	e.printf("Step: %s", p.Step)
 	if len(p.Waiting) > 0 {
-		e.printf("; waiting for: %s", strings.Join(p.Waiting, ", "))
+		e.printf("; waiting for: %s", ceremony.List{Items: p.Waiting, Sep: ", "})
 	} else if p.Step != ceremony.StepComplete && p.Step != "" {
 		e.printf("; everything is in: run 'conclave board next'")
 	}
@@ -248,7 +248,7 @@ func cmdBoardStatus(e *env, args []string) error {
 	}
 	e.printf("Steps: %s\n", strings.Join(steps, " > "))
 	if len(p.Waiting) > 0 {
-		e.printf("Waiting for: %s\n", strings.Join(p.Waiting, ", "))
+		e.printf("Waiting for: %s\n", ceremony.List{Items: p.Waiting, Sep: ", "})
 	}
 	if st.Manifest() == nil {
 		for _, c := range st.Cards() {

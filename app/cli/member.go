@@ -207,7 +207,7 @@ func cmdMemberStep(e *env, args []string) error {
 		}
 		defer m.Close()
 		outcome = &ceremony.Outcome{Step: "enrol", Out: card, Fingerprint: ceremony.Fingerprint(m.Header().Ceremony),
-			Checks: []string{"new keys made and sealed in " + *ks}, Note: "hand your card to the coordinator, and read the call fingerprint and your card fingerprint aloud"}
+			Checks: []ceremony.Text{{Format: "new keys made and sealed in " + *ks}}, Note: ceremony.Text{Format: "hand your card to the coordinator, and read the call fingerprint and your card fingerprint aloud"}}
 		printLarge(e, "Your card fingerprint (read it aloud; it is written in the minutes beside your name)", card.ID().Fingerprint())
 	} else {
 		m, err := pf.unlock(e, *ks)
@@ -235,7 +235,7 @@ func cmdMemberStep(e *env, args []string) error {
 		}
 	}
 	for _, c := range outcome.Checks {
-		if strings.Contains(c, " is disqualified: ") {
+		if strings.Contains(c.Format, " is disqualified: ") {
 			continue // listed by printQual
 		}
 		e.printf("ok  %s\n", c)
@@ -248,7 +248,7 @@ func cmdMemberStep(e *env, args []string) error {
 		printLarge(e, "For the minutes: the election key fingerprint", minutes[1])
 	}
 	if outcome.Out == nil {
-		e.printf("%s.\n", capitalize(outcome.Note))
+		e.printf("%s.\n", capitalize(outcome.Note.String()))
 		return nil
 	}
 	if err := office.WriteOutput(*out, outcome.Out.Bytes(), *force); err != nil {
@@ -446,7 +446,7 @@ func cmdMemberCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.printf("ok  %s\n", capitalize(text))
+	e.printf("ok  %s\n", capitalize(text.String()))
 	return nil
 }
 

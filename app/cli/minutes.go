@@ -100,9 +100,9 @@ func expectCheck(st *ceremony.State, want string) []ceremony.Check {
 		return nil
 	}
 	if err := expectError(st, want); err != nil {
-		return []ceremony.Check{{OK: false, Text: err.Error()}}
+		return []ceremony.Check{{OK: false, Text: ceremony.Text{Format: err.Error()}}}
 	}
-	return []ceremony.Check{{OK: true, Text: "the ceremony fingerprint is " + want + ", as expected from the minutes"}}
+	return []ceremony.Check{{OK: true, Text: ceremony.Text{Format: "the ceremony fingerprint is " + want + ", as expected from the minutes"}}}
 }
 
 // errOtherKey: the record's election key is not the one in the minutes.
@@ -139,9 +139,9 @@ func expectKeyCheck(st *ceremony.State, wantKey string) []ceremony.Check {
 		return nil
 	}
 	if err := expectKeyError(st, wantKey); err != nil {
-		return []ceremony.Check{{OK: false, Text: err.Error()}}
+		return []ceremony.Check{{OK: false, Text: ceremony.Text{Format: err.Error()}}}
 	}
-	return []ceremony.Check{{OK: true, Text: "the election key fingerprint is " + wantKey + ", as expected from the minutes"}}
+	return []ceremony.Check{{OK: true, Text: ceremony.Text{Format: "the election key fingerprint is " + wantKey + ", as expected from the minutes"}}}
 }
 
 // printRecordFingerprint shows the record's fingerprint, which the minutes

@@ -66,7 +66,7 @@ func collect(b *office.Board) (*facts, error) {
 		CallFP: st.CallID.Fingerprint(), CeremonyFP: st.ID.Fingerprint(),
 		Step: b.Progress().Step, Complete: st.Complete(),
 	}
-	var excluded map[uint64]string
+	var excluded map[uint64]ceremony.Text
 	if f.Complete {
 		k, err := st.ElectionKeyFile()
 		if err != nil {
@@ -96,7 +96,7 @@ func collect(b *office.Board) (*facts, error) {
 				case slices.Contains(accused, m.Index):
 					p.Excluded = "excl_mismatch"
 				default:
-					p.Excluded = why
+					p.Excluded = why.String()
 				}
 			}
 		}

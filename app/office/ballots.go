@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -45,7 +44,7 @@ func strictJSON(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("extra data after the JSON object")
+		return causef("extra data after the JSON object")
 	}
 	return nil
 }
@@ -53,11 +52,11 @@ func strictJSON(data []byte, v any) error {
 // decodeCiphertext reads one ciphertext: 128 lower-case hex digits (A || B).
 func decodeCiphertext(s string, what string) ([]byte, error) {
 	if len(s) != 2*ceremony.CiphertextSize {
-		return nil, fmt.Errorf("%s has %d hex digits, want %d", what, len(s), 2*ceremony.CiphertextSize)
+		return nil, causef("%s has %d hex digits, want %d", what, len(s), 2*ceremony.CiphertextSize)
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil || hex.EncodeToString(b) != s {
-		return nil, fmt.Errorf("%s is not lower-case hexadecimal", what)
+		return nil, causef("%s is not lower-case hexadecimal", what)
 	}
 	return b, nil
 }
@@ -67,19 +66,19 @@ func decodeCiphertext(s string, what string) ([]byte, error) {
 func ParseCiphertexts(data []byte) (*Ciphertexts, error) {
 	var j ciphertextsJSON
 	if err := strictJSON(data, &j); err != nil {
-		return nil, fmt.Errorf("office: the ciphertext file is not valid JSON of format %s: %v", FormatCiphertexts, err)
+		return nil, errorf("the ciphertext file is not valid JSON of format %s: %v", FormatCiphertexts, err)
 	}
 	if j.Format != FormatCiphertexts {
-		return nil, fmt.Errorf("office: the ciphertext file has format %q, want %q", j.Format, FormatCiphertexts)
+		return nil, errorf("the ciphertext file has format %q, want %q", j.Format, FormatCiphertexts)
 	}
 	if len(j.Ciphertexts) == 0 {
-		return nil, errors.New("office: the ciphertext file holds no ciphertexts")
+		return nil, errorf("the ciphertext file holds no ciphertexts")
 	}
 	c := &Ciphertexts{Kind: j.Kind, Options: j.Options, Bound: j.Bound, Data: make([]byte, 0, len(j.Ciphertexts)*ceremony.CiphertextSize)}
 	for k, s := range j.Ciphertexts {
 		b, err := decodeCiphertext(s, fmt.Sprintf("ciphertext %d", k+1))
 		if err != nil {
-			return nil, fmt.Errorf("office: the ciphertext file: %v", err)
+			return nil, errorf("the ciphertext file: %v", err)
 		}
 		c.Data = append(c.Data, b...)
 	}
@@ -148,11 +147,11 @@ func forEach(n int, f func(k int) error) error {
 
 func checkVotes(votes []uint64, options uint64) error {
 	if options < 1 || options > ceremony.MaxOptions {
-		return fmt.Errorf("office: the number of options must be 1 to %d", ceremony.MaxOptions)
+		return errorf("the number of options must be 1 to %d", ceremony.MaxOptions)
 	}
 	for k, v := range votes {
 		if v < 1 || v > options {
-			return fmt.Errorf("office: vote %d is for option %d, but the options are numbered 1 to %d", k+1, v, options)
+			return errorf("vote %d is for option %d, but the options are numbered 1 to %d", k+1, v, options)
 		}
 	}
 	return nil
@@ -217,39 +216,39 @@ func (b *Ballots) JSON() []byte {
 func ParseBallots(data []byte) (*Ballots, error) {
 	var j ballotsJSON
 	if err := strictJSON(data, &j); err != nil {
-		return nil, fmt.Errorf("office: the ballots file is not valid JSON of format %s: %v", FormatBallots, err)
+		return nil, errorf("the ballots file is not valid JSON of format %s: %v", FormatBallots, err)
 	}
 	if j.Format != FormatBallots {
-		return nil, fmt.Errorf("office: the ballots file has format %q, want %q", j.Format, FormatBallots)
+		return nil, errorf("the ballots file has format %q, want %q", j.Format, FormatBallots)
 	}
 	b := &Ballots{Options: j.Options}
 	cer, err := hex.DecodeString(j.Ceremony)
 	if err != nil || len(cer) != 32 {
-		return nil, errors.New("office: the ballots file names no valid ceremony")
+		return nil, errorf("the ballots file names no valid ceremony")
 	}
 	copy(b.Ceremony[:], cer)
 	if b.ElectionKey, err = hex.DecodeString(j.ElectionKey); err != nil || len(b.ElectionKey) != 32 {
-		return nil, errors.New("office: the ballots file names no valid election key")
+		return nil, errorf("the ballots file names no valid election key")
 	}
 	if j.Options < 1 || j.Options > ceremony.MaxOptions {
-		return nil, fmt.Errorf("office: the ballots file has %d options", j.Options)
+		return nil, errorf("the ballots file has %d options", j.Options)
 	}
 	for k, ballot := range j.Ballots {
 		if uint64(len(ballot)) != j.Options {
-			return nil, fmt.Errorf("office: ballot %d holds %d ciphertexts, want one per option (%d)", k+1, len(ballot), j.Options)
+			return nil, errorf("ballot %d holds %d ciphertexts, want one per option (%d)", k+1, len(ballot), j.Options)
 		}
 		var data []byte
 		for o, s := range ballot {
 			ct, err := decodeCiphertext(s, fmt.Sprintf("ballot %d, option %d", k+1, o+1))
 			if err != nil {
-				return nil, fmt.Errorf("office: the ballots file: %v", err)
+				return nil, errorf("the ballots file: %v", err)
 			}
 			data = append(data, ct...)
 		}
 		b.Ballots = append(b.Ballots, data)
 	}
 	if len(b.Ballots) == 0 {
-		return nil, errors.New("office: the ballots file holds no ballots")
+		return nil, errorf("the ballots file holds no ballots")
 	}
 	return b, nil
 }
@@ -261,7 +260,7 @@ func (b *Ballots) Sum() (*Ciphertexts, error) {
 	for k, ballot := range b.Ballots[1:] {
 		var err error
 		if sum, err = ceremony.AddCiphertexts(sum, ballot); err != nil {
-			return nil, fmt.Errorf("office: ballot %d: %v", k+2, err)
+			return nil, errorf("ballot %d: %v", k+2, err)
 		}
 	}
 	return &Ciphertexts{Kind: ceremony.RequestTally, Options: b.Options, Bound: uint64(len(b.Ballots)), Data: sum}, nil
@@ -290,6 +289,8 @@ type Skipped struct {
 	Member uint64 `json:"member"`
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
+	// Cause is the reason as an error (for the application's translation).
+	Cause error `json:"-"`
 }
 
 // TallyResult describes the result of request id, if it was combined.
@@ -297,7 +298,7 @@ func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 	st := b.State
 	res, used, ok := st.Result(id)
 	if !ok {
-		return nil, fmt.Errorf("office: request %s has no result yet", id.Fingerprint())
+		return nil, errorf("request %s has no result yet", id.Fingerprint())
 	}
 	req, _ := st.RequestInfo(id)
 	tr := &TallyResult{Format: FormatResult, Ceremony: hex.EncodeToString(st.ID[:]), CeremonyFingerprint: st.ID.Fingerprint(),
@@ -321,7 +322,7 @@ func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 	sort.Slice(bad, func(a, c int) bool { return bad[a] < bad[c] })
 	for _, j := range bad {
 		m, _ := st.Member(j)
-		tr.Skipped = append(tr.Skipped, Skipped{Member: j, Name: m.Name, Reason: invalid[j]})
+		tr.Skipped = append(tr.Skipped, Skipped{Member: j, Name: m.Name, Reason: invalid[j].Error(), Cause: invalid[j]})
 	}
 	return tr, nil
 }

@@ -3,11 +3,11 @@ package office
 import (
 	"bytes"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
 
+	"conclave/ceremony"
 	"conclave/ceremony/belenios"
 	"conclave/keystore"
 )
@@ -23,7 +23,7 @@ func IsBelenios(h keystore.Header) bool { return bytes.HasPrefix(h.Ceremony, []b
 
 // errNotBelenios explains a Conclave ceremony keystore given where a
 // Belenios one is expected.
-var errNotBelenios = errors.New("office: this keystore is a Conclave ceremony member's, not a Belenios trustee's: bring the keystore made by 'conclave belenios keygen'")
+var errNotBelenios = errorf("this keystore is a Conclave ceremony member's, not a Belenios trustee's: bring the keystore made by 'conclave belenios keygen'")
 
 // BeleniosTrustee is a Belenios trustee's keystore, open.
 type BeleniosTrustee struct {
@@ -35,7 +35,7 @@ type BeleniosTrustee struct {
 // (step 1 of the threshold key generation).
 func BeleniosKeygen(path string, pass keystore.Passphrase, name string, ctx belenios.Context, kdf keystore.KDFParams) (*BeleniosTrustee, *belenios.Cert, error) {
 	if _, err := os.Stat(path); err == nil {
-		return nil, nil, fmt.Errorf("office: %s already exists: a keystore is never overwritten; choose another file name", path)
+		return nil, nil, errorf("%s already exists: a keystore is never overwritten; choose another file name", path)
 	}
 	seed, err := belenios.NewSeed(rand.Reader)
 	if err != nil {
@@ -66,7 +66,7 @@ func BeleniosKeygen(path string, pass keystore.Passphrase, name string, ctx bele
 // it in a new keystore and returns its trustee_public_key.
 func BeleniosKeygenSingle(path string, pass keystore.Passphrase, name string, kdf keystore.KDFParams) (*BeleniosTrustee, *belenios.TrusteePublicKey, error) {
 	if _, err := os.Stat(path); err == nil {
-		return nil, nil, fmt.Errorf("office: %s already exists: a keystore is never overwritten; choose another file name", path)
+		return nil, nil, errorf("%s already exists: a keystore is never overwritten; choose another file name", path)
 	}
 	x, pub, err := belenios.NewSingleKey(rand.Reader)
 	if err != nil {
@@ -139,11 +139,11 @@ func checkOwnCerts(sec *belenios.Secret, k *belenios.Keys, certs []*belenios.Cer
 	}
 	c := certs[0].Keys.Context
 	if len(certs) != sec.Context.Size || c.Threshold != sec.Context.Threshold {
-		return fmt.Errorf("office: the certificates are for %d trustees with threshold %d, but this key was made for %d trustees with threshold %d", len(certs), c.Threshold, sec.Context.Size, sec.Context.Threshold)
+		return errorf("the certificates are for %d trustees with threshold %d, but this key was made for %d trustees with threshold %d", len(certs), c.Threshold, sec.Context.Size, sec.Context.Threshold)
 	}
 	mine := certs[sec.Context.Index-1].Keys
 	if !mine.Verification.Equal(k.VK) || !mine.Encryption.Equal(k.EK) {
-		return fmt.Errorf("office: certificate %d is not ours: this is not our election, or the administrator replaced our certificate", sec.Context.Index)
+		return errorf("certificate %d is not ours: this is not our election, or the administrator replaced our certificate", sec.Context.Index)
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func (t *BeleniosTrustee) Voutput(v belenios.Version, certs []*belenios.Cert, in
 			same := sec.Key.Equal(S)
 			S.Wipe()
 			if !same {
-				return false, errors.New("office: this keystore already holds another decryption key for this election: the vinput differs from the one used before; ask the administrator why")
+				return false, errorf("this keystore already holds another decryption key for this election: the vinput differs from the one used before; ask the administrator why")
 			}
 			out = vo
 			return false, nil
@@ -231,15 +231,15 @@ func (t *BeleniosTrustee) Decrypt(a *belenios.Archive, s *belenios.Summary, owne
 	var out *BeleniosDecryption
 	err := t.with(func(sec *belenios.Secret) (bool, error) {
 		if sec.Key == nil {
-			return false, errors.New("office: this keystore holds no decryption key yet: run 'conclave belenios voutput' (step 5) first")
+			return false, errorf("this keystore holds no decryption key yet: run 'conclave belenios voutput' (step 5) first")
 		}
 		X := belenios.GExp(sec.Key)
 		o, ok := belenios.Owner(a.Trustees, X)
 		if !ok {
-			return false, errors.New("office: our key is not among this election's trustees: this is not our election")
+			return false, errorf("our key is not among this election's trustees: this is not our election")
 		}
 		if owner != 0 && owner != o {
-			return false, fmt.Errorf("office: our key is trustee %d of this election, not %d: check --trustee-id", o, owner)
+			return false, errorf("our key is trustee %d of this election, not %d: check --trustee-id", o, owner)
 		}
 		pd, err := belenios.Decrypt(s.Fingerprint, a.Tally, sec.Key, rand.Reader)
 		if err != nil {
@@ -257,8 +257,8 @@ func (t *BeleniosTrustee) Decrypt(a *belenios.Archive, s *belenios.Summary, owne
 // Check answers "do I still hold my key": it opens the secret, derives the
 // certificate keys (or the Single key) and compares them with the
 // keystore's header, and with the archive's trustees when a is not nil.
-func (t *BeleniosTrustee) Check(a *belenios.Archive) ([]string, error) {
-	var out []string
+func (t *BeleniosTrustee) Check(a *belenios.Archive) ([]ceremony.Text, error) {
+	var out []ceremony.Text
 	h := t.store.Header()
 	err := t.with(func(sec *belenios.Secret) (bool, error) {
 		var pub *belenios.Point
@@ -269,32 +269,32 @@ func (t *BeleniosTrustee) Check(a *belenios.Archive) ([]string, error) {
 			}
 			defer k.Wipe()
 			pub = k.VK
-			out = append(out, fmt.Sprintf("you hold the seed of threshold trustee %s (context index/threshold/size)", sec.Context))
+			out = append(out, textf("you hold the seed of threshold trustee %s (context index/threshold/size)", sec.Context))
 			if sec.Key != nil {
-				out = append(out, "the decryption key of step 5 is sealed: verification key "+belenios.GExp(sec.Key).String())
+				out = append(out, textf("the decryption key of step 5 is sealed: verification key %s", belenios.GExp(sec.Key).String()))
 			} else {
-				out = append(out, "no decryption key yet: step 5 (voutput) is still to do")
+				out = append(out, textf("no decryption key yet: step 5 (voutput) is still to do"))
 			}
 		} else {
 			pub = belenios.GExp(sec.Key)
-			out = append(out, "you hold the Single trustee key "+belenios.SingleKeyID(pub))
+			out = append(out, textf("you hold the Single trustee key %s", belenios.SingleKeyID(pub)))
 		}
 		if string(h.VerificationKey) != pub.String() {
-			return false, errors.New("office: the sealed key does not match the keystore's header: the keystore is damaged")
+			return false, errorf("the sealed key does not match the keystore's header: the keystore is damaged")
 		}
 		if a != nil {
 			X := pub
 			if sec.Threshold {
 				if sec.Key == nil {
-					return false, errors.New("office: no decryption key is sealed yet, so it cannot be found in an election")
+					return false, errorf("no decryption key is sealed yet, so it cannot be found in an election")
 				}
 				X = belenios.GExp(sec.Key)
 			}
 			o, ok := belenios.Owner(a.Trustees, X)
 			if !ok {
-				return false, errors.New("office: our key is not among this election's trustees")
+				return false, errorf("our key is not among this election's trustees")
 			}
-			out = append(out, fmt.Sprintf("it is trustee %d of election %q (%s)", o, a.Election.Name, a.Election.UUID))
+			out = append(out, textf("it is trustee %d of election %q (%s)", o, a.Election.Name, a.Election.UUID))
 		}
 		return false, nil
 	})

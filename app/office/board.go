@@ -52,14 +52,14 @@ var checked = ceremony.NewVerified()
 // the call of a new ceremony.
 func CreateBoard(dir, title string, members, threshold uint64, postQuantum bool, closeOfPoll time.Time) (*Board, error) {
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("office: the folder %s is not empty: choose a new folder for a new ceremony", dir)
+		return nil, errorf("the folder %s is not empty: choose a new folder for a new ceremony", dir)
 	}
 	call, err := ceremony.NewCall(title, members, threshold, postQuantum, closeOfPoll, rand.Reader)
 	if err != nil {
 		return nil, err // checked before anything is written, so the folder stays usable
 	}
 	if err := os.MkdirAll(filepath.Join(dir, handoutDir), 0o755); err != nil {
-		return nil, fmt.Errorf("office: cannot create the board folder: %v", err)
+		return nil, errorf("cannot create the board folder: %v", err)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
@@ -85,7 +85,7 @@ func OpenBoard(dir string) (*Board, error) {
 		for _, p := range problems {
 			names = append(names, p.Path+" ("+p.Reason+")")
 		}
-		return nil, fmt.Errorf("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, strings.Join(names, "; "), dir)
+		return nil, causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, strings.Join(names, "; "), dir)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
@@ -110,7 +110,7 @@ func OpenBoard(dir string) (*Board, error) {
 		b.have[e.ID()] = true
 	}
 	if b.State.CallID.IsZero() {
-		return nil, fmt.Errorf("office: %s is not a ceremony board (it holds no call): create one with 'conclave board new'", dir)
+		return nil, errorf("%s is not a ceremony board (it holds no call): create one with 'conclave board new'", dir)
 	}
 	for _, step := range []string{ceremony.StepVerify, ceremony.StepReveal, ceremony.StepOpen, ceremony.StepRecover, ceremony.StepConfirm} {
 		if _, err := os.Stat(filepath.Join(dir, handoutDir, "bundle-"+step+".cbor")); err == nil {
@@ -132,52 +132,52 @@ func fileName(e *ceremony.Envelope) string {
 
 // Add checks a message against the board and, if it passes, writes it into
 // the folder. It returns what was checked, in plain words.
-func (b *Board) Add(data []byte) (string, error) {
+func (b *Board) Add(data []byte) (ceremony.Text, error) {
 	e, err := ceremony.ParseEnvelope(data)
 	if err != nil {
-		return "", err
+		return ceremony.Text{}, err
 	}
 	id := e.ID()
 	if b.have[id] {
-		return "already on the board: " + fileName(e), nil
+		return textf("already on the board: %s", fileName(e)), nil
 	}
 	switch e.Kind {
 	case ceremony.KindBundle, ceremony.KindElectionKey:
-		return "", fmt.Errorf("office: this is a %s the coordinator hands out, not a member's message", e.Kind)
+		return ceremony.Text{}, errorf("this is a %s the coordinator hands out, not a member's message", e.Kind)
 	case ceremony.KindDeal:
 		if b.Issued != "" {
-			return "", errors.New("office: the deal step is closed: this deal arrived too late")
+			return ceremony.Text{}, errorf("the deal step is closed: this deal arrived too late")
 		}
 	case ceremony.KindComplaints:
 		if b.Issued != ceremony.StepVerify {
-			return "", errors.New("office: complaints are taken only during the verify step")
+			return ceremony.Text{}, errorf("complaints are taken only during the verify step")
 		}
 	case ceremony.KindReveal:
 		if b.Issued != ceremony.StepReveal {
-			return "", errors.New("office: answers to complaints are taken only during the reveal step")
+			return ceremony.Text{}, errorf("answers to complaints are taken only during the reveal step")
 		}
 	case ceremony.KindOpen:
 		if b.Issued != ceremony.StepOpen {
-			return "", errors.New("office: openings are taken only during the open step, once every complaint has been answered")
+			return ceremony.Text{}, errorf("openings are taken only during the open step, once every complaint has been answered")
 		}
 	case ceremony.KindRecover:
 		if b.Issued != ceremony.StepRecover {
-			return "", errors.New("office: shares of members who did not open are taken only during the recover step")
+			return ceremony.Text{}, errorf("shares of members who did not open are taken only during the recover step")
 		}
 	case ceremony.KindConfirm:
 		if b.Issued != ceremony.StepConfirm {
-			return "", errors.New("office: confirmations are taken only during the confirm step, once every qualified member has opened or been rebuilt")
+			return ceremony.Text{}, errorf("confirmations are taken only during the confirm step, once every qualified member has opened or been rebuilt")
 		}
 	}
 	text, err := b.State.Add(e)
 	if errors.Is(err, ceremony.ErrDuplicate) {
-		return "already on the board: " + fileName(e), nil
+		return textf("already on the board: %s", fileName(e)), nil
 	}
 	if err != nil {
-		return "", err
+		return ceremony.Text{}, err
 	}
 	if err := WriteFileAtomic(filepath.Join(b.Dir, fileName(e)), e.Bytes()); err != nil {
-		return "", err
+		return ceremony.Text{}, err
 	}
 	b.have[id] = true
 	return text, nil
@@ -217,7 +217,7 @@ func (b *Board) Progress() ceremony.Progress { return b.State.Progress(b.Issued)
 func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("office: cannot read the folder %s: %v", dir, err)
+		return nil, nil, errorf("cannot read the folder %s: %v", dir, err)
 	}
 	var files []ceremony.RecordFile
 	var problems []Problem
@@ -245,7 +245,7 @@ func readReason(err error) string { return safefile.Reason(err) }
 // ErrUnreadable marks a board folder holding a file that could not be
 // read: nothing is done with the board until it is fixed, since a missing
 // deal or answer would silently change what is handed out.
-var ErrUnreadable = errors.New("office: a file of the board cannot be read")
+var ErrUnreadable = errorf("a file of the board cannot be read")
 
 // ReadMessage reads and parses one message file. It opens it without
 // blocking and refuses anything that is not a regular file of at most the
@@ -253,11 +253,11 @@ var ErrUnreadable = errors.New("office: a file of the board cannot be read")
 func ReadMessage(path string) (*ceremony.Envelope, error) {
 	data, err := safefile.Read(path, safefile.Request)
 	if err != nil {
-		return nil, fmt.Errorf("office: %w", err)
+		return nil, errorf("%w", err)
 	}
 	e, err := ceremony.ParseEnvelope(data)
 	if err != nil {
-		return nil, fmt.Errorf("%v (file %s)", err, path)
+		return nil, causef("%v (file %s)", err, path)
 	}
 	return e, nil
 }
@@ -267,7 +267,7 @@ func ReadMessage(path string) (*ceremony.Envelope, error) {
 // file beside it, fsync, rename, fsync of the folder).
 func WriteFileAtomic(path string, data []byte) error {
 	if _, err := transfer.Export(filepath.Dir(path), filepath.Base(path), data); err != nil {
-		return fmt.Errorf("office: %w", err)
+		return errorf("%w", err)
 	}
 	return nil
 }
@@ -290,7 +290,7 @@ func (b *Board) Request(label string, batch *Ciphertexts) (*ceremony.Envelope, e
 // returns it.
 func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	if len(b.State.Requests()) == 0 {
-		return nil, errors.New("office: there is no decryption request on this board: prepare one with 'board request'")
+		return nil, errorf("there is no decryption request on this board: prepare one with 'board request'")
 	}
 	if id.IsZero() {
 		pending := b.State.PendingRequests()
@@ -301,10 +301,10 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 			pending = all
 		}
 		if len(pending) == 0 {
-			return nil, errors.New("office: every request on this board already has a result: name one with --request FINGERPRINT to write its result again (see 'board status')")
+			return nil, errorf("every request on this board already has a result: name one with --request FINGERPRINT to write its result again (see 'board status')")
 		}
 		if len(pending) != 1 {
-			return nil, fmt.Errorf("office: %d requests have no result yet: name the one to count with --request FINGERPRINT (see 'board status')", len(pending))
+			return nil, errorf("%d requests have no result yet: name the one to count with --request FINGERPRINT (see 'board status')", len(pending))
 		}
 		id = pending[0]
 	}
@@ -330,7 +330,7 @@ func (b *Board) FindRequest(prefix string) (ceremony.ID, error) {
 			return id, nil
 		}
 	}
-	return ceremony.ID{}, fmt.Errorf("office: no request on this board has the fingerprint %q", prefix)
+	return ceremony.ID{}, errorf("no request on this board has the fingerprint %q", prefix)
 }
 
 // ExportRecord copies the record (every message file of the board, not
@@ -342,7 +342,7 @@ func (b *Board) ExportRecord(dir string) (int, error) {
 		return 0, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, fmt.Errorf("office: cannot create %s: %v (is the stick plugged in and writable?)", dir, err)
+		return 0, errorf("cannot create %s: %v (is the stick plugged in and writable?)", dir, err)
 	}
 	n := 0
 	for _, f := range files {

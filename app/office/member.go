@@ -2,8 +2,6 @@ package office
 
 import (
 	"crypto/rand"
-	"errors"
-	"fmt"
 	"os"
 	"time"
 
@@ -23,15 +21,15 @@ type Member struct {
 // Terms.Accept); an acceptance of another call is refused.
 func Enrol(path string, pass keystore.Passphrase, name string, call *ceremony.Envelope, acc Acceptance, kdf keystore.KDFParams) (*Member, *ceremony.Envelope, error) {
 	if call.Kind != ceremony.KindCall {
-		return nil, nil, fmt.Errorf("office: to join a ceremony, start from the coordinator's call; this is a %s message", call.Kind)
+		return nil, nil, errorf("to join a ceremony, start from the coordinator's call; this is a %s message", call.Kind)
 	}
 	if t, err := ReadTerms(call, time.Now()); err != nil {
 		return nil, nil, err
 	} else if acc.kind != ceremony.KindCall || acc.id != t.ID {
-		return nil, nil, fmt.Errorf("%w: the call's title, threshold and close of poll must be shown to you and confirmed before you enrol", ErrNotConfirmed)
+		return nil, nil, causef("%w: the call's title, threshold and close of poll must be shown to you and confirmed before you enrol", ErrNotConfirmed)
 	}
 	if _, err := os.Stat(path); err == nil {
-		return nil, nil, fmt.Errorf("office: %s already exists: a keystore is never overwritten; choose another file name", path)
+		return nil, nil, errorf("%s already exists: a keystore is never overwritten; choose another file name", path)
 	}
 	sec, card, err := ceremony.Enrol(call, name, rand.Reader)
 	if err != nil {
@@ -132,7 +130,7 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 // own refusal.
 func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envelope, error) {
 	if err := m.store.Header().CheckCeremony(req.Ceremony); err != nil {
-		return nil, fmt.Errorf("office: this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(req.Ceremony), err)
+		return nil, errorf("this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(req.Ceremony), err)
 	}
 	sum, err := ceremony.Summarize(req)
 	if err != nil {
@@ -158,30 +156,30 @@ func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envel
 // key from the sealed share and compares it with the one in the public
 // record (the board or record folder dir), or with the keystore's header
 // when dir is empty.
-func (m *Member) Check(dir string) (string, error) {
+func (m *Member) Check(dir string) (ceremony.Text, error) {
 	h := m.store.Header()
 	published := h.VerificationKey
-	source := "the keystore's header"
+	source := textf("the keystore's header")
 	if dir != "" {
 		b, err := OpenBoard(dir)
 		if err != nil {
-			return "", err
+			return ceremony.Text{}, err
 		}
 		if !b.State.Complete() {
-			return "", errors.New("office: the record's key ceremony is not complete")
+			return ceremony.Text{}, errorf("the record's key ceremony is not complete")
 		}
 		if err := h.CheckCeremony(b.State.ID[:]); err != nil {
-			return "", err
+			return ceremony.Text{}, err
 		}
 		qual, _ := b.State.Qualified()
 		published = b.State.VerificationKey(qual, uint64(h.Member)).Bytes()
-		source = "the public record in " + dir
+		source = textf("the public record in %s", dir)
 	}
 	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
 		return false, sec.CheckShare(published)
 	})
 	if err != nil {
-		return "", err
+		return ceremony.Text{}, err
 	}
-	return fmt.Sprintf("you hold the share of member %d (%s): it matches the verification key %s in %s", h.Member, h.Name, ceremony.Fingerprint(published), source), nil
+	return textf("you hold the share of member %d (%s): it matches the verification key %s in %s", h.Member, h.Name, ceremony.Fingerprint(published), source), nil
 }

@@ -135,7 +135,7 @@ func TestAddLateAndRepeated(t *testing.T) {
 	before, _, _ := ReadRecord(b.Dir)
 	for _, e := range b.State.Messages() {
 		text, err := b.Add(e.Bytes())
-		if err != nil || !strings.Contains(text, "already on the board") {
+		if err != nil || !strings.Contains(text.String(), "already on the board") {
 			t.Fatalf("%s again: %q %v", e.Kind, text, err)
 		}
 	}

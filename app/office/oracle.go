@@ -2,15 +2,13 @@ package office
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 
 	"conclave/ceremony"
 )
 
 // ErrNotTheTally is returned by CheckTally when a request is not the sum of
 // every ballot of the published ballots file.
-var ErrNotTheTally = errors.New("office: this request is not the tally of the published ballots")
+var ErrNotTheTally = errorf("this request is not the tally of the published ballots")
 
 // Answered returns the keystore's log of the decryption requests it
 // answered, oldest first (docs/protocol.md §9). It is sealed with the
@@ -38,16 +36,16 @@ func CheckTally(req *ceremony.Envelope, ballots *Ballots) error {
 		return err
 	}
 	if sum.Kind != ceremony.RequestTally {
-		return fmt.Errorf("%w: it asks to decrypt %d single ciphertexts (%q), not the sum of the ballots; a member who brings the ballots file decrypts only their tally", ErrNotTheTally, sum.Ciphertexts, sum.Kind)
+		return causef("%w: it asks to decrypt %d single ciphertexts (%q), not the sum of the ballots; a member who brings the ballots file decrypts only their tally", ErrNotTheTally, sum.Ciphertexts, sum.Kind)
 	}
 	if ballots.Ceremony != sum.Ceremony {
-		return fmt.Errorf("%w: the ballots file is of ceremony %s, the request of ceremony %s: bring the ballots file published for this election", ErrNotTheTally, ballots.Ceremony.Fingerprint(), sum.Ceremony.Fingerprint())
+		return causef("%w: the ballots file is of ceremony %s, the request of ceremony %s: bring the ballots file published for this election", ErrNotTheTally, ballots.Ceremony.Fingerprint(), sum.Ceremony.Fingerprint())
 	}
 	if ballots.Options != sum.Options {
-		return fmt.Errorf("%w: the ballots have %d options, the request %d", ErrNotTheTally, ballots.Options, sum.Options)
+		return causef("%w: the ballots have %d options, the request %d", ErrNotTheTally, ballots.Options, sum.Options)
 	}
 	if sum.Bound != uint64(len(ballots.Ballots)) {
-		return fmt.Errorf("%w: it states that it sums %d ballots, but the published file holds %d: do not decrypt", ErrNotTheTally, sum.Bound, len(ballots.Ballots))
+		return causef("%w: it states that it sums %d ballots, but the published file holds %d: do not decrypt", ErrNotTheTally, sum.Bound, len(ballots.Ballots))
 	}
 	tally, err := ballots.Sum()
 	if err != nil {
@@ -58,7 +56,7 @@ func CheckTally(req *ceremony.Envelope, ballots *Ballots) error {
 		return err
 	}
 	if !bytes.Equal(tally.Data, r.Ciphertexts) {
-		return fmt.Errorf("%w: its ciphertexts (%s) are not the sum of the %d published ballots (%s): do not decrypt", ErrNotTheTally,
+		return causef("%w: its ciphertexts (%s) are not the sum of the %d published ballots (%s): do not decrypt", ErrNotTheTally,
 			sum.Hash.Fingerprint(), len(ballots.Ballots), ceremony.CiphertextsHash(tally.Data).Fingerprint())
 	}
 	return nil

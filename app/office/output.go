@@ -2,7 +2,6 @@ package office
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -17,11 +16,11 @@ import (
 var (
 	// ErrOutputExists: a file is at the path and --force (or the GUI's
 	// confirmation) was not given.
-	ErrOutputExists = errors.New("office: will not write over an existing file")
+	ErrOutputExists = errorf("will not write over an existing file")
 	// ErrOutputProtected: the path is never written over, even with
 	// --force: a keystore, a file of a board folder, a symbolic link, or
 	// anything that is not a regular file (a device, a pipe, a folder).
-	ErrOutputProtected = errors.New("office: this path is never written over")
+	ErrOutputProtected = errorf("this path is never written over")
 )
 
 // CheckOutput says whether a verb may write its output at path
@@ -30,24 +29,24 @@ var (
 // a file of a board, a symbolic link or anything that is not a regular file.
 func CheckOutput(path string, force bool) error {
 	if IsBoardDir(filepath.Dir(path)) {
-		return fmt.Errorf("%w: %s is in a board folder, which holds the record: write the file elsewhere (a USB stick, another folder)", ErrOutputProtected, path)
+		return causef("%w: %s is in a board folder, which holds the record: write the file elsewhere (a USB stick, another folder)", ErrOutputProtected, path)
 	}
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("office: cannot check %s before writing: %v", path, err)
+		return errorf("cannot check %s before writing: %v", path, err)
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
-		return fmt.Errorf("%w: %s is a symbolic link: give the path of a new file", ErrOutputProtected, path)
+		return causef("%w: %s is a symbolic link: give the path of a new file", ErrOutputProtected, path)
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("%w: %s is not a regular file (a device, a named pipe or a folder): give the path of a new file", ErrOutputProtected, path)
+		return causef("%w: %s is not a regular file (a device, a named pipe or a folder): give the path of a new file", ErrOutputProtected, path)
 	case isKeystore(path):
-		return fmt.Errorf("%w: %s is a keystore: a keystore is never replaced by another file; give the path of a new file", ErrOutputProtected, path)
+		return causef("%w: %s is a keystore: a keystore is never replaced by another file; give the path of a new file", ErrOutputProtected, path)
 	case !force:
-		return fmt.Errorf("%w: %s exists: choose another name, or add --force to replace it", ErrOutputExists, path)
+		return causef("%w: %s exists: choose another name, or add --force to replace it", ErrOutputExists, path)
 	}
 	return nil
 }
@@ -87,7 +86,7 @@ func isKeystore(path string) bool {
 var OnRemovable = transfer.OnRemovable
 
 // ErrNotRemovable: a new keystore would be made on the computer's own disk.
-var ErrNotRemovable = errors.New("office: this is not on a removable drive")
+var ErrNotRemovable = errorf("this is not on a removable drive")
 
 // CheckKeystoreLocation refuses to make a keystore at path unless it lies
 // on a removable drive (docs/threat-model.md §2.14): with the stick not
@@ -102,9 +101,9 @@ func CheckKeystoreLocation(path string) error {
 	case errors.Is(err, transfer.ErrUnknownDrive):
 		return nil
 	case err != nil:
-		return fmt.Errorf("%w: cannot tell whether %s is on a USB stick (%v)", ErrNotRemovable, path, err)
+		return causef("%w: cannot tell whether %s is on a USB stick (%v)", ErrNotRemovable, path, err)
 	case !ok:
-		return fmt.Errorf("%w: %s is on this computer's own disk, not on a USB stick; the keys belong on the stick: plug it in and check that it is mounted, or, if you mean to keep them on this disk, say so (--not-removable)", ErrNotRemovable, path)
+		return causef("%w: %s is on this computer's own disk, not on a USB stick; the keys belong on the stick: plug it in and check that it is mounted, or, if you mean to keep them on this disk, say so (--not-removable)", ErrNotRemovable, path)
 	}
 	return nil
 }

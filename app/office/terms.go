@@ -1,8 +1,6 @@
 package office
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"conclave/ceremony"
@@ -64,11 +62,11 @@ func Dangers(n, t uint64, closeOfPoll, now time.Time) []Danger {
 
 // ErrNotConfirmed is returned when a member would commit to a call or a
 // manifest whose terms it did not confirm (or confirmed another one of).
-var ErrNotConfirmed = errors.New("office: the member did not confirm these terms")
+var ErrNotConfirmed = errorf("the member did not confirm these terms")
 
 // ErrDangerNotAcknowledged is returned by Terms.Accept when the terms hold
 // a dangerous setting that was not explicitly acknowledged.
-var ErrDangerNotAcknowledged = errors.New("office: a dangerous setting was not acknowledged")
+var ErrDangerNotAcknowledged = errorf("a dangerous setting was not acknowledged")
 
 // Terms is what a call or a manifest binds a member to, to be shown in
 // words before the member commits (at enrolment and at the deal step).
@@ -104,7 +102,7 @@ func ReadTerms(in *ceremony.Envelope, now time.Time) (*Terms, error) {
 			return nil, err
 		}
 	default:
-		return nil, fmt.Errorf("office: a %s message binds a member to nothing new: only a call and a manifest are confirmed", in.Kind)
+		return nil, errorf("a %s message binds a member to nothing new: only a call and a manifest are confirmed", in.Kind)
 	}
 	t.Title, t.Members, t.Threshold, t.PostQuantum = call.Title, call.Members, call.Threshold, call.PostQuantum
 	t.Close = time.Unix(call.Close, 0)
@@ -125,7 +123,7 @@ type Acceptance struct {
 // settings, which is required when there are any.
 func (t *Terms) Accept(acknowledged bool) (Acceptance, error) {
 	if len(t.Dangers) > 0 && !acknowledged {
-		return Acceptance{}, fmt.Errorf("%w: %s", ErrDangerNotAcknowledged, t.Dangers[0].Explain())
+		return Acceptance{}, causef("%w: %s", ErrDangerNotAcknowledged, t.Dangers[0].Explain())
 	}
 	return Acceptance{kind: t.Kind, id: t.ID}, nil
 }
@@ -135,14 +133,14 @@ func (t *Terms) Accept(acknowledged bool) (Acceptance, error) {
 // deals for that manifest and refuses any other (docs/protocol.md §9).
 func (m *Member) Confirm(acc Acceptance) error {
 	if acc.kind != ceremony.KindManifest || acc.id.IsZero() {
-		return fmt.Errorf("%w: confirm the manifest shown at the deal step", ErrNotConfirmed)
+		return causef("%w: confirm the manifest shown at the deal step", ErrNotConfirmed)
 	}
 	return m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
 		// Once dealt, the member is bound to that manifest: confirming
 		// another one would bind it to nothing and make the keystore
 		// refuse its own ceremony's manifest.
 		if len(sec.Ceremony) > 0 && string(sec.Ceremony) != string(acc.id[:]) {
-			return false, fmt.Errorf("%w: you already dealt in ceremony %s, and this manifest is another (%s): the coordinator changed the manifest; do not go on, and tell the other members", ErrNotConfirmed, sec.CeremonyID().Fingerprint(), acc.id.Fingerprint())
+			return false, causef("%w: you already dealt in ceremony %s, and this manifest is another (%s): the coordinator changed the manifest; do not go on, and tell the other members", ErrNotConfirmed, sec.CeremonyID().Fingerprint(), acc.id.Fingerprint())
 		}
 		sec.Confirmed = acc.id[:]
 		return true, nil
@@ -160,10 +158,10 @@ func checkConfirmed(sec *ceremony.Secrets, in *ceremony.Envelope) error {
 		return err
 	}
 	if len(sec.Confirmed) == 0 {
-		return fmt.Errorf("%w: the manifest %s (its title, threshold, close of poll and member list) must be shown to you and confirmed before you deal", ErrNotConfirmed, id.Fingerprint())
+		return causef("%w: the manifest %s (its title, threshold, close of poll and member list) must be shown to you and confirmed before you deal", ErrNotConfirmed, id.Fingerprint())
 	}
 	if string(sec.Confirmed) != string(id[:]) {
-		return fmt.Errorf("%w: this manifest (%s) is not the one you confirmed (%s): do not go on, and tell the other members", ErrNotConfirmed, id.Fingerprint(), ceremony.Fingerprint(sec.Confirmed))
+		return causef("%w: this manifest (%s) is not the one you confirmed (%s): do not go on, and tell the other members", ErrNotConfirmed, id.Fingerprint(), ceremony.Fingerprint(sec.Confirmed))
 	}
 	return nil
 }

@@ -1,0 +1,260 @@
+package app
+
+import (
+	"crypto/rand"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"conclave/ceremony"
+)
+
+// keyedConstructors are the functions and methods of ceremony and office
+// whose first argument is an English format the application translates by
+// key, and keyedFields the struct fields that hold one.
+var (
+	keyedConstructors = map[string]bool{"errorf": true, "causef": true, "textf": true, "pass": true, "fail": true}
+	keyedFields       = map[string]bool{"Format": true}
+)
+
+// keyedFormats collects every literal format given to a keyed constructor
+// (or as a Format field, or a constant named like one) in the non-test
+// sources of dir, with its position. A constructor called with a format
+// that is not a literal is reported too: its key could not be checked.
+func keyedFormats(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sources in %s: %v", dir, err)
+	}
+	fset := token.NewFileSet()
+	out := map[string]string{}
+	add := func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok && id.Name == "format" {
+			return // a constructor passing its own format on
+		}
+		lit, ok := e.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			t.Errorf("%s: a keyed text whose format is not a literal: its key cannot be checked", fset.Position(e.Pos()))
+			return
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[s] = fset.Position(lit.Pos()).String()
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.Ident:
+					name = fn.Name
+				case *ast.SelectorExpr:
+					if x, ok := fn.X.(*ast.Ident); ok && (x.Name == "r" || x.Name == "fmt" || x.Name == "ceremony") {
+						name = fn.Sel.Name // r.pass, r.fail of a verification report
+						if x.Name == "fmt" {
+							name = ""
+						}
+					}
+				}
+				if keyedConstructors[name] && len(n.Args) > 0 {
+					_, isFunc := n.Fun.(*ast.Ident)
+					_, isLit := n.Args[0].(*ast.BasicLit)
+					if isFunc || isLit { // r.fail(causef(...)): the inner call is collected
+						add(n.Args[0])
+					}
+				}
+			case *ast.CompositeLit:
+				if !isText(n.Type) {
+					return true
+				}
+				for _, el := range n.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if k, ok := kv.Key.(*ast.Ident); ok && keyedFields[k.Name] {
+							if _, isIdent := kv.Value.(*ast.Ident); !isIdent { // Text{Format: format} in a constructor
+								add(kv.Value)
+							}
+						}
+					}
+				}
+			case *ast.ValueSpec:
+				for i, id := range n.Names {
+					if strings.HasSuffix(id.Name, "Format") && i < len(n.Values) {
+						add(n.Values[i])
+					}
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// isText reports whether a composite literal's type is ceremony's Text.
+func isText(e ast.Expr) bool {
+	switch t := e.(type) {
+	case *ast.Ident:
+		return t.Name == "Text"
+	case *ast.SelectorExpr:
+		return t.Sel.Name == "Text"
+	}
+	return false
+}
+
+// TestKeyedFormats: every sentence that ceremony and office return as a
+// keyed error or text (the words a member's screen shows) has its key in
+// en.json and fr.json, so no screen falls back to the English of the
+// record.
+func TestKeyedFormats(t *testing.T) {
+	en, fr := loadTranslation(t, "en.json"), loadTranslation(t, "fr.json")
+	var missing []string
+	n := 0
+	for _, dir := range []string{"../ceremony", "office"} {
+		for format, pos := range keyedFormats(t, dir) {
+			n++
+			if _, ok := en[format]; !ok {
+				missing = append(missing, "en: "+strconv.Quote(format)+" ("+pos+")")
+			}
+			if _, ok := fr[format]; !ok {
+				missing = append(missing, "fr: "+strconv.Quote(format)+" ("+pos+")")
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		if out := os.Getenv("KEYED_MISSING"); out != "" {
+			os.WriteFile(out, []byte(strings.Join(missing, "\n")+"\n"), 0o600)
+		}
+		t.Fatalf("%d keyed formats have no translation:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+	if n < 250 {
+		t.Fatalf("only %d keyed formats found: the scan is broken", n)
+	}
+}
+
+// TestCeremonySentinels: the sentinels of ceremony are still found by
+// errors.Is through the keyed errors that wrap them, and the English of a
+// keyed error keeps one package prefix.
+func TestCeremonySentinels(t *testing.T) {
+	if _, err := ceremony.ParseFingerprint("not-a-fingerprint!"); !errors.Is(err, ceremony.ErrBadFingerprint) {
+		t.Fatalf("ParseFingerprint: %v does not wrap ErrBadFingerprint", err)
+	} else if !strings.HasPrefix(err.Error(), "ceremony: this is not a fingerprint: ") || strings.Count(err.Error(), "ceremony: ") != 1 {
+		t.Fatalf("English %q: want one prefix, then the sentinel's words", err)
+	} else if k, ok := err.(keyed); !ok {
+		t.Fatalf("%T is not keyed", err)
+	} else if format, _ := k.Key(); strings.HasPrefix(format, "ceremony: ") {
+		t.Fatalf("key %q keeps the package prefix", format)
+	}
+	st := ceremony.NewState()
+	call, err := ceremony.NewCall("Election", 3, 2, false, time.Unix(1700000000, 0), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Add(call); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.Add(call)
+	if !errors.Is(err, ceremony.ErrDuplicate) {
+		t.Fatalf("the same call twice: %v, want ErrDuplicate", err)
+	}
+	if err.Error() != "ceremony: this message was already taken in" {
+		t.Fatalf("ErrDuplicate's English changed: %q", err)
+	}
+}
+
+// dealOf runs a ceremony of three members up to the deal step and returns
+// its board and the first member's deal.
+func dealOf(t *testing.T, title string) (*ceremony.State, *ceremony.Envelope) {
+	t.Helper()
+	call, err := ceremony.NewCall(title, 3, 2, false, time.Unix(1700000000, 0), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := ceremony.NewState()
+	if _, err := st.Add(call); err != nil {
+		t.Fatal(err)
+	}
+	var first *ceremony.Secrets
+	for _, name := range []string{"Alice", "Bruno", "Chloé"} {
+		sec, card, err := ceremony.Enrol(call, name, rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = sec
+		}
+		if _, err := st.Add(card); err != nil {
+			t.Fatal(err)
+		}
+	}
+	man, err := st.NewManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Add(man); err != nil {
+		t.Fatal(err)
+	}
+	out, err := first.Step(man, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, out.Out
+}
+
+// TestCeremonyRefusalInFrench: a deal of another ceremony brought to a
+// board is refused by ceremony with a keyed error, and that refusal, its
+// message kind and member name included, reaches a French screen with no
+// English word left; the command line keeps the English.
+func TestCeremonyRefusalInFrench(t *testing.T) {
+	board, _ := dealOf(t, "Conseil 2027")
+	_, deal := dealOf(t, "Autre élection")
+	_, err := board.Add(deal)
+	if err == nil {
+		t.Fatal("a deal of another ceremony was taken in")
+	}
+	english := err.Error()
+	if !strings.HasPrefix(english, "ceremony: this deal message belongs to another ceremony") {
+		t.Fatalf("the English changed: %q", english)
+	}
+	inFrench(t)
+	got := explain(err)
+	if !strings.Contains(got, "appartient à une autre cérémonie") || !strings.Contains(got, "partage") {
+		t.Fatalf("shown in French as %q", got)
+	}
+	if m := englishWords.FindString(got); m != "" {
+		t.Fatalf("%q: English word %q", got, m)
+	}
+	t.Logf("%s\n  shown as %s", english, got)
+	if err.Error() != english {
+		t.Fatalf("translating changed the error: %q", err)
+	}
+	// A step's checks and note, and the board's summary of a message, are
+	// keyed too: in French, none is left in English.
+	st, deal2 := dealOf(t, "Conseil 2028")
+	text, err := st.Add(deal2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := say(text); englishWords.FindString(got) != "" || got == text.String() {
+		t.Fatalf("the summary %q is shown as %q", text, got)
+	}
+	t.Logf("%s\n  shown as %s", text, say(text))
+}

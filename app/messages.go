@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"conclave/app/office"
 	"conclave/app/transfer/camera"
 	"conclave/app/transfer/qr"
 	"conclave/app/transfer/ur"
@@ -82,6 +83,8 @@ func translateArg(a any) any {
 		return strings.Join(items, v.Sep)
 	case keyed:
 		return say(v)
+	case office.Danger:
+		return dangerText(v)
 	case ceremony.Kind:
 		key := "kind:" + string(v)
 		if _, ok := enKeys[key]; ok {

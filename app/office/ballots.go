@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"runtime"
 	"sort"
 	"sync"
@@ -50,7 +49,7 @@ func strictJSON(data []byte, v any) error {
 }
 
 // decodeCiphertext reads one ciphertext: 128 lower-case hex digits (A || B).
-func decodeCiphertext(s string, what string) ([]byte, error) {
+func decodeCiphertext(s string, what ceremony.Text) ([]byte, error) {
 	if len(s) != 2*ceremony.CiphertextSize {
 		return nil, causef("%s has %d hex digits, want %d", what, len(s), 2*ceremony.CiphertextSize)
 	}
@@ -76,7 +75,7 @@ func ParseCiphertexts(data []byte) (*Ciphertexts, error) {
 	}
 	c := &Ciphertexts{Kind: j.Kind, Options: j.Options, Bound: j.Bound, Data: make([]byte, 0, len(j.Ciphertexts)*ceremony.CiphertextSize)}
 	for k, s := range j.Ciphertexts {
-		b, err := decodeCiphertext(s, fmt.Sprintf("ciphertext %d", k+1))
+		b, err := decodeCiphertext(s, textf("ciphertext %d", k+1))
 		if err != nil {
 			return nil, errorf("the ciphertext file: %v", err)
 		}
@@ -239,7 +238,7 @@ func ParseBallots(data []byte) (*Ballots, error) {
 		}
 		var data []byte
 		for o, s := range ballot {
-			ct, err := decodeCiphertext(s, fmt.Sprintf("ballot %d, option %d", k+1, o+1))
+			ct, err := decodeCiphertext(s, textf("ballot %d, option %d", k+1, o+1))
 			if err != nil {
 				return nil, errorf("the ballots file: %v", err)
 			}

@@ -25,8 +25,11 @@ const (
 	DangerCloseSoon
 )
 
+// String is Explain: a danger in a message reads as what it means.
+func (d Danger) String() string { return d.Explain() }
+
 // Explain says what the danger means, in English (the GUI has its own
-// translated sentences).
+// translated sentences, chosen by the Danger itself).
 func (d Danger) Explain() string {
 	switch d {
 	case DangerOneDecrypts:
@@ -123,7 +126,7 @@ type Acceptance struct {
 // settings, which is required when there are any.
 func (t *Terms) Accept(acknowledged bool) (Acceptance, error) {
 	if len(t.Dangers) > 0 && !acknowledged {
-		return Acceptance{}, causef("%w: %s", ErrDangerNotAcknowledged, t.Dangers[0].Explain())
+		return Acceptance{}, causef("%w: %s", ErrDangerNotAcknowledged, t.Dangers[0])
 	}
 	return Acceptance{kind: t.Kind, id: t.ID}, nil
 }

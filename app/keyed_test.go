@@ -258,3 +258,20 @@ func TestCeremonyRefusalInFrench(t *testing.T) {
 	}
 	t.Logf("%s\n  shown as %s", text, say(text))
 }
+
+// TestQuotedNotTranslated: a name or title shown with %q stays as typed,
+// even when it reads like a key ("deal", "title"); a word of the package
+// shown with %s is translated.
+func TestQuotedNotTranslated(t *testing.T) {
+	inFrench(t)
+	got, ok := translate("the card of %q uses encryption %s but the call asks for %s", []any{"deal", "X25519", "MLKEM768X25519"})
+	if !ok || !strings.Contains(got, `"deal"`) {
+		t.Fatalf("the name was translated: %q", got)
+	}
+	if got, _ := translate("the %s is empty", []any{"title"}); !strings.Contains(got, "titre") {
+		t.Fatalf("the field's name was not translated: %q", got)
+	}
+	if q := quotedArgs("%d%% of %q and %-5s, %q"); !q[1] || !q[3] || q[0] || q[2] || len(q) != 2 {
+		t.Fatalf("quotedArgs = %v", q)
+	}
+}

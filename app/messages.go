@@ -60,8 +60,13 @@ func translate(format string, args []any) (string, bool) {
 	if _, ok := enKeys[format]; !ok {
 		return "", false
 	}
+	quoted := quotedArgs(format)
 	out := make([]any, len(args))
 	for i, a := range args {
+		if _, isString := a.(string); isString && quoted[i] {
+			out[i] = a // a name or title, as its author typed it
+			continue
+		}
 		out[i] = translateArg(a)
 	}
 	if len(out) == 0 {
@@ -69,6 +74,30 @@ func translate(format string, args []any) (string, bool) {
 	}
 	// %w wraps an error in the package's format; here it is a text.
 	return fmt.Sprintf(strings.ReplaceAll(lang.L(format), "%w", "%v"), out...), true
+}
+
+// quotedArgs says which arguments of format are shown with %q: names and
+// titles people typed, never translated even when one reads like a key.
+func quotedArgs(format string) map[int]bool {
+	q := map[int]bool{}
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i == len(format) || format[i] == '%' {
+			continue
+		}
+		if format[i] == 'q' {
+			q[n] = true
+		}
+		n++
+	}
+	return q
 }
 
 func translateArg(a any) any {

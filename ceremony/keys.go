@@ -198,9 +198,15 @@ func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64,
 	return openShareWith(sk, ceremony, dealer, recipient, ct)
 }
 
-// shareKey derives a member's HPKE private key from its seed: a member
-// opening several shares in one step derives it once.
+// shareKey derives a member's HPKE private key from its seed (RFC 9180
+// §7.1.3; deriveX25519 for X25519, which leaves no copy of the seed): a
+// member opening several shares in one step derives it once. The
+// MLKEM768X25519 derivation (SHAKE256, which absorbs its input into its
+// state) leaves none either.
 func shareKey(kemID uint64, seed []byte) (hpke.PrivateKey, error) {
+	if kemID == KEMX25519 {
+		return deriveX25519(seed)
+	}
 	kem, err := kemFor(kemID)
 	if err != nil {
 		return nil, err
@@ -226,18 +232,12 @@ func openShareWith(sk hpke.PrivateKey, ceremony ID, dealer, recipient uint64, ct
 }
 
 func encryptionPublicKey(kemID uint64, seed []byte) ([]byte, error) {
-	kem, err := kemFor(kemID)
-	if err != nil {
-		return nil, err
-	}
-	sk, err := kem.DeriveKeyPair(seed)
+	sk, err := shareKey(kemID, seed)
 	if err != nil {
 		return nil, err
 	}
 	return sk.PublicKey().Bytes(), nil
 }
-
-func signingKey(seed []byte) ed25519.PrivateKey { return ed25519.NewKeyFromSeed(seed) }
 
 // evalPolynomial returns f(x) = Σ coeffs[k]·x^k (Horner's rule).
 func evalPolynomial(coeffs []*group.Scalar, x uint64) *group.Scalar {

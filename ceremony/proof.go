@@ -66,7 +66,10 @@ func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, public
 	if _, err := io.ReadFull(rand, r[:]); err != nil {
 		return nil, errors.New("ceremony: cannot read randomness: " + err.Error())
 	}
-	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(x.Bytes()).bytes(r[:])
+	xb := x.Bytes()
+	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(xb).bytes(r[:])
+	clear(xb)
+	clear(r[:])
 	for _, c := range context {
 		t.bytes(c)
 	}

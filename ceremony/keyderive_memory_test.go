@@ -1,0 +1,86 @@
+package ceremony
+
+import (
+	"crypto/ed25519"
+	"crypto/hpke"
+	"crypto/rand"
+	"runtime"
+	"testing"
+
+	"conclave/ceremony/group"
+	"conclave/internal/memscan"
+)
+
+// leftBehind runs f on a fresh random 32-byte secret (a canonical scalar
+// too), wipes the caller's copy, collects garbage and returns how many
+// copies of the secret the process's memory still holds.
+func leftBehind(t *testing.T, f func(secret []byte)) int {
+	t.Helper()
+	s := make([]byte, 32)
+	rand.Read(s)
+	s[31] &= 0x0f
+	n := memscan.NewNeedle("secret", s)
+	f(s)
+	clear(s)
+	runtime.GC()
+	hits, err := memscan.Scan([]memscan.Needle{n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(hits)
+}
+
+// TestKeysLeaveNoCopies is the attack of issue 10 on the protocol's own
+// cryptography: after each operation on a seed or a share, the process's
+// memory is scanned for bare copies of it (docs/threat-model.md §2.15).
+// The standard library's own derivations are measured alongside, to show
+// what the scan finds when copies are left.
+func TestKeysLeaveNoCopies(t *testing.T) {
+	if err := memscan.Available(); err != nil {
+		t.Skipf("the process's memory cannot be read here: %v", err)
+	}
+	x25519, _ := hpke.NewKEM(KEMX25519)
+	t.Logf("for comparison, crypto/hpke DeriveKeyPair(X25519) leaves %d copies of the seed, crypto/ed25519 Sign %d",
+		leftBehind(t, func(s []byte) { x25519.DeriveKeyPair(s) }),
+		leftBehind(t, func(s []byte) {
+			k := ed25519.NewKeyFromSeed(s)
+			ed25519.Sign(k, []byte("message"))
+			clear(k)
+		}))
+	envelope := func() *Envelope { return newEnvelope(KindComplaints, make([]byte, 32), 1, &Complaints{}) }
+	share := func(s []byte) *group.Scalar {
+		x, err := group.NewScalar().SetCanonicalBytes(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	for _, c := range []struct {
+		name string
+		f    func(s []byte)
+	}{
+		{"the X25519 public key", func(s []byte) { encryptionPublicKey(KEMX25519, s) }},
+		{"the X25519 private key", func(s []byte) { shareKey(KEMX25519, s) }},
+		{"the MLKEM768X25519 public key", func(s []byte) { encryptionPublicKey(KEMMLKEM768X25519, s) }},
+		{"the MLKEM768X25519 private key", func(s []byte) { shareKey(KEMMLKEM768X25519, s) }},
+		{"the Ed25519 public key", func(s []byte) { k := newEdKey(s); k.public(); k.wipe() }},
+		{"a signature", func(s []byte) { (&Secrets{SigningSeed: s}).sign(envelope()) }},
+		{"a share's arithmetic", func(s []byte) {
+			x := share(s)
+			group.NewIdentityElement().ScalarBaseMult(x)
+			group.NewIdentityElement().ScalarMult(x, GeneratorH())
+			y := group.NewScalar().MultiplyAdd(x, x, x)
+			x.Zeroize()
+			y.Zeroize()
+		}},
+		{"a proof of a share", func(s []byte) {
+			x := share(s)
+			prove(tagProofShare, [][]byte{[]byte("context")}, x, []*group.Element{nil}, []*group.Element{group.NewGeneratorElement()}, rand.Reader)
+			x.Zeroize()
+		}},
+	} {
+		if n := leftBehind(t, c.f); n != 0 {
+			t.Errorf("%s: %d bare copies of the secret left in memory", c.name, n)
+		}
+	}
+}

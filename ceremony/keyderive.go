@@ -97,7 +97,6 @@ func newEdKey(seed []byte) *edKey {
 	h.Write(seed)
 	digest := h.Sum(make([]byte, 0, sha512.Size))
 	defer clear(digest)
-	h.Reset()
 	k := &edKey{prefix: make([]byte, 32)}
 	if _, err := k.s.SetBytesWithClamping(digest[:32]); err != nil {
 		panic("ceremony: internal error: " + err.Error())

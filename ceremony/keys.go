@@ -183,7 +183,10 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 
 // sealShareTo is sealShare to a key parsed already (MemberInfo keeps it).
 func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share, blind *group.Scalar) ([]byte, error) {
-	pt := append(share.Bytes(), blind.Bytes()...)
+	sb, bb := share.Bytes(), blind.Bytes()
+	pt := append(append(make([]byte, 0, 64), sb...), bb...)
+	clear(sb)
+	clear(bb)
 	defer clear(pt)
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
 }

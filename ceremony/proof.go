@@ -167,7 +167,10 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 	}
 	nt := newTranscript(tagNonce).bytes([]byte(tagProofOpen)).bytes(seed[:])
 	for k := range a {
-		nt.bytes(a[k].Bytes()).bytes(b[k].Bytes())
+		ab, bb := a[k].Bytes(), b[k].Bytes()
+		nt.bytes(ab).bytes(bb)
+		clear(ab)
+		clear(bb)
 	}
 	for _, x := range context {
 		nt.bytes(x)

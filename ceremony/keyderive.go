@@ -77,6 +77,7 @@ func deriveX25519(ikm []byte) (hpke.PrivateKey, error) {
 	// HMAC(prk, I2OSP(32, 2) || "HPKE-v1" || suite_id || "sk" || 0x01).
 	hmacSHA256(sk, prk, []byte{0, 32}, []byte("HPKE-v1"), suite, []byte("sk"), []byte{1})
 	priv, err := ecdh.X25519().NewPrivateKey(sk)
+	scrubStack()
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +104,7 @@ func newEdKey(seed []byte) *edKey {
 	}
 	copy(k.prefix, digest[32:])
 	copy(k.pub[:], new(edwards25519.Point).ScalarBaseMult(&k.s).Bytes())
+	scrubStack()
 	return k
 }
 
@@ -132,6 +134,7 @@ func (k *edKey) sign(msg []byte) []byte {
 	}
 	S := new(edwards25519.Scalar).MultiplyAdd(&c, &k.s, &r)
 	r = edwards25519.Scalar{}
+	scrubStack()
 	sig := make([]byte, 0, 64)
 	return append(append(sig, R.Bytes()...), S.Bytes()...)
 }
@@ -145,3 +148,34 @@ func (k *edKey) wipe() {
 func (e *Envelope) signWith(k *edKey) {
 	e.Signature = k.sign(e.signatureInput())
 }
+
+// burn overwrites the input buffer of t's hash, once t is summed, when
+// what it hashed holds a secret: SHA-512 keeps up to one block (128 bytes)
+// of its input until more comes, in memory nothing else reaches. Writing a
+// whole block of zeros makes it process what it kept and replaces it.
+func (t *transcript) burn() {
+	var zeros [sha512.BlockSize]byte
+	t.h.Write(zeros[:])
+}
+
+// scrubDepth is how much of the stack below its caller scrubStack
+// overwrites: more than the deepest call chain that handles a secret here
+// (the SHA-256 and SHA-512 of a seed, edwards25519's conversion of a
+// scalar to bytes) uses.
+const scrubDepth = 4096
+
+// scrubStack overwrites the stack below its caller's frame, where the
+// functions that caller called kept their locals: copies of secrets that
+// no Go API wipes (the hash states that absorbed a seed,
+// filippo.io/edwards25519's Scalar.Bytes, which leaves the scalar's
+// canonical encoding in a local). Call it after such calls, from the
+// function that made them.
+//
+//go:noinline
+func scrubStack() {
+	var b [scrubDepth]byte
+	scrub(&b)
+}
+
+//go:noinline
+func scrub(b *[scrubDepth]byte) { clear(b[:]) }

@@ -70,13 +70,16 @@ func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, public
 	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(xb).bytes(r[:])
 	clear(xb)
 	clear(r[:])
+	scrubStack()
 	for _, c := range context {
 		t.bytes(c)
 	}
 	for _, p := range publics {
 		t.element(p)
 	}
-	return t.scalar(), nil
+	k := t.scalar()
+	t.burn()
+	return k, nil
 }
 
 // prove makes a proof that publics[i] = x·bases[i] for all i. A nil base
@@ -172,10 +175,12 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 		clear(ab)
 		clear(bb)
 	}
+	scrubStack()
 	for _, x := range context {
 		nt.bytes(x)
 	}
 	base := nt.sum()
+	nt.burn()
 	clear(seed[:])
 	rs := make([]*group.Scalar, 2*t)
 	for k := range rs {

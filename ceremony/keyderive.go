@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"errors"
+	"hash"
 
 	"filippo.io/edwards25519"
 )
@@ -98,6 +99,7 @@ func newEdKey(seed []byte) *edKey {
 	h.Write(seed)
 	digest := h.Sum(make([]byte, 0, sha512.Size))
 	defer clear(digest)
+	burn(h)
 	k := &edKey{prefix: make([]byte, 32)}
 	if _, err := k.s.SetBytesWithClamping(digest[:32]); err != nil {
 		panic("ceremony: internal error: " + err.Error())
@@ -153,9 +155,11 @@ func (e *Envelope) signWith(k *edKey) {
 // what it hashed holds a secret: SHA-512 keeps up to one block (128 bytes)
 // of its input until more comes, in memory nothing else reaches. Writing a
 // whole block of zeros makes it process what it kept and replaces it.
-func (t *transcript) burn() {
-	var zeros [sha512.BlockSize]byte
-	t.h.Write(zeros[:])
+func (t *transcript) burn() { burn(t.h) }
+
+func burn(h hash.Hash) {
+	zeros := make([]byte, h.BlockSize())
+	h.Write(zeros)
 }
 
 // scrubDepth is how much of the stack below its caller scrubStack

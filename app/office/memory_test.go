@@ -79,6 +79,11 @@ func secretNeedles(t *testing.T, m *Member, who string, have map[string]bool, ba
 // none outside locked memory that is still in use (there is none between
 // operations).
 func TestNoSecretCopiesInMemory(t *testing.T) {
+	t.Run("X25519", func(t *testing.T) { noSecretCopies(t, false) })
+	t.Run("MLKEM768X25519", func(t *testing.T) { noSecretCopies(t, true) })
+}
+
+func noSecretCopies(t *testing.T, postQuantum bool) {
 	if err := memscan.Available(); err != nil {
 		t.Skipf("the process's memory cannot be read here: %v", err)
 	}
@@ -114,7 +119,7 @@ func TestNoSecretCopiesInMemory(t *testing.T) {
 		}
 	}
 
-	b, err := CreateBoard(filepath.Join(dir, "board"), "Test", 2, 2, false, time.Unix(1600000000, 0))
+	b, err := CreateBoard(filepath.Join(dir, "board"), "Test", 2, 2, postQuantum, time.Unix(1600000000, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

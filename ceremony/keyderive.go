@@ -8,6 +8,8 @@ import (
 	"errors"
 	"hash"
 
+	"conclave/ceremony/group"
+
 	"filippo.io/edwards25519"
 )
 
@@ -156,6 +158,21 @@ func (e *Envelope) signWith(k *edKey) {
 // of its input until more comes, in memory nothing else reaches. Writing a
 // whole block of zeros makes it process what it kept and replaces it.
 func (t *transcript) burn() { burn(t.h) }
+
+// secretScalar is scalar for a transcript of secrets (a nonce): the hash
+// it reduces is wiped, and the hash's input buffer burned. Whoever found
+// a nonce's hash would have the nonce, and from the proof the secret.
+func (t *transcript) secretScalar() *group.Scalar {
+	h := t.sum()
+	t.burn()
+	s, err := group.NewScalar().SetUniformBytes(h)
+	clear(h)
+	if err != nil {
+		panic("ceremony: internal error: " + err.Error())
+	}
+	scrubStack()
+	return s
+}
 
 func burn(h hash.Hash) {
 	zeros := make([]byte, h.BlockSize())

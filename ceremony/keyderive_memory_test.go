@@ -1,6 +1,7 @@
 package ceremony
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/hpke"
 	"crypto/rand"
@@ -83,6 +84,55 @@ func TestKeysLeaveNoCopies(t *testing.T) {
 			t.Errorf("%s: %d bare copies of the secret left in memory", c.name, n)
 		}
 	}
+	// The hash a proof's nonce is reduced from: whoever finds it has k, and
+	// the secret from the proof (x = (z − k)/c).
+	for _, c := range []struct {
+		name  string
+		prove func(x *group.Scalar, r []byte)
+		hash  func(xb, r []byte) []byte
+	}{
+		{"a proof's nonce", func(x *group.Scalar, r []byte) {
+			prove(tagProofShare, [][]byte{[]byte("context")}, x, []*group.Element{nil}, []*group.Element{group.NewGeneratorElement()}, bytes.NewReader(r))
+		}, func(xb, r []byte) []byte {
+			t := newTranscript(tagNonce).bytes([]byte(tagProofShare)).bytes(xb).bytes(r).bytes([]byte("context")).element(group.NewGeneratorElement())
+			defer t.burn()
+			return t.sum()
+		}},
+		{"an opening proof's nonce", func(x *group.Scalar, r []byte) {
+			g := group.NewGeneratorElement()
+			proveOpen([][]byte{[]byte("context")}, []*group.Scalar{x}, []*group.Scalar{x}, []*group.Element{g}, []*group.Element{g}, bytes.NewReader(r))
+		}, func(xb, r []byte) []byte {
+			t := newTranscript(tagNonce).bytes([]byte(tagProofOpen)).bytes(r).bytes(xb).bytes(xb).bytes([]byte("context"))
+			base := t.sum()
+			t.burn()
+			defer clear(base)
+			return newTranscript(tagNonce).bytes(base).uint(0).sum()
+		}},
+	} {
+		if n := leftBehind(t, func(s []byte) {
+			r := make([]byte, 32)
+			rand.Read(r)
+			h := c.hash(s, r)
+			needle := memscan.NewNeedle("nonce hash", h)
+			clear(h)
+			scrubStack()
+			x := share(s)
+			c.prove(x, r)
+			x.Zeroize()
+			clear(r)
+			runtime.GC()
+			hits, err := memscan.Scan([]memscan.Needle{needle})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) > 0 {
+				t.Errorf("%s: %d copies of the hash of its nonce left in memory", c.name, len(hits))
+			}
+		}); n != 0 {
+			t.Errorf("%s: %d bare copies of the secret left in memory", c.name, n)
+		}
+	}
+
 	// Measured, not asserted: what no Go API reaches. crypto/ecdh keeps its
 	// own copy of the derived X25519 private key (NewPrivateKey clones it)
 	// and never wipes it; edwards25519's Scalar.Bytes converts out of

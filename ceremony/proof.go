@@ -77,9 +77,7 @@ func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, public
 	for _, p := range publics {
 		t.element(p)
 	}
-	k := t.scalar()
-	t.burn()
-	return k, nil
+	return t.secretScalar(), nil
 }
 
 // prove makes a proof that publics[i] = x·bases[i] for all i. A nil base
@@ -184,7 +182,7 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 	clear(seed[:])
 	rs := make([]*group.Scalar, 2*t)
 	for k := range rs {
-		rs[k] = newTranscript(tagNonce).bytes(base).uint(uint64(k)).scalar()
+		rs[k] = newTranscript(tagNonce).bytes(base).uint(uint64(k)).secretScalar()
 	}
 	defer zeroize(rs)
 	clear(base)

@@ -80,7 +80,6 @@ func deriveX25519(ikm []byte) (hpke.PrivateKey, error) {
 	// HMAC(prk, I2OSP(32, 2) || "HPKE-v1" || suite_id || "sk" || 0x01).
 	hmacSHA256(sk, prk, []byte{0, 32}, []byte("HPKE-v1"), suite, []byte("sk"), []byte{1})
 	priv, err := ecdh.X25519().NewPrivateKey(sk)
-	scrubStack()
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +107,6 @@ func newEdKey(seed []byte) *edKey {
 	}
 	copy(k.prefix, digest[32:])
 	copy(k.pub[:], new(edwards25519.Point).ScalarBaseMult(&k.s).Bytes())
-	scrubStack()
 	return k
 }
 
@@ -138,7 +136,6 @@ func (k *edKey) sign(msg []byte) []byte {
 	}
 	S := new(edwards25519.Scalar).MultiplyAdd(&c, &k.s, &r)
 	r = edwards25519.Scalar{}
-	scrubStack()
 	sig := make([]byte, 0, 64)
 	return append(append(sig, R.Bytes()...), S.Bytes()...)
 }
@@ -170,7 +167,6 @@ func (t *transcript) secretScalar() *group.Scalar {
 	if err != nil {
 		panic("ceremony: internal error: " + err.Error())
 	}
-	scrubStack()
 	return s
 }
 
@@ -178,26 +174,3 @@ func burn(h hash.Hash) {
 	zeros := make([]byte, h.BlockSize())
 	h.Write(zeros)
 }
-
-// scrubDepth is how much of the stack below its caller scrubStack
-// overwrites: enough for the call chains that handle a secret here (the
-// SHA-256 and SHA-512 of a seed, edwards25519's conversion of a scalar to
-// bytes, crypto/ecdh's X25519), as TestKeysLeaveNoCopies checks. It costs
-// one 4 KiB clear per call.
-const scrubDepth = 4096
-
-// scrubStack overwrites the stack below its caller's frame, where the
-// functions that caller called kept their locals: copies of secrets that
-// no Go API wipes (the hash states that absorbed a seed,
-// filippo.io/edwards25519's Scalar.Bytes, which leaves the scalar's
-// canonical encoding in a local). Call it after such calls, from the
-// function that made them.
-//
-//go:noinline
-func scrubStack() {
-	var b [scrubDepth]byte
-	scrub(&b)
-}
-
-//go:noinline
-func scrub(b *[scrubDepth]byte) { clear(b[:]) }

@@ -115,7 +115,6 @@ func TestKeysLeaveNoCopies(t *testing.T) {
 			h := c.hash(s, r)
 			needle := memscan.NewNeedle("nonce hash", h)
 			clear(h)
-			scrubStack()
 			x := share(s)
 			c.prove(x, r)
 			x.Zeroize()
@@ -151,7 +150,6 @@ func TestKeysLeaveNoCopies(t *testing.T) {
 		n := memscan.NewNeedle("X25519 key", sk)
 		clear(prk)
 		clear(sk)
-		scrubStack()
 		k, err := shareKey(KEMX25519, seed)
 		clear(seed)
 		if err != nil {

@@ -187,7 +187,6 @@ func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share
 	pt := append(append(make([]byte, 0, 64), sb...), bb...)
 	clear(sb)
 	clear(bb)
-	scrubStack()
 	defer clear(pt)
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
 }

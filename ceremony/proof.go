@@ -70,7 +70,6 @@ func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, public
 	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(xb).bytes(r[:])
 	clear(xb)
 	clear(r[:])
-	scrubStack()
 	for _, c := range context {
 		t.bytes(c)
 	}
@@ -173,7 +172,6 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 		clear(ab)
 		clear(bb)
 	}
-	scrubStack()
 	for _, x := range context {
 		nt.bytes(x)
 	}

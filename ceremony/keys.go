@@ -181,7 +181,10 @@ func sealShare(kemID uint64, pub []byte, ceremony ID, dealer, recipient uint64, 
 
 // sealShareTo is sealShare to a key parsed already (MemberInfo keeps it).
 func sealShareTo(pk hpke.PublicKey, ceremony ID, dealer, recipient uint64, share, blind *group.Scalar) ([]byte, error) {
-	pt := append(share.Bytes(), blind.Bytes()...)
+	sb, bb := share.Bytes(), blind.Bytes()
+	pt := append(append(make([]byte, 0, 64), sb...), bb...)
+	clear(sb)
+	clear(bb)
 	defer clear(pt)
 	return hpke.Seal(pk, hpke.HKDFSHA256(), hpke.ChaCha20Poly1305(), shareInfo(ceremony, dealer, recipient), pt)
 }
@@ -196,9 +199,15 @@ func openShare(kemID uint64, seed []byte, ceremony ID, dealer, recipient uint64,
 	return openShareWith(sk, ceremony, dealer, recipient, ct)
 }
 
-// shareKey derives a member's HPKE private key from its seed: a member
-// opening several shares in one step derives it once.
+// shareKey derives a member's HPKE private key from its seed (RFC 9180
+// §7.1.3; deriveX25519 for X25519, which leaves no copy of the seed): a
+// member opening several shares in one step derives it once. The
+// MLKEM768X25519 derivation (SHAKE256, which absorbs its input into its
+// state) leaves none either.
 func shareKey(kemID uint64, seed []byte) (hpke.PrivateKey, error) {
+	if kemID == KEMX25519 {
+		return deriveX25519(seed)
+	}
 	kem, err := kemFor(kemID)
 	if err != nil {
 		return nil, err
@@ -224,18 +233,12 @@ func openShareWith(sk hpke.PrivateKey, ceremony ID, dealer, recipient uint64, ct
 }
 
 func encryptionPublicKey(kemID uint64, seed []byte) ([]byte, error) {
-	kem, err := kemFor(kemID)
-	if err != nil {
-		return nil, err
-	}
-	sk, err := kem.DeriveKeyPair(seed)
+	sk, err := shareKey(kemID, seed)
 	if err != nil {
 		return nil, err
 	}
 	return sk.PublicKey().Bytes(), nil
 }
-
-func signingKey(seed []byte) ed25519.PrivateKey { return ed25519.NewKeyFromSeed(seed) }
 
 // evalPolynomial returns f(x) = Σ coeffs[k]·x^k (Horner's rule).
 func evalPolynomial(coeffs []*group.Scalar, x uint64) *group.Scalar {

@@ -2,7 +2,6 @@ package ceremony
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"errors"
 	"io"
 	"time"
@@ -199,11 +198,11 @@ func Enrol(callEnv *Envelope, name string, rand io.Reader) (*Secrets, *Envelope,
 	if err != nil {
 		return nil, nil, err
 	}
-	sk := signingKey(sec.SigningSeed)
-	pub := []byte(sk.Public().(ed25519.PublicKey))
-	card := Card{Name: name, SigningKey: pub, KEM: sec.KEM, EncryptionKey: encPub}
+	sk := newEdKey(sec.SigningSeed)
+	defer sk.wipe()
+	card := Card{Name: name, SigningKey: sk.public(), KEM: sec.KEM, EncryptionKey: encPub}
 	e := newEnvelope(KindCard, st.CallID[:], 0, &card)
-	e.sign(sk)
+	e.signWith(sk)
 	sec.Card = e.Bytes()
 	return sec, e, nil
 }
@@ -226,9 +225,9 @@ func zeroize(s []*group.Scalar) {
 }
 
 func (sec *Secrets) sign(e *Envelope) *Envelope {
-	sk := signingKey(sec.SigningSeed)
-	defer clear(sk)
-	e.sign(sk)
+	sk := newEdKey(sec.SigningSeed)
+	defer sk.wipe()
+	e.signWith(sk)
 	return e
 }
 

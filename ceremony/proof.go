@@ -65,14 +65,17 @@ func nonce(tag string, x *group.Scalar, rand io.Reader, context [][]byte, public
 	if _, err := io.ReadFull(rand, r[:]); err != nil {
 		return nil, errorf("cannot read randomness: %v", err)
 	}
-	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(x.Bytes()).bytes(r[:])
+	xb := x.Bytes()
+	t := newTranscript(tagNonce).bytes([]byte(tag)).bytes(xb).bytes(r[:])
+	clear(xb)
+	clear(r[:])
 	for _, c := range context {
 		t.bytes(c)
 	}
 	for _, p := range publics {
 		t.element(p)
 	}
-	return t.scalar(), nil
+	return t.secretScalar(), nil
 }
 
 // prove makes a proof that publics[i] = x·bases[i] for all i. A nil base
@@ -163,16 +166,20 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 	}
 	nt := newTranscript(tagNonce).bytes([]byte(tagProofOpen)).bytes(seed[:])
 	for k := range a {
-		nt.bytes(a[k].Bytes()).bytes(b[k].Bytes())
+		ab, bb := a[k].Bytes(), b[k].Bytes()
+		nt.bytes(ab).bytes(bb)
+		clear(ab)
+		clear(bb)
 	}
 	for _, x := range context {
 		nt.bytes(x)
 	}
 	base := nt.sum()
+	nt.burn()
 	clear(seed[:])
 	rs := make([]*group.Scalar, 2*t)
 	for k := range rs {
-		rs[k] = newTranscript(tagNonce).bytes(base).uint(uint64(k)).scalar()
+		rs[k] = newTranscript(tagNonce).bytes(base).uint(uint64(k)).secretScalar()
 	}
 	defer zeroize(rs)
 	clear(base)

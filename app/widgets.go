@@ -605,7 +605,11 @@ func (ui *UI) showQR(what string, data []byte) {
 			case <-stop:
 				return
 			case <-ticker.C:
-				fyne.Do(func() {
+				// DoAndWait, not Do: a late main loop then drops a
+				// tick (the ticker does) instead of running two
+				// frames back to back, one of them never painted
+				// (scripts/qr-window-fps.sh counts them).
+				fyne.DoAndWait(func() {
 					if !w.paused && !enc.SinglePart() {
 						next()
 					}

@@ -35,7 +35,9 @@ for fps in "${rates[@]}"; do
   pid=$!
   wid=$(xdotool search --sync --onlyvisible --name '^Conclave$' | head -1)
   sleep 1.5 # the window settles
+  cpu0=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
   read -r samples kept took < <("$sampler" "$wid" "$secs" "$work/s-$fps")
+  cpu=$(( $(awk '{ print $14 + $15 }' /proc/$pid/stat) - cpu0 )) # clock ticks
   kill $pid; wait $pid 2>/dev/null || true
   # Sequence numbers of the distinct pictures, in order.
   seqs=()
@@ -43,13 +45,13 @@ for fps in "${rates[@]}"; do
     s=$(zbarimg -q --raw "$f" 2>/dev/null | sed -n 's#^UR:CONCLAVE/\([0-9]*\)-.*#\1#p' | head -1)
     seqs+=("${s:-?}")
   done
-  printf '%s\n' "${seqs[@]}" | awk -v fps="$fps" -v took="$took" -v samples="$samples" '
+  printf '%s\n' "${seqs[@]}" | awk -v fps="$fps" -v took="$took" -v samples="$samples" -v cpu="$cpu" -v hz="$(getconf CLK_TCK)" '
     $1 == "?" { unread++; next }
     { n++; if (n == 1) first = $1; if (n > 1 && $1 != last + 1) gaps += $1 - last - 1; last = $1 }
     END {
       # The first and last pictures are partial intervals: count the frames between them.
       shown = n; adv = last - first
-      printf "asked %5.1f fps: %d distinct frames read in %.2f s = %.1f fps presented; sequence advanced %d (%.1f fps), %d frames never presented, %d pictures unread; %.0f samples/s\n",
-        fps, shown, took, (shown - 1) / took * 1.0, adv, adv / took, gaps, unread, samples / took
+      printf "asked %5.1f fps: %d distinct frames read in %.2f s = %.1f fps presented; sequence advanced %d (%.1f fps), %d frames never presented, %d pictures unread; %.0f samples/s; the window used %.0f ms of CPU a second, %.0f ms per frame presented\n",
+        fps, shown, took, (shown - 1) / took * 1.0, adv, adv / took, gaps, unread, samples / took, 1000 * cpu / hz / took, 1000 * cpu / hz / (shown > 1 ? shown - 1 : 1)
     }'
 done

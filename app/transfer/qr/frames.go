@@ -9,15 +9,21 @@ import (
 	"conclave/app/transfer/ur"
 )
 
-// Defaults of Options, chosen from the simulated-webcam measurements in
-// docs/transfer.md: 200 message bytes per frame at level L make a version-11
-// code (61 modules, 69 with the quiet zone) that a 640x480 webcam reads when
-// the code fills 45% of the frame height or more (about 3 camera pixels per
-// module), and 4 frames per second give about 800 bytes per second.
+// Defaults of Options, chosen from measurements (docs/performance.md, "QR
+// transfer"; docs/transfer.md §3.1): the real QR window under Xvfb shows 6
+// frames per second without losing frames on a loaded machine (about 55 ms
+// of CPU per frame presented there, so 8 fps and more lose frames when the
+// machine is busy); at 250 message bytes per frame and level L (a version-13
+// code, 69 modules, 77 with the quiet zone) the simulated laptop webcam at
+// arm's length (the code filling 60% of a 640x480 picture, 3.7 pixels per
+// module) reads nearly every picture, for an effective 1.3 to 1.5 KB/s
+// counting the frames missed and the fountain parts repeated
+// (TestSimulatedWebcamDefaults fails below 1.2 KB/s). A poor webcam needs
+// the Sturdy density.
 const (
-	DefaultBytesPerFrame = 200
+	DefaultBytesPerFrame = 250
 	DefaultLevel         = L
-	DefaultFPS           = 4.0
+	DefaultFPS           = 6.0
 	// DefaultExtra is the share of fountain parts added after the seqLen
 	// plain ones when a finite list of frames is needed (files, print).
 	DefaultExtra = 0.5

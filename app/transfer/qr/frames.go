@@ -34,13 +34,16 @@ const (
 
 // Presets for the GUI's density setting (measured in docs/transfer.md).
 var (
-	// Sturdy: small codes (version 8) for poor cameras or a code seen from afar; ~400 B/s.
-	Sturdy = Options{BytesPerFrame: 100, Level: L, FPS: 4}
-	// Standard: the defaults; ~800 B/s.
+	// Sturdy: small codes (version 6) for poor cameras or a code seen from
+	// afar; the simulated poor webcam reads them at ~250 B/s (and no code of
+	// the default density).
+	Sturdy = Options{BytesPerFrame: 50, Level: L, FPS: DefaultFPS}
+	// Standard: the defaults; 1.3 to 1.5 KB/s with a laptop webcam.
 	Standard = Options{BytesPerFrame: DefaultBytesPerFrame, Level: DefaultLevel, FPS: DefaultFPS}
-	// Fast: dense codes (version 14) shown quickly, for a good camera held
-	// close (the code filling 60% of the frame height or more); ~1.8 KB/s.
-	Fast = Options{BytesPerFrame: 300, Level: L, FPS: 6}
+	// Fast: dense codes (version 17) for a good camera held close (the
+	// code filling 60% of the frame height or more); ~2 KB/s, and nothing
+	// read when the code fills 45% of the picture.
+	Fast = Options{BytesPerFrame: 400, Level: L, FPS: DefaultFPS}
 )
 
 // Options set the density and pace of an animated QR sequence.

@@ -11,9 +11,9 @@ import (
 
 // Defaults of Options, chosen from measurements (docs/performance.md, "QR
 // transfer"; docs/transfer.md §3.1): the real QR window under Xvfb shows 6
-// frames per second without losing frames on a loaded machine (about 55 ms
-// of CPU per frame presented there, so 8 fps and more lose frames when the
-// machine is busy); at 250 message bytes per frame and level L (a version-13
+// frames per second nearly in full on a loaded machine (about 55 ms of CPU
+// per frame presented there; from 8 fps it falls behind when the machine is
+// busy); at 250 message bytes per frame and level L (a version-13
 // code, 69 modules, 77 with the quiet zone) the simulated laptop webcam at
 // arm's length (the code filling 60% of a 640x480 picture, 3.7 pixels per
 // module) reads nearly every picture, for an effective 1.3 to 1.5 KB/s

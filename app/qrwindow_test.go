@@ -100,3 +100,28 @@ func TestScannedCodeKept(t *testing.T) {
 		t.Fatalf("Continue did not go on: %s", ms.checks.Text())
 	}
 }
+
+// TestQRSettingsKept: QR settings saved before the defaults changed (200
+// bytes per frame, level L, 4 frames per second, issue 13) still load and
+// still drive the QR window; unset ones take the new defaults.
+func TestQRSettingsKept(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := a.Preferences()
+	p.SetInt("qr.bytes", 200)
+	p.SetString("qr.level", "L")
+	p.SetFloat("qr.fps", 4)
+	ui := New(a, Options{Interfaces: func() []string { return nil }, ConfigDir: t.TempDir()})
+	ui.win.Show()
+	if o := ui.settings.qrOptions(); o.BytesPerFrame != 200 || o.Level != qr.L || o.FPS != 4 {
+		t.Fatalf("saved settings not kept: %+v", o)
+	}
+	ui.showQR("test", []byte(strings.Repeat("x", 1000)))
+	if !strings.HasPrefix(ui.qr.caption.Text, "Part 1 of 5") {
+		t.Fatalf("caption at 200 bytes per frame: %q", ui.qr.caption.Text)
+	}
+	escapeKey(ui)
+	fresh := New(test.NewTempApp(t), Options{Interfaces: func() []string { return nil }, ConfigDir: t.TempDir()})
+	if o := fresh.settings.qrOptions(); o.BytesPerFrame != qr.DefaultBytesPerFrame || o.Level != qr.DefaultLevel || o.FPS != qr.DefaultFPS {
+		t.Fatalf("defaults: %+v", o)
+	}
+}

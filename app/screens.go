@@ -306,7 +306,8 @@ func (ui *UI) openSettings() {
 			widget.NewFormItem(lang.L("QR: error correction"), s.level),
 			widget.NewFormItem(lang.L("QR: frames per second"), s.fps),
 			widget.NewFormItem(lang.L("Camera"), s.camera),
-		), wrapped(camNote), wrapped(lang.L("Defaults: 200 bytes per frame, level L, 4 frames per second (about 800 bytes per second with a laptop webcam). Lower the density for a poor camera.")),
+		), wrapped(camNote), wrapped(lang.L("Defaults: {{.Bytes}} bytes per frame, level {{.Level}}, {{.FPS}} frames per second (about {{.Rate}} bytes per second with a laptop webcam). Lower the density for a poor camera.",
+			map[string]any{"Bytes": qr.DefaultBytesPerFrame, "Level": qr.DefaultLevel.String(), "FPS": qr.DefaultFPS, "Rate": int(qr.DefaultBytesPerFrame * qr.DefaultFPS)})),
 			s.save, s.state))
 		ui.prefs = s
 	}

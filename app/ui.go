@@ -149,7 +149,9 @@ func (t bigTheme) Size(n fyne.ThemeSizeName) float32 {
 // NewMainWindow builds the application's window on a (for tests, injected)
 // fyne.App.
 func NewMainWindow(a fyne.App, opts Options) fyne.Window {
-	return New(a, opts).win
+	ui := New(a, opts)
+	ui.measureQR()
+	return ui.win
 }
 
 // New builds the application and returns it.

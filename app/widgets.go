@@ -557,7 +557,7 @@ func (ui *UI) showQR(what string, data []byte) {
 	asSet := lang.L("As in the settings")
 	w.speedValue = map[string]float64{asSet: opts.FPS, lang.L("Slow"): 2, lang.L("Normal"): qr.DefaultFPS, lang.L("Fast"): 8}
 	w.speeds = []string{asSet, lang.L("Slow"), lang.L("Normal"), lang.L("Fast")}
-	w.bytesValues = map[string]float64{asSet: float64(opts.BytesPerFrame), lang.L("Sparse (poor camera)"): 100, lang.L("Normal"): float64(qr.DefaultBytesPerFrame), lang.L("Dense (good camera)"): 400}
+	w.bytesValues = map[string]float64{asSet: float64(opts.BytesPerFrame), lang.L("Sparse (poor camera)"): float64(qr.Sturdy.BytesPerFrame), lang.L("Normal"): float64(qr.DefaultBytesPerFrame), lang.L("Dense (good camera)"): float64(qr.Fast.BytesPerFrame)}
 	w.densities = []string{asSet, lang.L("Sparse (poor camera)"), lang.L("Normal"), lang.L("Dense (good camera)")}
 	ticker := time.NewTicker(opts.Interval())
 	w.speed = widget.NewSelect(w.speeds, nil)
@@ -605,7 +605,11 @@ func (ui *UI) showQR(what string, data []byte) {
 			case <-stop:
 				return
 			case <-ticker.C:
-				fyne.Do(func() {
+				// DoAndWait, not Do: a late main loop then drops a
+				// tick (the ticker does) instead of running two
+				// frames back to back, one of them never painted
+				// (scripts/qr-window-fps.sh counts them).
+				fyne.DoAndWait(func() {
 					if !w.paused && !enc.SinglePart() {
 						next()
 					}

@@ -9,15 +9,21 @@ import (
 	"conclave/app/transfer/ur"
 )
 
-// Defaults of Options, chosen from the simulated-webcam measurements in
-// docs/transfer.md: 200 message bytes per frame at level L make a version-11
-// code (61 modules, 69 with the quiet zone) that a 640x480 webcam reads when
-// the code fills 45% of the frame height or more (about 3 camera pixels per
-// module), and 4 frames per second give about 800 bytes per second.
+// Defaults of Options, chosen from measurements (docs/performance.md, "QR
+// transfer"; docs/transfer.md §3.1): the real QR window under Xvfb shows 6
+// frames per second nearly in full on a loaded machine (about 55 ms of CPU
+// per frame presented there; from 8 fps it falls behind when the machine is
+// busy); at 250 message bytes per frame and level L (a version-13
+// code, 69 modules, 77 with the quiet zone) the simulated laptop webcam at
+// arm's length (the code filling 60% of a 640x480 picture, 3.7 pixels per
+// module) reads nearly every picture, for an effective 1.3 to 1.5 KB/s
+// counting the frames missed and the fountain parts repeated
+// (TestSimulatedWebcamDefaults fails below 1.2 KB/s). A poor webcam needs
+// the Sturdy density.
 const (
-	DefaultBytesPerFrame = 200
+	DefaultBytesPerFrame = 250
 	DefaultLevel         = L
-	DefaultFPS           = 4.0
+	DefaultFPS           = 6.0
 	// DefaultExtra is the share of fountain parts added after the seqLen
 	// plain ones when a finite list of frames is needed (files, print).
 	DefaultExtra = 0.5
@@ -28,13 +34,16 @@ const (
 
 // Presets for the GUI's density setting (measured in docs/transfer.md).
 var (
-	// Sturdy: small codes (version 8) for poor cameras or a code seen from afar; ~400 B/s.
-	Sturdy = Options{BytesPerFrame: 100, Level: L, FPS: 4}
-	// Standard: the defaults; ~800 B/s.
+	// Sturdy: small codes (version 6) for poor cameras or a code seen from
+	// afar; the simulated poor webcam reads them at ~250 B/s (and no code of
+	// the default density).
+	Sturdy = Options{BytesPerFrame: 50, Level: L, FPS: DefaultFPS}
+	// Standard: the defaults; 1.3 to 1.5 KB/s with a laptop webcam.
 	Standard = Options{BytesPerFrame: DefaultBytesPerFrame, Level: DefaultLevel, FPS: DefaultFPS}
-	// Fast: dense codes (version 14) shown quickly, for a good camera held
-	// close (the code filling 60% of the frame height or more); ~1.8 KB/s.
-	Fast = Options{BytesPerFrame: 300, Level: L, FPS: 6}
+	// Fast: dense codes (version 17) for a good camera held close (the
+	// code filling 60% of the frame height or more); ~2 KB/s, and nothing
+	// read when the code fills 45% of the picture.
+	Fast = Options{BytesPerFrame: 400, Level: L, FPS: DefaultFPS}
 )
 
 // Options set the density and pace of an animated QR sequence.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"conclave/app/transfer/ur"
 )
@@ -28,7 +29,9 @@ func testTexts(t testing.TB) []struct {
 	}{
 		{40, Options{}},
 		{150, Options{Level: H}},
-		{3000, Options{}},
+		{3000, Options{}}, // the defaults (DefaultBytesPerFrame, DefaultLevel)
+		{3000, Sturdy},
+		{6000, Fast},
 		{3000, Options{BytesPerFrame: 100, Level: M}},
 		{5000, Options{BytesPerFrame: 300, Level: Q}},
 		{9000, Options{BytesPerFrame: 600, Level: L, Parts: 3}},
@@ -202,8 +205,8 @@ func TestFramesOptions(t *testing.T) {
 	if _, err := Frames(nil, Options{}); err == nil {
 		t.Error("empty message accepted")
 	}
-	if (Options{}).Interval().Milliseconds() != 250 {
-		t.Error("default interval")
+	if got := (Options{}).Interval(); got != time.Second/6 {
+		t.Errorf("default interval %v, want 1/6 s", got)
 	}
 	for _, s := range []string{"l", "M", " q ", "H"} {
 		if _, err := ParseECLevel(s); err != nil {

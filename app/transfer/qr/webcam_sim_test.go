@@ -7,7 +7,6 @@ import (
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"conclave/app/transfer/ur"
 )
@@ -23,11 +22,17 @@ type webcam struct {
 	White    float64 // grey level of a light module
 	Vignette float64 // brightness loss at the corners, share of White
 	JPEG     int     // JPEG quality of the MJPEG stream (0: raw YUYV)
+	// Timing: the camera delivers Rate pictures a second; its rolling
+	// shutter reads the rows top to bottom in Readout seconds, each row
+	// integrating the light of Exposure seconds, so that a picture taken
+	// while the screen changes frame holds a blend of two codes.
+	Rate, Readout, Exposure float64
 }
 
 // laptopWebcam is a typical 640x480 laptop camera looking at a phone or
 // laptop screen held at arm's length: the code fills 60% of the frame height.
-var laptopWebcam = webcam{W: 640, H: 480, Fill: 0.60, MaxTilt: 4, Blur: 1.0, Noise: 6, Black: 45, White: 200, Vignette: 0.25, JPEG: 75}
+var laptopWebcam = webcam{W: 640, H: 480, Fill: 0.60, MaxTilt: 4, Blur: 1.0, Noise: 6, Black: 45, White: 200, Vignette: 0.25, JPEG: 75,
+	Rate: 30, Readout: 0.025, Exposure: 0.010}
 
 // scene renders code as the lens and sensor see it, before noise: placed
 // off-centre, rotated, sampled with 3x3 supersampling, blurred and unevenly
@@ -151,22 +156,40 @@ func gaussBlur(f []float64, w, h int, sigma float64) []float64 {
 
 // poorWebcam is a worse case: the code is smaller in the frame, the focus
 // softer, the sensor noisier and the stream more compressed.
-var poorWebcam = webcam{W: 640, H: 480, Fill: 0.45, MaxTilt: 6, Blur: 1.4, Noise: 9, Black: 55, White: 185, Vignette: 0.35, JPEG: 60}
+var poorWebcam = webcam{W: 640, H: 480, Fill: 0.45, MaxTilt: 6, Blur: 1.4, Noise: 9, Black: 55, White: 185, Vignette: 0.35, JPEG: 60,
+	Rate: 30, Readout: 0.030, Exposure: 0.030}
 
 type loopResult struct {
-	Seconds     float64 // simulated time until the message was complete
-	Shown       int     // frames shown by the sender
-	Captures    int     // camera frames the reader tried to decode
-	Decoded     int     // camera frames that gave a UR part
-	DecodeTime  time.Duration
-	BytesPerSec float64
+	Seconds     float64 // frames shown until the message was complete, over the frame rate
+	Shown       int     // frames shown by the sender until then
+	SeqLen      int     // fragments of the message
+	Captures    int     // camera pictures the reader tried to decode
+	Decoded     int     // pictures that gave a UR part
+	Distinct    int     // different parts among them (the others were repeats)
+	Mixed       int     // pictures taken while the screen changed frame
+	Missed      int     // frames shown that no decoded picture came from
+	BytesPerSec float64 // the message's bytes over Seconds: the effective rate
 	Done        bool
 }
 
+// Costs of one decode attempt on this machine (docs/transfer.md §3.1): a
+// picture that reads takes about 3 ms, one that does not about 44 ms (every
+// fallback is tried), so after a failure the reader skips the next picture.
+const (
+	readCost = 0.003
+	failCost = 0.044
+)
+
 // simulateLoop shows the frames of msg at opts.FPS (looping the encoder as
-// the GUI does) to a camera that captures at most 30 frames per second and
-// decodes each capture as fast as this machine does; the simulated clock
-// advances by the real decoding time (or 1/30 s, whichever is longer).
+// the GUI does) to cam, and feeds the parts it reads to a UR decoder, as
+// the scanning window does, until the message is complete or maxSeconds of
+// showing have passed. The clock is simulated, not measured, so the result
+// depends only on the seed: the camera takes a picture every 1/cam.Rate s
+// with a rolling shutter (rows read over cam.Readout, each exposed for
+// cam.Exposure, blending the frames shown meanwhile); the reader decodes a
+// picture, and takes the next one once the decoding cost (readCost or
+// failCost) has passed. The effective rate counts every frame shown, those
+// missed and the redundant ones: bytes over (frames shown / FPS).
 func simulateLoop(cam webcam, msg []byte, opts Options, seed uint64, maxSeconds float64) (loopResult, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
@@ -179,50 +202,114 @@ func simulateLoop(cam webcam, msg []byte, opts Options, seed uint64, maxSeconds 
 	}
 	dec := ur.NewDecoder()
 	var res loopResult
-	shownIdx := -1
-	var text string
-	var scene []float64
-	t := 0.0
-	for t < maxSeconds {
-		k := int(t * o.FPS)
-		for shownIdx < k {
-			text = enc.NextPart()
-			shownIdx++
-			scene = nil
+	res.SeqLen = enc.SeqLen()
+	var texts []string
+	scenes := map[int][]float64{}
+	read := map[int]bool{}    // frames some picture was read from
+	seen := map[string]bool{} // parts received
+	sceneOf := func(i int) ([]float64, error) {
+		for len(texts) <= i {
+			texts = append(texts, enc.NextPart())
 		}
-		if scene == nil {
-			c, err := Encode(text, o.Level)
-			if err != nil {
-				return res, err
+		if sc, ok := scenes[i]; ok {
+			return sc, nil
+		}
+		c, err := Encode(texts[i], o.Level)
+		if err != nil {
+			return nil, err
+		}
+		sc := cam.scene(c, r)
+		scenes[i] = sc
+		for k := range scenes {
+			if k < i-2 {
+				delete(scenes, k)
 			}
-			scene = cam.scene(c, r)
 		}
-		img := cam.capture(scene, r)
+		return sc, nil
+	}
+	frameAt := func(t float64) int { return int(math.Floor(t*o.FPS + 1e-9)) }
+	last := 0.0
+	for k := 0; ; {
+		t := float64(k) / cam.Rate // the shutter opens on the first row
+		if t >= maxSeconds {
+			break
+		}
+		plane := make([]float64, cam.W*cam.H)
+		mixed := false
+		for v := 0; v < cam.H; v++ {
+			t0 := t + float64(v)/float64(cam.H)*cam.Readout
+			t1 := t0 + cam.Exposure
+			i0, i1 := frameAt(t0), frameAt(t1)
+			row := plane[v*cam.W : (v+1)*cam.W]
+			for i := i0; i <= i1; i++ {
+				// The share of this row's exposure during which frame i was shown.
+				a := math.Max(t0, float64(i)/o.FPS)
+				b := math.Min(t1, float64(i+1)/o.FPS)
+				wgt := 1.0
+				if t1 > t0 {
+					wgt = (b - a) / (t1 - t0)
+				}
+				if wgt <= 0 {
+					continue
+				}
+				if i != i0 {
+					mixed = true
+				}
+				sc, err := sceneOf(i)
+				if err != nil {
+					return res, err
+				}
+				for u, val := range sc[v*cam.W : (v+1)*cam.W] {
+					row[u] += wgt * val
+				}
+			}
+		}
+		img := cam.capture(plane, r)
 		res.Captures++
-		t0 := time.Now()
+		if mixed {
+			res.Mixed++
+		}
+		last = t + cam.Readout + cam.Exposure
 		got, err := DecodeGray(img.Pix, cam.W, cam.H)
-		dt := time.Since(t0)
-		res.DecodeTime += dt
+		cost := failCost
 		if err == nil {
+			cost = readCost
 			res.Decoded++
+			for i := frameAt(t); i <= frameAt(last); i++ {
+				if i < len(texts) && texts[i] == got {
+					read[i] = true
+				}
+			}
+			if !seen[got] {
+				seen[got] = true
+				res.Distinct++
+			}
 			if err := dec.Receive(got); err != nil {
 				return res, fmt.Errorf("decoded %q, refused: %v", got, err)
 			}
 			if dec.Done() {
 				res.Done = true
-				t += dt.Seconds()
 				break
 			}
 		}
-		t += math.Max(dt.Seconds(), 1.0/30)
+		// The next picture delivered after the decoding is over.
+		k = int(math.Ceil((last+cost)*cam.Rate - 1e-9))
+		if k <= int(math.Round(t*cam.Rate)) {
+			k = int(math.Round(t*cam.Rate)) + 1
+		}
 	}
-	res.Seconds = t
-	res.Shown = shownIdx + 1
+	res.Shown = frameAt(last) + 1
+	res.Seconds = float64(res.Shown) / o.FPS
+	for i := 0; i < res.Shown; i++ {
+		if !read[i] {
+			res.Missed++
+		}
+	}
 	if res.Done {
 		if _, got, err := dec.Result(); err != nil || !bytes.Equal(got, msg) {
 			return res, fmt.Errorf("wrong result: %v", err)
 		}
-		res.BytesPerSec = float64(len(msg)) / t
+		res.BytesPerSec = float64(len(msg)) / res.Seconds
 	}
 	return res, nil
 }

@@ -99,7 +99,7 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 		wrapped(lang.L("A new keystore is made on your stick. It seals your Belenios seed; choose a passphrase of four or more unrelated words, nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your place"), s.context), widget.NewFormItem(lang.L("Your name"), s.name),
 			widget.NewFormItem(lang.L("Passphrase again"), s.confirm)),
-		s.single, s.keygen)
+		wrapCheck(s.single), s.keygen)
 
 	s.certsIn = ui.newBringIn(lang.L("Step 3: bring in every trustee's certificate (certs.jsons, from the administrator)"), intake{check: parseBeleniosCerts, then: func(v any) {
 		s.certs = v.([]*belenios.Cert)
@@ -139,7 +139,7 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 		s.header, s.holdKey, s.newKey, widget.NewSeparator(),
 		s.certsIn.box, s.polynomial, widget.NewSeparator(),
 		s.vinputIn.box, s.voutput, widget.NewSeparator(),
-		s.archiveIn.box, s.summaryLbl, s.agree, widget.NewForm(widget.NewFormItem(lang.L("Trustee id"), s.trusteeID)), s.decrypt,
+		s.archiveIn.box, s.summaryLbl, wrapCheck(s.agree), widget.NewForm(widget.NewFormItem(lang.L("Trustee id"), s.trusteeID)), s.decrypt,
 		bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box))
 	return s
 }

@@ -464,7 +464,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	})
 	s.again.Hide()
 	s.out.keyStick = s.ks.path.path
-	s.unlocked = container.NewVBox(s.agree,
+	s.unlocked = container.NewVBox(wrapCheck(s.agree),
 		widget.NewForm(widget.NewFormItem(lang.L("Published ballots"), s.ballots.box),
 			widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
 		s.ks.header, s.decrypt, s.history, s.again)

@@ -169,7 +169,7 @@ func New(a fyne.App, opts Options) *UI {
 	// above it only when there is one. The body keeps the screen.
 	ui.header = container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
 	ui.win.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
-	ui.win.Resize(fyne.NewSize(1100, 760))
+	ui.win.Resize(defaultWindowSize)
 	ui.win.SetMainMenu(ui.mainMenu())
 	ui.home = ui.newHomeScreen()
 	ui.checkNetwork()
@@ -343,8 +343,12 @@ func errCancelled() error { return errCancel }
 // Wait blocks until every long job started so far has finished (tests).
 func (ui *UI) Wait() { ui.jobs.Wait() }
 
+// bold is a heading; it wraps, so that a long one (in French) does not
+// widen the window.
 func bold(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func wrapped(s string) *widget.Label {

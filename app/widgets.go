@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,7 +26,7 @@ import (
 )
 
 func newModal(w fyne.Window, title string, content fyne.CanvasObject) *widget.PopUp {
-	return widget.NewModalPopUp(container.NewVBox(bold(title), content), w.Canvas())
+	return widget.NewModalPopUp(container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), content), w.Canvas())
 }
 
 // stepList shows every step, the current one marked with a symbol and a
@@ -46,7 +45,7 @@ type stepList struct {
 func newStepList(steps []string) *stepList {
 	// The steps wrap onto a second row on a narrow screen (1024×600) rather
 	// than widening the window past it.
-	s := &stepList{box: container.New(layout.NewRowWrapLayout()), steps: steps}
+	s := &stepList{box: container.New(newFlowLayout()), steps: steps}
 	s.set("", nil)
 	return s
 }

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fmt"
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The smallest screen Conclave promises to fit (a 1024×600 netbook, a
+// projector): every screen, in English and in French, fits it.
+const fitWidth, fitHeight = 1024, 600
+
+// TestScreensFit1024x600 builds every screen in both languages and fails
+// if its content asks for more than 1024 px of width, or more than 600 px
+// of height where it is not in a scroll. The window's content (header
+// and body) is measured, so the header counts too.
+func TestScreensFit1024x600(t *testing.T) {
+	for _, l := range []string{"en", "fr"} {
+		t.Run(l, func(t *testing.T) {
+			if l == "fr" {
+				inFrench(t)
+			}
+			ui := newTestUI(t)
+			ui.win.Resize(fyne.NewSize(fitWidth, fitHeight))
+			screens := []struct {
+				name string
+				open func()
+			}{
+				{"home", ui.goHome},
+				{"start a ceremony", ui.openBoard},
+				{"join a ceremony", ui.openMember},
+				{"count", ui.openCount},
+				{"decrypt", ui.openDecrypt},
+				{"verify", ui.openVerify},
+				{"my key", ui.openMyKey},
+				{"belenios trustee", ui.openBelenios},
+				{"settings", ui.openSettings},
+				{"about", func() { ui.openAbout(); ui.Wait() }},
+			}
+			for _, s := range screens {
+				s.open()
+				checkFits(t, s.name, ui.win.Content())
+				// What a later step shows (a danger, a backup prompt,
+				// a result) must fit too: every part shown at once.
+				restore := showAll(ui.body)
+				checkWidth(t, s.name+", every part shown", ui.win.Content())
+				restore()
+			}
+			// The QR window, over the window.
+			ui.showQR("test", []byte(strings.Repeat("a message long enough to need several parts ", 40)))
+			checkFits(t, "QR window", ui.qr.dialog)
+			escapeKey(ui)
+		})
+	}
+}
+
+// checkFits fails if o asks for more than 1024 px of width, or more than
+// 600 px of height unless it scrolls (vertically).
+func checkFits(t *testing.T, name string, o interface{ MinSize() fyne.Size }) {
+	t.Helper()
+	ms := o.MinSize()
+	t.Logf("%s: min %.0f×%.0f %s", name, ms.Width, ms.Height, widestOf(o))
+	if o, ok := o.(fyne.CanvasObject); ok {
+		listWide(t, o)
+	}
+	if ms.Width > fitWidth {
+		t.Errorf("%s needs %.0f px of width, more than %d: %s", name, ms.Width, fitWidth, widestOf(o))
+	}
+	if ms.Height > fitHeight {
+		t.Errorf("%s needs %.0f px of height, more than %d", name, ms.Height, fitHeight)
+	}
+}
+
+// widest names the deepest object that forces the width, to say what to fix.
+func widest(o fyne.CanvasObject) string {
+	path := []string{}
+	for {
+		var kids []fyne.CanvasObject
+		switch v := o.(type) {
+		case *fyne.Container:
+			kids = v.Objects
+		case *container.Scroll:
+			kids = []fyne.CanvasObject{v.Content}
+		case fyne.Widget:
+			r := test.WidgetRenderer(v)
+			kids = r.Objects()
+		}
+		var next fyne.CanvasObject
+		for _, k := range kids {
+			if k.Visible() && (next == nil || k.MinSize().Width > next.MinSize().Width) {
+				next = k
+			}
+		}
+		path = append(path, describe(o))
+		if next == nil || len(path) > 30 {
+			return strings.Join(path, " > ")
+		}
+		o = next
+	}
+}
+
+func describe(o fyne.CanvasObject) string {
+	w := o.MinSize().Width
+	switch v := o.(type) {
+	case *widget.Label:
+		return fmt.Sprintf("label %q (%.0f)", v.Text, w)
+	case *widget.Button:
+		return fmt.Sprintf("button %q (%.0f)", v.Text, w)
+	case *widget.Check:
+		return fmt.Sprintf("check %q (%.0f)", v.Text, w)
+	case *widget.Entry:
+		return fmt.Sprintf("entry %q (%.0f)", v.PlaceHolder, w)
+	}
+	return fmt.Sprintf("%T (%.0f)", o, w)
+}
+
+func widestOf(o any) string {
+	if c, ok := o.(fyne.CanvasObject); ok {
+		return widest(c)
+	}
+	return ""
+}
+
+func listWide(t *testing.T, o fyne.CanvasObject) {
+	var kids []fyne.CanvasObject
+	switch v := o.(type) {
+	case *fyne.Container:
+		kids = v.Objects
+	case *container.Scroll:
+		kids = []fyne.CanvasObject{v.Content}
+	case *widget.Label, *widget.Check, *widget.Button, *widget.Entry, *widget.Select:
+		if o.MinSize().Width > 500 {
+			t.Logf("   wide: %s", describe(o))
+		}
+		return
+	case fyne.Widget:
+		kids = test.WidgetRenderer(v).Objects()
+	}
+	for _, k := range kids {
+		listWide(t, k)
+	}
+}
+
+// showAll shows every hidden object under o (a screen's later steps) and
+// returns what hides them again.
+func showAll(o fyne.CanvasObject) (restore func()) {
+	var hidden []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			hidden = append(hidden, o)
+			o.Show()
+		}
+		switch v := o.(type) {
+		case *fyne.Container:
+			for _, k := range v.Objects {
+				walk(k)
+			}
+		case *container.Scroll:
+			walk(v.Content)
+		case *widget.Form:
+			for _, it := range v.Items {
+				walk(it.Widget)
+			}
+		}
+	}
+	walk(o)
+	return func() {
+		for _, h := range hidden {
+			h.Hide()
+		}
+	}
+}
+
+func checkWidth(t *testing.T, name string, o fyne.CanvasObject) {
+	t.Helper()
+	if w := o.MinSize().Width; w > fitWidth {
+		t.Errorf("%s needs %.0f px of width, more than %d: %s", name, w, fitWidth, widest(o))
+	}
+}

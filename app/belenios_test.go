@@ -158,7 +158,7 @@ func TestBeleniosSingleKeyScreen(t *testing.T) {
 	typeInto(s.pass, "umber kettle 4410 drizzle abacus")
 	typeInto(s.confirm, "umber kettle 4410 drizzle abacus")
 	tap(ui, s.keygen)
-	if txt := s.checks.Text(); !strings.Contains(txt, "Single key") {
+	if txt := s.checks.Text(); !strings.Contains(txt, "(not shared out)") {
 		t.Fatalf("keygen: %s", txt)
 	}
 	suggested := s.out.path.path()

@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -99,4 +100,20 @@ func (l *flowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 func (l *flowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	l.width = size.Width
 	l.place(objects, size.Width, true)
+}
+
+// details is a "Details" toggle over a wrapped text: the technical words
+// a member does not need, kept for whoever does (the administrator).
+func details(text string) *fyne.Container {
+	l := wrapped(text)
+	l.TextStyle.Italic = true
+	l.Hide()
+	toggle := widget.NewCheck(lang.L("Details"), func(on bool) {
+		if on {
+			l.Show()
+		} else {
+			l.Hide()
+		}
+	})
+	return container.NewVBox(toggle, l)
 }

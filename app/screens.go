@@ -38,15 +38,15 @@ func (ui *UI) newHomeScreen() *homeScreen {
 		role("Start a ceremony", theme.ContentAddIcon(), "coordinator", "open the ceremony's board, gather the members' messages, hand out each step", ui.openBoard),
 		role("Join a ceremony", theme.AccountIcon(), "member", "sign up, share out, check the shares you receive, confirm", ui.openMember),
 		role("Count", theme.ListIcon(), "coordinator", "after the close of poll: prepare the decryption request, gather the answers, publish the result", ui.openCount),
-		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then make your partial decryption", ui.openDecrypt),
+		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then decrypt your part of the result", ui.openDecrypt),
 		role("Verify a record", theme.ConfirmIcon(), "anyone", "check every signature, proof and result of a ceremony", ui.openVerify),
-		role("My key", theme.LoginIcon(), "member", "check that you still hold your share, make a backup, change your passphrase", ui.openMyKey),
-		role("Belenios trustee", theme.StorageIcon(), "member", "be a trustee of a Belenios election: your key, your polynomial and voutput, then your partial decryption", ui.openBelenios),
+		role("My key", theme.LoginIcon(), "member", "check that you still hold your part of the key, make a backup, change your passphrase", ui.openMyKey),
+		role("Belenios trustee", theme.StorageIcon(), "member", "be a trustee of a Belenios election: make your key, make shares of it for the other trustees, check the shares you receive, then help decrypt the result", ui.openBelenios),
 		role("Settings", theme.SettingsIcon(), "everyone", "language, QR codes, camera", ui.openSettings),
 		role("About", theme.InfoIcon(), "everyone", "version and the fingerprint of this program", ui.openAbout),
 	)
 	h.content = container.NewVScroll(container.NewVBox(
-		wrapped(lang.L("Conclave leads the members of an electoral office through the election key ceremony, keeps each member's share sealed on their own USB stick, and at the count produces partial decryptions that anyone can verify. Choose your role.")),
+		wrapped(lang.L("Conclave leads the members of an electoral office through the election key ceremony, keeps each member's part of the key sealed on their own USB stick, and at the count decrypts the result in a way anyone can verify. Choose your role.")),
 		grid))
 	return h
 }

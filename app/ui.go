@@ -195,6 +195,7 @@ func (ui *UI) mainMenu() *fyne.MainMenu {
 		item(lang.L("Decrypt"), fyne.Key4, ui.openDecrypt),
 		item(lang.L("Verify a record"), fyne.Key5, ui.openVerify),
 		item(lang.L("My key"), fyne.Key6, ui.openMyKey),
+		item(lang.L("Belenios trustee"), fyne.Key7, ui.openBelenios),
 		item(lang.L("Settings"), fyne.KeyComma, ui.openSettings),
 		item(lang.L("About"), fyne.KeyI, ui.openAbout),
 	))

@@ -240,18 +240,18 @@ func (s *beleniosScreen) doKeygen() {
 	s.checks.clear()
 	path := s.path.path()
 	if path == "" {
-		s.checks.fail(errors.New(lang.L("type or choose your keystore file first")))
+		s.fail(errors.New(lang.L("type or choose your keystore file first")))
 		return
 	}
 	if _, err := os.Stat(path); err == nil {
-		s.checks.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
+		s.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
 		return
 	}
 	var ctx belenios.Context
 	if !s.single.Checked {
 		var err error
 		if ctx, err = belenios.ParseContext(strings.TrimSpace(s.context.Text)); err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 	}
@@ -259,7 +259,7 @@ func (s *beleniosScreen) doKeygen() {
 	if s.pass.Text != s.confirm.Text {
 		s.pass.SetText("")
 		s.confirm.SetText("")
-		s.checks.fail(errors.New(lang.L("the two passphrases differ: type them again")))
+		s.fail(errors.New(lang.L("the two passphrases differ: type them again")))
 		return
 	}
 	b := []byte(s.pass.Text)
@@ -269,7 +269,7 @@ func (s *beleniosScreen) doKeygen() {
 		// A refused passphrase is typed anew: keep it nowhere.
 		s.pass.SetText("")
 		s.confirm.SetText("")
-		s.checks.fail(err)
+		s.fail(err)
 		return
 	}
 	if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
@@ -317,7 +317,7 @@ func (s *beleniosScreen) doKeygen() {
 	}, func(err error) {
 		s.inspect()
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		if single {
@@ -363,7 +363,7 @@ func (s *beleniosScreen) doPolynomial() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		s.checks.add(true, lang.L("every certificate is for this election and signed by its trustee"))
@@ -395,7 +395,7 @@ func (s *beleniosScreen) doVoutput() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		s.checks.add(true, lang.L("every trustee's public part is signed and matches their certificate"))
@@ -428,7 +428,7 @@ func (s *beleniosScreen) doDecrypt() {
 	owner := 0
 	if t := strings.TrimSpace(s.trusteeID.Text); t != "" {
 		if _, err := fmt.Sscanf(t, "%d", &owner); err != nil || owner <= 0 || fmt.Sprint(owner) != t {
-			s.checks.fail(errors.New(lang.L("your trustee number is a whole number, e.g. 2")))
+			s.fail(errors.New(lang.L("your trustee number is a whole number, e.g. 2")))
 			return
 		}
 	}
@@ -446,7 +446,7 @@ func (s *beleniosScreen) doDecrypt() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		s.checks.add(true, lang.L("your partial decryption is made, with its proofs, as trustee {{.N}}", map[string]any{"N": d.Owner}))
@@ -475,11 +475,18 @@ func (s *beleniosScreen) doCheck() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		for _, l := range lines {
 			s.checks.add(true, l)
 		}
 	})
+}
+
+// fail shows a refusal and scrolls to it: the list is at the bottom of a
+// long screen, out of view at 1024×600.
+func (s *beleniosScreen) fail(err error) {
+	s.checks.fail(err)
+	s.ui.reveal(s.checks.box)
 }

@@ -117,3 +117,9 @@ func details(text string) *fyne.Container {
 	})
 	return container.NewVBox(toggle, l)
 }
+
+// verdict is "OK: text" or "REFUSED: text", with the colon of the
+// language (French puts a space before it).
+func verdict(word, text string) string {
+	return lang.L("{{.Word}}: {{.Text}}", map[string]any{"Word": word, "Text": text})
+}

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -182,4 +185,99 @@ func checkWidth(t *testing.T, name string, o fyne.CanvasObject) {
 	if w := o.MinSize().Width; w > fitWidth {
 		t.Errorf("%s needs %.0f px of width, more than %d: %s", name, w, fitWidth, widest(o))
 	}
+}
+
+// TestNoOverlapAfterPassphraseMismatch (issue 11, problem 10: "a text
+// overlap after a passphrase mismatch"): a member enrolling at 1024×600
+// types two different passphrases and brings in the call; the refusal is
+// shown, in view, and no two texts of the screen overlap, in English and
+// in French.
+func TestNoOverlapAfterPassphraseMismatch(t *testing.T) {
+	for _, l := range []string{"en", "fr"} {
+		t.Run(l, func(t *testing.T) {
+			if l == "fr" {
+				inFrench(t)
+			}
+			work := t.TempDir()
+			coord := newTestUI(t)
+			closeAt := "2020-01-01 10:00"
+			if l == "fr" {
+				closeAt = "01/01/2020 10:00"
+			}
+			members := newCeremony(t, coord, work, 3, 2, closeAt, []string{"Alice", "Bruno", "Chloé"})
+			tap(coord, coord.board.next)
+			call := filepath.Join(work, "call.cbor")
+			save(t, coord, coord.board.out, call)
+
+			m := members[0]
+			m.ui.win.Resize(fyne.NewSize(fitWidth, fitHeight))
+			ms := m.ui.member
+			typeInto(ms.confirm, "copper window seven basket orbit")
+			bring(t, m.ui, ms.in, call)
+			acceptTerms(t, m.ui, ms)
+			refusal := verdict(lang.L("REFUSED"), lang.L("the two passphrases differ: type them again"))
+			if !strings.Contains(ms.checks.Text(), refusal) {
+				t.Fatalf("no refusal for two different passphrases: %s", ms.checks.Text())
+			}
+			if ms.ks.pass.Text != "" || ms.confirm.Text != "" {
+				t.Fatal("the passphrases were not cleared after the refusal")
+			}
+			if !m.ui.inView(ms.checks.box) {
+				t.Error("the refusal is out of view")
+			}
+			if o := overlaps(m.ui.win.Content()); o != "" {
+				t.Errorf("after the refusal: %s", o)
+			}
+			// Typed again, the same: the member enrols.
+			typeInto(ms.ks.pass, m.pass)
+			typeInto(ms.confirm, m.pass)
+			bring(t, m.ui, ms.in, call)
+			acceptTerms(t, m.ui, ms)
+			if strings.Contains(ms.checks.Text(), refusal) || !ms.out.box.Visible() {
+				t.Fatalf("after typing the passphrases again: %s", ms.checks.Text())
+			}
+			if o := overlaps(m.ui.win.Content()); o != "" {
+				t.Errorf("after enrolling: %s", o)
+			}
+		})
+	}
+}
+
+// overlaps names two visible objects of a vertical box that overlap, or a
+// text laid out shorter than it needs (its lines would run into the next
+// one); "" when the screen is clean.
+func overlaps(o fyne.CanvasObject) string {
+	if !o.Visible() {
+		return ""
+	}
+	switch v := o.(type) {
+	case *fyne.Container:
+		var prev fyne.CanvasObject
+		vbox := fmt.Sprintf("%T", v.Layout) == fmt.Sprintf("%T", layout.NewVBoxLayout())
+		for _, k := range v.Objects {
+			if !k.Visible() {
+				continue
+			}
+			if vbox && prev != nil && prev.Position().Y+prev.Size().Height > k.Position().Y+0.5 {
+				return fmt.Sprintf("%s (y %.0f to %.0f) overlaps %s (from y %.0f)", describe(prev), prev.Position().Y, prev.Position().Y+prev.Size().Height, describe(k), k.Position().Y)
+			}
+			prev = k
+			if s := overlaps(k); s != "" {
+				return s
+			}
+		}
+	case *container.Scroll:
+		return overlaps(v.Content)
+	case *widget.Label:
+		if v.Size().Height+0.5 < v.MinSize().Height && v.Size().Height > 0 {
+			return fmt.Sprintf("%s is %.0f px high for %.0f px of text", describe(v), v.Size().Height, v.MinSize().Height)
+		}
+	case *widget.Form:
+		for _, it := range v.Items {
+			if s := overlaps(it.Widget); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }

@@ -188,6 +188,7 @@ func (s *memberScreen) answer(v any) {
 		s.pending = msg
 		s.out.hide()
 		s.terms.show(terms)
+		s.ui.reveal(s.terms.box) // at 1024×600 it opens below the fold
 		return
 	}
 	s.start(msg, office.Acceptance{})

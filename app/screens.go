@@ -150,9 +150,10 @@ func (ui *UI) openMyKey() {
 			}, func(err error) {
 				if err != nil {
 					s.checks.fail(err)
-					return
+				} else {
+					s.checks.add(true, text)
 				}
-				s.checks.add(true, text)
+				ui.reveal(s.checks.box) // the answer, below the buttons
 			})
 		}
 		s.check = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), func() {
@@ -175,6 +176,7 @@ func (ui *UI) openMyKey() {
 				s.newAgain.SetText("")
 				s.checks.clear()
 				s.checks.add(false, lang.L("the two new passphrases differ: type them again"))
+				ui.reveal(s.checks.box)
 				return
 			}
 			np := takePassphrase(s.newPass)
@@ -274,7 +276,7 @@ func (ui *UI) openSettings() {
 			n, err1 := strconv.Atoi(strings.TrimSpace(s.bytes.Text))
 			f, err2 := strconv.ParseFloat(strings.TrimSpace(s.fps.Text), 64)
 			if err1 != nil || err2 != nil || n < 20 || n > 1500 || f <= 0 || f > 30 {
-				s.state.SetText(lang.L("REFUSED") + ": " + lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30"))
+				s.state.SetText(verdict(lang.L("REFUSED"), lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30")))
 				return
 			}
 			p := ui.app.Preferences()

@@ -153,12 +153,12 @@ func (c *checkList) clear() {
 
 func (c *checkList) add(ok bool, text string) {
 	icon := theme.ConfirmIcon()
-	prefix := lang.L("OK") + ": "
+	word := lang.L("OK")
 	imp := widget.SuccessImportance
 	if !ok {
-		icon, prefix, imp = theme.ErrorIcon(), lang.L("REFUSED")+": ", widget.DangerImportance
+		icon, word, imp = theme.ErrorIcon(), lang.L("REFUSED"), widget.DangerImportance
 	}
-	l := wrapped(prefix + localize(text))
+	l := wrapped(verdict(word, localize(text)))
 	l.Importance = imp
 	c.lines = append(c.lines, l.Text)
 	line := container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
@@ -392,7 +392,7 @@ func (ui *UI) newHandOut() *handOut {
 }
 
 func (h *handOut) refuse(text string) {
-	h.state.SetText(lang.L("REFUSED") + ": " + text)
+	h.state.SetText(verdict(lang.L("REFUSED"), text))
 	h.state.Importance = widget.DangerImportance
 	h.state.Refresh()
 }
@@ -525,7 +525,7 @@ func (ui *UI) showQR(what string, data []byte) {
 		w.frame++
 		m, err := qr.Render(text, opts.Level, 4)
 		if err != nil {
-			w.caption.SetText(lang.L("REFUSED") + ": " + explain(err))
+			w.caption.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return
 		}
 		w.img.Image = m
@@ -741,7 +741,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	feed := func(part string) bool {
 		dec, err := multi.Receive(strings.TrimSpace(part))
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
+			progress.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return false
 		}
 		have, need := dec.Progress()
@@ -755,11 +755,11 @@ func (ui *UI) scanQR(b *bringIn) {
 		done[dec] = true
 		_, msg, err := dec.Result()
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
+			progress.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return false
 		}
 		if _, err := ceremony.ParseEnvelope(msg); err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes"))
+			progress.SetText(verdict(lang.L("REFUSED"), lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes")))
 			return false
 		}
 		d.Hide()
@@ -814,7 +814,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			for ctx.Err() == nil {
 				frame, err := cam.Read()
 				if err != nil {
-					fyne.Do(func() { camStatus.SetText(lang.L("REFUSED") + ": " + explain(err)) })
+					fyne.Do(func() { camStatus.SetText(verdict(lang.L("REFUSED"), explain(err))) })
 					return
 				}
 				text, derr := qr.Decode(frame)

@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,9 +69,6 @@ func checkFits(t *testing.T, name string, o interface{ MinSize() fyne.Size }) {
 	t.Helper()
 	ms := o.MinSize()
 	t.Logf("%s: min %.0f×%.0f %s", name, ms.Width, ms.Height, widestOf(o))
-	if o, ok := o.(fyne.CanvasObject); ok {
-		listWide(t, o)
-	}
 	if ms.Width > fitWidth {
 		t.Errorf("%s needs %.0f px of width, more than %d: %s", name, ms.Width, fitWidth, widestOf(o))
 	}
@@ -127,26 +125,6 @@ func widestOf(o any) string {
 		return widest(c)
 	}
 	return ""
-}
-
-func listWide(t *testing.T, o fyne.CanvasObject) {
-	var kids []fyne.CanvasObject
-	switch v := o.(type) {
-	case *fyne.Container:
-		kids = v.Objects
-	case *container.Scroll:
-		kids = []fyne.CanvasObject{v.Content}
-	case *widget.Label, *widget.Check, *widget.Button, *widget.Entry, *widget.Select:
-		if o.MinSize().Width > 500 {
-			t.Logf("   wide: %s", describe(o))
-		}
-		return
-	case fyne.Widget:
-		kids = test.WidgetRenderer(v).Objects()
-	}
-	for _, k := range kids {
-		listWide(t, k)
-	}
 }
 
 // showAll shows every hidden object under o (a screen's later steps) and
@@ -280,4 +258,58 @@ func overlaps(o fyne.CanvasObject) string {
 		}
 	}
 	return ""
+}
+
+// TestLaterScreensFit1024x600: the screens as they are later in the day
+// (the board of a finished ceremony with its table, a member's minutes and
+// backup prompt, a decryption, the result of the count, a verified
+// record) fit 1024 px too, in English and in French.
+func TestLaterScreensFit1024x600(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a whole ceremony and count")
+	}
+	for _, l := range []string{"en", "fr"} {
+		t.Run(l, func(t *testing.T) {
+			closeAt := "2020-01-01 10:00"
+			if l == "fr" {
+				inFrench(t)
+				closeAt = "01/01/2020 10:00"
+			}
+			work := t.TempDir()
+			coord := newTestUI(t)
+			fits := func(name string, ui *UI) {
+				t.Helper()
+				ui.win.Resize(fyne.NewSize(fitWidth, fitHeight))
+				checkFits(t, name, ui.win.Content())
+			}
+			members := startCeremony(t, coord, work, 3, 2, closeAt, []string{"Alice", "Bruno", "Chloé"})
+			fits("finished board", coord)
+			fits("member at the end of the ceremony", members[0].ui)
+			request := prepareRequest(t, coord, work, []uint64{1, 2, 2}, 2)
+			fits("count, request prepared", coord)
+			answers := filepath.Join(work, "answers")
+			os.MkdirAll(answers, 0o755)
+			for i, m := range members[:2] {
+				test.Tap(m.ui.home.buttons["Decrypt"])
+				ds := m.ui.decrypt
+				bring(t, m.ui, ds.in, request)
+				fits("decrypt, request shown", m.ui)
+				test.Tap(ds.agree)
+				typeInto(ds.ks.path.entry, m.keystore)
+				typeInto(ds.ks.pass, m.pass)
+				tap(m.ui, ds.decrypt)
+				fits("decrypt, done", m.ui)
+				save(t, m.ui, ds.out, filepath.Join(answers, fmt.Sprintf("answer-%d.cbor", i)))
+			}
+			s := coord.board
+			bring(t, coord, s.answersIn, answers)
+			tap(coord, s.tally)
+			fits("count, result", coord)
+			auditor := newTestUI(t)
+			test.Tap(auditor.home.buttons["Verify a record"])
+			typeInto(auditor.verifier.dir.entry, filepath.Join(work, "board"))
+			tap(auditor, auditor.verifier.verify)
+			fits("verified record", auditor)
+		})
+	}
 }

@@ -241,8 +241,11 @@ type fingerprint struct {
 }
 
 func newFingerprint() *fingerprint {
-	f := &fingerprint{value: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true}), what: widget.NewLabel("")}
+	f := &fingerprint{value: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true}), what: wrapped("")}
 	f.value.SizeName = theme.SizeNameHeadingText
+	// A long value (a Belenios verification key) breaks onto a second line
+	// rather than widening the window past a 1024-px screen.
+	f.value.Wrapping = fyne.TextWrapBreak
 	f.box = container.NewVBox(f.what, f.value)
 	f.box.Hide()
 	return f

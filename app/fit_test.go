@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"os"
@@ -55,6 +56,21 @@ func TestScreensFit1024x600(t *testing.T) {
 				checkWidth(t, s.name+", every part shown", ui.win.Content())
 				restore()
 			}
+			// The scan window and a long refusal, over the window.
+			ui.openMember()
+			test.Tap(ui.member.in.scan)
+			checkFits(t, "scan window", ui.win.Canvas().Overlays().Top())
+			// With a camera, its picture is shown too (none here).
+			restore := showAll(ui.win.Canvas().Overlays().Top())
+			checkFits(t, "scan window with a camera", ui.win.Canvas().Overlays().Top())
+			restore()
+			escapeKey(ui)
+			test.Tap(ui.member.ks.path.buttons.Objects[0].(*widget.Button))
+			checkFits(t, "file dialog", ui.win.Canvas().Overlays().Top())
+			escapeKey(ui)
+			ui.showError(errors.New(strings.Repeat(lang.L("the two passphrases differ: type them again")+" ", 8)))
+			checkFits(t, "error dialog", ui.win.Canvas().Overlays().Top())
+			escapeKey(ui)
 			// The QR window, over the window.
 			ui.showQR("test", []byte(strings.Repeat("a message long enough to need several parts ", 40)))
 			checkFits(t, "QR window", ui.qr.dialog)
@@ -143,6 +159,8 @@ func showAll(o fyne.CanvasObject) (restore func()) {
 				walk(k)
 			}
 		case *container.Scroll:
+			walk(v.Content)
+		case *widget.PopUp:
 			walk(v.Content)
 		case *widget.Form:
 			for _, it := range v.Items {

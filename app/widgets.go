@@ -805,7 +805,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 240))
-	camStatus := widget.NewLabel("")
+	camStatus := wrapped("") // "No camera: …" is long, more so in French
 	ctx, cancel := context.WithCancel(context.Background())
 	if cam, err := camera.Open(camera.Config{Device: ui.settings.camera}); err != nil {
 		camStatus.SetText(lang.L("No camera: {{.Err}}. Use image files or text instead.", map[string]any{"Err": explain(err)}))
@@ -831,7 +831,10 @@ func (ui *UI) scanQR(b *bringIn) {
 			}
 		}()
 	}
-	content := container.NewVBox(progress, bar, camStatus, preview, images.box, readImages, pasteEntry, readText)
+	// The camera's picture beside the other ways in, not above them: the
+	// window keeps within a 600-px screen with a camera too.
+	content := container.NewVBox(progress, bar, camStatus,
+		container.NewBorder(nil, nil, preview, nil, container.NewVBox(images.box, readImages, pasteEntry, readText)))
 	d = dialog.NewCustom(lang.L("Scan QR code"), lang.L("Close"), content, ui.win)
 	ui.scan = &scanDialog{progress: progress, bar: bar, dialog: d, paste: paste, pasteField: pasteEntry, readText: readText, images: images, readImages: readImages, camera: camStatus}
 	d.Resize(fyne.NewSize(700, min(600, ui.win.Canvas().Size().Height-20)))

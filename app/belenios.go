@@ -132,6 +132,7 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 	s.decrypt = widget.NewButtonWithIcon(lang.L("Unlock my key and decrypt"), theme.ConfirmIcon(), s.doDecrypt)
 	s.decrypt.Disable()
 	s.out = ui.newHandOut()
+	s.header.Hide() // until a keystore is chosen
 
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
@@ -169,6 +170,11 @@ func (s *beleniosScreen) inspect() {
 	default:
 		s.header.SetText(lang.L("This stick holds the Belenios key of {{.Name}} (trustee {{.N}}).", map[string]any{"Name": h.Name, "N": h.Member}))
 		s.newKey.Hide()
+	}
+	if s.header.Text == "" {
+		s.header.Hide() // no empty line above the buttons
+	} else {
+		s.header.Show()
 	}
 }
 

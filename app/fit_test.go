@@ -206,10 +206,17 @@ func TestNoOverlapAfterPassphraseMismatch(t *testing.T) {
 			save(t, coord, coord.board.out, call)
 
 			m := members[0]
-			m.ui.win.Resize(fyne.NewSize(fitWidth, fitHeight))
+			// As on the real window of a 1024×600 screen: its menu bar
+			// (about 40 px) above, and the network warning shown.
+			m.ui.win.Resize(fyne.NewSize(fitWidth, fitHeight-40))
+			m.ui.opts.Interfaces = func() []string { return []string{"eth0"} }
+			m.ui.checkNetwork()
 			ms := m.ui.member
 			typeInto(ms.confirm, "copper window seven basket orbit")
 			bring(t, m.ui, ms.in, call)
+			if !m.ui.inView(ms.terms.box) || !m.ui.inView(ms.terms.accept) {
+				t.Error("the call's terms, to read before enrolling, are out of view")
+			}
 			acceptTerms(t, m.ui, ms)
 			refusal := verdict(lang.L("REFUSED"), lang.L("the two passphrases differ: type them again"))
 			if !strings.Contains(ms.checks.Text(), refusal) {

@@ -62,6 +62,9 @@ type UI struct {
 	history  []screen
 	current  screen
 	jobs     sync.WaitGroup
+	// reveals counts the scrolls to a result (reveal), so that a later,
+	// more general one does not undo a more specific one.
+	reveals  int
 	settings settings
 
 	// the screens, kept so that tests can reach their widgets

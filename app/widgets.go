@@ -700,6 +700,7 @@ func (b *bringIn) deliver(source string, data []byte) {
 }
 
 func (b *bringIn) show(got []arrival) {
+	reveals := b.ui.reveals
 	for _, a := range got {
 		if a.err != nil {
 			if errors.Is(a.err, errSkipped) {
@@ -717,7 +718,11 @@ func (b *bringIn) show(got []arrival) {
 	if b.in.after != nil {
 		b.in.after()
 	}
-	b.ui.reveal(b.result.box)
+	// What was brought in led somewhere (the terms to read, the answer
+	// to hand out) and the screen scrolled there: it stays there.
+	if b.ui.reveals == reveals {
+		b.ui.reveal(b.result.box)
+	}
 }
 
 // scanDialog holds the open scan dialog's widgets (for tests).

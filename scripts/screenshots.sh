@@ -54,6 +54,12 @@ for lang in en fr; do
   key ctrl+1; shoot $lang start-ceremony
   typ "$work/demo/board"; key Return; shoot $lang board 1.5
   key ctrl+2; shoot $lang join-ceremony
+  # A new keystore, then the call brought in: the screen scrolls to what
+  # the call binds the member to, opened below the fold at 1024×600.
+  typ "$work/stick-$lang/conclave.key"; key Return
+  typ "velvet harbor quartz meadow lantern"; key Return; typ "Alice"; key Return
+  typ "velvet harbor quartz meadow lantern"; key Return
+  typ "$(ls "$work"/demo/board/call-*.cbor)"; key Return; shoot $lang join-terms 1.5
   key ctrl+3; shoot $lang count
   key ctrl+4; shoot $lang decrypt
   key ctrl+5; typ "$work/demo/board"; key Return; shoot $lang verify 2.5

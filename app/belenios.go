@@ -84,7 +84,7 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 	s.pass.SetPlaceHolder(lang.L("passphrase"))
 	s.version = widget.NewSelect([]string{"2.5.1", "3.0", "3.1", "3.2.0", "3.3.0"}, nil)
 	s.version.SetSelected("3.1")
-	s.context.SetPlaceHolder(lang.L("as the administrator gives it, e.g. 2/2/3: you are number 2, 2 of the 3 trustees are needed"))
+	s.context.SetPlaceHolder(lang.L("e.g. 2/2/3 (from the administrator): you are number 2, 2 of the 3 trustees are needed"))
 	s.name.SetPlaceHolder(lang.L("your name"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.keygen = widget.NewButtonWithIcon(lang.L("Make my key and certificate"), theme.ContentAddIcon(), s.doKeygen)

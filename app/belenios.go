@@ -28,7 +28,9 @@ import (
 var beleniosScreens = map[*UI]*beleniosScreen{}
 
 // beleniosSteps are the trustee's steps (docs/belenios.md §2).
-var beleniosSteps = []string{"certificate", "polynomial", "voutput", "decrypt"}
+// Their names are plain words; the files keep belenios-tool's names
+// (.poly, .voutput), which the administrator knows.
+var beleniosSteps = []string{"your key", "shares for the others", "check of the shares received", "decrypt"}
 
 // beleniosScreen is the "Belenios trustee" role: a Conclave member acts
 // as a trustee of a Belenios election, each step offline, the files
@@ -77,17 +79,17 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 	s := &beleniosScreen{ui: ui, pass: widget.NewPasswordEntry(), header: wrapped(""), checks: newCheckList(), fp: newFingerprint(),
 		context: widget.NewEntry(), name: widget.NewEntry(), confirm: widget.NewPasswordEntry(), summaryLbl: wrapped(""), trusteeID: widget.NewEntry()}
 	s.steps = newStepList(beleniosSteps)
-	s.steps.set("certificate", nil)
+	s.steps.set("your key", nil)
 	s.path = ui.newPathField(lang.L("your Belenios keystore file, on your USB stick (e.g. /media/you/STICK/belenios.key)"), false, true)
 	s.path.entry.OnChanged = func(string) { s.inspect() }
 	s.pass.SetPlaceHolder(lang.L("passphrase"))
 	s.version = widget.NewSelect([]string{"2.5.1", "3.0", "3.1", "3.2.0", "3.3.0"}, nil)
 	s.version.SetSelected("3.1")
-	s.context.SetPlaceHolder(lang.L("INDEX/THRESHOLD/SIZE, as the administrator gives it, e.g. 2/2/3"))
+	s.context.SetPlaceHolder(lang.L("e.g. 2/2/3 (from the administrator): you are number 2, 2 of the 3 trustees are needed"))
 	s.name.SetPlaceHolder(lang.L("your name"))
 	s.confirm.SetPlaceHolder(lang.L("the same passphrase again"))
 	s.keygen = widget.NewButtonWithIcon(lang.L("Make my key and certificate"), theme.ContentAddIcon(), s.doKeygen)
-	s.single = widget.NewCheck(lang.L("A Single key (not a threshold key), if the administrator asks for one"), func(on bool) {
+	s.single = widget.NewCheck(lang.L("A key of my own, not shared out with the other trustees (only if the administrator asks for it)"), func(on bool) {
 		if on {
 			s.context.Disable()
 		} else {
@@ -97,50 +99,52 @@ func (ui *UI) newBeleniosScreen() *beleniosScreen {
 	s.holdKey = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), s.doCheck)
 	s.newKey = container.NewVBox(
 		bold(lang.L("Step 1: a new key")),
-		wrapped(lang.L("A new keystore is made on your stick. It seals your Belenios seed; choose a passphrase of four or more unrelated words, nobody can recover it for you.")),
+		wrapped(lang.L("A new keystore is made on your USB stick; it keeps your Belenios key sealed. Choose a passphrase of four or more unrelated words; nobody can recover it for you.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Your place"), s.context), widget.NewFormItem(lang.L("Your name"), s.name),
 			widget.NewFormItem(lang.L("Passphrase again"), s.confirm)),
-		s.single, s.keygen)
+		wrapCheck(s.single), s.keygen)
 
-	s.certsIn = ui.newBringIn(lang.L("Step 3: bring in every trustee's certificate (certs.jsons, from the administrator)"), intake{check: parseBeleniosCerts, then: func(v any) {
+	s.certsIn = ui.newBringIn(lang.L("Step 3: bring in every trustee's certificate (the file certs.jsons, from the administrator)"), intake{check: parseBeleniosCerts, then: func(v any) {
 		s.certs = v.([]*belenios.Cert)
 		s.polynomial.Enable()
 		if s.vinput != nil {
 			s.voutput.Enable()
 		}
 	}})
-	s.polynomial = widget.NewButtonWithIcon(lang.L("Check the certificates and make my polynomial"), theme.ConfirmIcon(), s.doPolynomial)
+	s.polynomial = widget.NewButtonWithIcon(lang.L("Check the certificates and make my shares for the others"), theme.ConfirmIcon(), s.doPolynomial)
 	s.polynomial.Disable()
-	s.vinputIn = ui.newBringIn(lang.L("Step 5: bring in your vinput (from the administrator)"), intake{check: parseBeleniosVinput, then: func(v any) {
+	s.vinputIn = ui.newBringIn(lang.L("Step 5: bring in the shares the others made for you (a .vinput file, from the administrator)"), intake{check: parseBeleniosVinput, then: func(v any) {
 		s.vinput = v.(*belenios.Vinput)
 		if s.certs != nil {
 			s.voutput.Enable()
 		}
 	}})
-	s.voutput = widget.NewButtonWithIcon(lang.L("Check every share and make my voutput"), theme.ConfirmIcon(), s.doVoutput)
+	s.voutput = widget.NewButtonWithIcon(lang.L("Check the shares I received and seal my key"), theme.ConfirmIcon(), s.doVoutput)
 	s.voutput.Disable()
-	s.archiveIn = ui.newBringIn(lang.L("Decrypt: bring in the election's archive (UUID.bel), after the tally"), intake{check: verifyBeleniosArchive, then: s.review})
-	s.agree = widget.NewCheck(lang.L("I compared the election's name, the number of ballots and the tally fingerprint with what the administrator publishes"), func(on bool) {
+	s.archiveIn = ui.newBringIn(lang.L("Decrypt: after the count, bring in the election's archive (a .bel file, from the administrator)"), intake{check: verifyBeleniosArchive, then: s.review})
+	s.agree = widget.NewCheck(lang.L("I compared the election's name, the number of ballots and the fingerprint of the encrypted result with what the administrator publishes"), func(on bool) {
 		if on && s.summary != nil {
 			s.decrypt.Enable()
 		} else {
 			s.decrypt.Disable()
 		}
 	})
-	s.trusteeID.SetPlaceHolder(lang.L("your trustee id in the election (as for belenios-tool), e.g. 2"))
+	s.trusteeID.SetPlaceHolder(lang.L("your number among the election's trustees, as the administrator gives it, e.g. 2"))
 	s.decrypt = widget.NewButtonWithIcon(lang.L("Unlock my key and decrypt"), theme.ConfirmIcon(), s.doDecrypt)
 	s.decrypt.Disable()
 	s.out = ui.newHandOut()
+	s.header.Hide() // until a keystore is chosen
 
 	s.content = container.NewVScroll(container.NewVBox(
 		s.steps.box,
-		wrapped(lang.L("Be a trustee of a Belenios election (Ed25519, Belenios 2.5.1 to 3.3.0). Every file you hand out is the one belenios-tool writes at the same step: the administrator uses it unchanged. docs/belenios.md gives the administrator's commands.")),
+		wrapped(lang.L("Be a trustee of a Belenios election: you hold a part of the key that decrypts its result. At each step, bring in the file the election's administrator gives you, and hand back the file this screen prepares.")),
+		details(lang.L("For the administrator: Conclave speaks Belenios 2.5.1 to 3.3.0 (Ed25519). Each file handed out here is the one belenios-tool writes at the same step (certificate, polynomial, voutput, partial decryption), and the administrator uses it unchanged; docs/belenios.md gives the administrator's commands.")),
 		widget.NewForm(widget.NewFormItem(lang.L("Keystore"), s.path.box), widget.NewFormItem(lang.L("Passphrase"), s.pass),
 			widget.NewFormItem(lang.L("Belenios version"), s.version)),
 		s.header, s.holdKey, s.newKey, widget.NewSeparator(),
 		s.certsIn.box, s.polynomial, widget.NewSeparator(),
 		s.vinputIn.box, s.voutput, widget.NewSeparator(),
-		s.archiveIn.box, s.summaryLbl, s.agree, widget.NewForm(widget.NewFormItem(lang.L("Trustee id"), s.trusteeID)), s.decrypt,
+		s.archiveIn.box, s.summaryLbl, wrapCheck(s.agree), widget.NewForm(widget.NewFormItem(lang.L("Your trustee number"), s.trusteeID)), s.decrypt,
 		bold(lang.L("What was checked")), s.checks.box, s.fp.box, s.out.box))
 	return s
 }
@@ -168,6 +172,11 @@ func (s *beleniosScreen) inspect() {
 		s.header.SetText(lang.L("This stick holds the Belenios key of {{.Name}} (trustee {{.N}}).", map[string]any{"Name": h.Name, "N": h.Member}))
 		s.newKey.Hide()
 	}
+	if s.header.Text == "" {
+		s.header.Hide() // no empty line above the buttons
+	} else {
+		s.header.Show()
+	}
 }
 
 func (s *beleniosScreen) beleniosVersion() belenios.Version {
@@ -194,7 +203,7 @@ func parseBeleniosVinput(data []byte) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return v, lang.L("a vinput with {{.N}} shares: it is checked when you make your voutput", map[string]any{"N": len(v.Secrets)}), nil
+	return v, lang.L("{{.N}} shares for you: each is checked when you press the button below", map[string]any{"N": len(v.Secrets)}), nil
 }
 
 type verifiedArchive struct {
@@ -238,18 +247,18 @@ func (s *beleniosScreen) doKeygen() {
 	s.checks.clear()
 	path := s.path.path()
 	if path == "" {
-		s.checks.fail(errors.New(lang.L("type or choose your keystore file first")))
+		s.fail(errors.New(lang.L("type or choose your keystore file first")))
 		return
 	}
 	if _, err := os.Stat(path); err == nil {
-		s.checks.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
+		s.fail(errors.New(lang.L("a keystore already exists there: a keystore is never overwritten")))
 		return
 	}
 	var ctx belenios.Context
 	if !s.single.Checked {
 		var err error
 		if ctx, err = belenios.ParseContext(strings.TrimSpace(s.context.Text)); err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 	}
@@ -257,7 +266,7 @@ func (s *beleniosScreen) doKeygen() {
 	if s.pass.Text != s.confirm.Text {
 		s.pass.SetText("")
 		s.confirm.SetText("")
-		s.checks.fail(errors.New(lang.L("the two passphrases differ: type them again")))
+		s.fail(errors.New(lang.L("the two passphrases differ: type them again")))
 		return
 	}
 	b := []byte(s.pass.Text)
@@ -267,7 +276,7 @@ func (s *beleniosScreen) doKeygen() {
 		// A refused passphrase is typed anew: keep it nowhere.
 		s.pass.SetText("")
 		s.confirm.SetText("")
-		s.checks.fail(err)
+		s.fail(err)
 		return
 	}
 	if !s.onDisk && errors.Is(office.CheckKeystoreLocation(path), office.ErrNotRemovable) {
@@ -315,21 +324,21 @@ func (s *beleniosScreen) doKeygen() {
 	}, func(err error) {
 		s.inspect()
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		if single {
 			id := belenios.SingleKeyID(pub.PublicKey)
-			s.checks.add(true, lang.L("a new Single key is made and sealed in your keystore"))
+			s.checks.add(true, lang.L("your new key (not shared out) is made and sealed in your keystore"))
 			s.fp.set(lang.L("Key fingerprint"), belenios.SHA256B64([]byte(`"`+pub.PublicKey.String()+`"`)))
 			s.steps.set("decrypt", nil)
 			s.handOut(lang.L("Your public key"), id+".pubkey", belenios.Marshal(pub))
 			return
 		}
-		s.checks.add(true, lang.L("a new seed is made and sealed in your keystore"))
-		s.checks.note(lang.L("Trustee id: {{.ID}}", map[string]any{"ID": cert.ID()}))
+		s.checks.add(true, lang.L("your new key is made and sealed in your keystore"))
+		s.checks.note(lang.L("Your certificate's identifier: {{.ID}}", map[string]any{"ID": cert.ID()}))
 		s.fp.set(lang.L("Trustee fingerprint"), cert.Fingerprint())
-		s.steps.set("polynomial", nil)
+		s.steps.set("shares for the others", nil)
 		s.handOut(lang.L("Your certificate"), cert.ID()+".cert", belenios.Marshal(cert))
 	})
 }
@@ -349,7 +358,7 @@ func (s *beleniosScreen) doPolynomial() {
 	pass := takePassphrase(s.pass)
 	var p *belenios.Polynomial
 	var index int
-	s.ui.run(lang.L("Checking the certificates and making your polynomial…"), func(c context.Context) error {
+	s.ui.run(lang.L("Checking the certificates and making your shares for the others…"), func(c context.Context) error {
 		defer pass.Destroy()
 		t, done, err := s.unlock(path, pass)
 		if err != nil {
@@ -361,16 +370,16 @@ func (s *beleniosScreen) doPolynomial() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
-		s.checks.add(true, lang.L("every certificate is for this election's context and signed by its key"))
+		s.checks.add(true, lang.L("every certificate is for this election and signed by its trustee"))
 		s.checks.add(true, lang.L("our certificate is number {{.N}}", map[string]any{"N": index}))
 		for i, c := range certs {
 			s.checks.note(fmt.Sprintf("%d: %s", i+1, c.Fingerprint()))
 		}
-		s.steps.set("voutput", nil)
-		s.handOut(lang.L("Your polynomial"), fmt.Sprintf("%d.poly", index), belenios.Marshal(p))
+		s.steps.set("check of the shares received", nil)
+		s.handOut(lang.L("Your shares for the others (a .poly file, for the administrator)"), fmt.Sprintf("%d.poly", index), belenios.Marshal(p))
 	})
 }
 
@@ -381,7 +390,7 @@ func (s *beleniosScreen) doVoutput() {
 	pass := takePassphrase(s.pass)
 	var vo *belenios.Voutput
 	var index int
-	s.ui.run(lang.L("Checking every share and making your voutput…"), func(c context.Context) error {
+	s.ui.run(lang.L("Checking the shares you received and sealing your key…"), func(c context.Context) error {
 		defer pass.Destroy()
 		t, done, err := s.unlock(path, pass)
 		if err != nil {
@@ -393,15 +402,15 @@ func (s *beleniosScreen) doVoutput() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
-		s.checks.add(true, lang.L("every trustee's commitments are signed and bound to the certificates"))
-		s.checks.add(true, lang.L("every share is signed by its sender, addressed to us, and matches its sender's commitments"))
+		s.checks.add(true, lang.L("every trustee's public part is signed and matches their certificate"))
+		s.checks.add(true, lang.L("every share you received is signed by its sender, meant for you, and matches its sender's public part"))
 		s.checks.add(true, lang.L("your decryption key is sealed in your keystore"))
-		s.fp.set(lang.L("Verification key"), vo.PublicKey.PublicKey.String())
+		s.fp.set(lang.L("Your verification key (the administrator sees the same)"), vo.PublicKey.PublicKey.String())
 		s.steps.set("decrypt", nil)
-		s.handOut(lang.L("Your voutput"), fmt.Sprintf("%d.voutput", index), belenios.Marshal(vo))
+		s.handOut(lang.L("Your check of the shares (a .voutput file, for the administrator)"), fmt.Sprintf("%d.voutput", index), belenios.Marshal(vo))
 	})
 }
 
@@ -409,9 +418,9 @@ func (s *beleniosScreen) doVoutput() {
 func (s *beleniosScreen) review(v any) {
 	va := v.(verifiedArchive)
 	s.archive, s.summary = va.a, va.s
-	s.summaryLbl.SetText(lang.L("Election: {{.Name}} ({{.UUID}})\nBallots: {{.Ballots}} in the archive, {{.Tallied}} counted\nEvery ballot's signature and proofs verify, and the encrypted tally is the product of the ballots counted.", map[string]any{
+	s.summaryLbl.SetText(lang.L("Election: {{.Name}} ({{.UUID}})\nBallots: {{.Ballots}} in the archive, {{.Tallied}} counted\nEvery ballot is signed and well formed, and the encrypted result is made of exactly the ballots counted.", map[string]any{
 		"Name": s.summary.Name, "UUID": s.summary.UUID, "Ballots": s.summary.Ballots, "Tallied": s.summary.Tallied}))
-	s.fp.set(lang.L("Fingerprint of the encrypted tally"), s.summary.TallyFingerprint)
+	s.fp.set(lang.L("Fingerprint of the encrypted result"), s.summary.TallyFingerprint)
 	s.agree.SetChecked(false)
 	s.steps.set("decrypt", nil)
 	s.checks.clear()
@@ -426,7 +435,7 @@ func (s *beleniosScreen) doDecrypt() {
 	owner := 0
 	if t := strings.TrimSpace(s.trusteeID.Text); t != "" {
 		if _, err := fmt.Sscanf(t, "%d", &owner); err != nil || owner <= 0 || fmt.Sprint(owner) != t {
-			s.checks.fail(errors.New(lang.L("the trustee id is a number, e.g. 2")))
+			s.fail(errors.New(lang.L("your trustee number is a whole number, e.g. 2")))
 			return
 		}
 	}
@@ -444,7 +453,7 @@ func (s *beleniosScreen) doDecrypt() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		s.checks.add(true, lang.L("your partial decryption is made, with its proofs, as trustee {{.N}}", map[string]any{"N": d.Owner}))
@@ -473,11 +482,18 @@ func (s *beleniosScreen) doCheck() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.checks.fail(err)
+			s.fail(err)
 			return
 		}
 		for _, l := range lines {
 			s.checks.add(true, say(l))
 		}
 	})
+}
+
+// fail shows a refusal and scrolls to it: the list is at the bottom of a
+// long screen, out of view at 1024×600.
+func (s *beleniosScreen) fail(err error) {
+	s.checks.fail(err)
+	s.ui.reveal(s.checks.box)
 }

@@ -108,8 +108,8 @@ func (ui *UI) newBoardScreen() *boardScreen {
 		widget.NewFormItem(lang.L("Members (n)"), s.members),
 		widget.NewFormItem(lang.L("Needed to decrypt (t)"), s.threshold),
 		widget.NewFormItem(lang.L("Close of poll"), s.closeAt),
-		widget.NewFormItem("", s.pq),
-		widget.NewFormItem("", s.understand),
+		widget.NewFormItem("", wrapCheck(s.pq)),
+		widget.NewFormItem("", wrapCheck(s.understand)),
 	)
 	s.setup = container.NewVScroll(container.NewVBox(
 		wrapped(lang.L("The coordinator runs the ceremony's public board: it gathers the members' messages and hands out what each step needs. It handles nothing secret; every member checks what it hands out.")),
@@ -137,7 +137,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	})
 	s.minutes = ui.newMinutesBox(func() *office.Board { return s.b }, "minutes-ceremony.pdf")
 	s.boardView = container.NewVScroll(container.NewVBox(s.heading, s.steps.box, s.fp.box, s.table, s.waiting,
-		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), s.without, s.next, s.out.box,
+		widget.NewSeparator(), s.in.box, widget.NewSeparator(), bold(lang.L("Next step")), wrapCheck(s.without), s.next, s.out.box,
 		widget.NewSeparator(), bold(lang.L("The public record")), s.recordDir.box, s.exportRecord, s.recordState.box,
 		widget.NewSeparator(), s.minutes.box))
 

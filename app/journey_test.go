@@ -107,7 +107,7 @@ func roundOf(t *testing.T, coord *UI, members []*testMember, work string, round 
 		if look != nil {
 			look(fmt.Sprintf("tour %d, %s", round, m.name), m.ui)
 		}
-		if !strings.Contains(res, lang.L("OK")+":") || strings.Contains(ms.checks.Text(), lang.L("REFUSED")+":") {
+		if !strings.Contains(res, strings.TrimSpace(verdict(lang.L("OK"), ""))) || strings.Contains(ms.checks.Text(), strings.TrimSpace(verdict(lang.L("REFUSED"), ""))) {
 			t.Fatalf("round %d, %s: %s\n%s", round, m.name, res, ms.checks.Text())
 		}
 		if ms.out.box.Visible() {
@@ -123,7 +123,7 @@ func roundOf(t *testing.T, coord *UI, members []*testMember, work string, round 
 		if look != nil {
 			look(fmt.Sprintf("tour %d, tableau", round), coord)
 		}
-		if strings.Contains(res, lang.L("REFUSED")+":") {
+		if strings.Contains(res, strings.TrimSpace(verdict(lang.L("REFUSED"), ""))) {
 			t.Fatalf("round %d: the board refused: %s", round, res)
 		}
 	}

@@ -188,6 +188,7 @@ func (s *memberScreen) answer(v any) {
 		s.pending = msg
 		s.out.hide()
 		s.terms.show(terms)
+		s.ui.reveal(s.terms.box) // at 1024×600 it opens below the fold
 		return
 	}
 	s.start(msg, office.Acceptance{})
@@ -465,7 +466,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	})
 	s.again.Hide()
 	s.out.keyStick = s.ks.path.path
-	s.unlocked = container.NewVBox(s.agree,
+	s.unlocked = container.NewVBox(wrapCheck(s.agree),
 		widget.NewForm(widget.NewFormItem(lang.L("Published ballots"), s.ballots.box),
 			widget.NewFormItem(lang.L("Keystore"), s.ks.path.box), widget.NewFormItem(lang.L("Passphrase"), s.ks.pass)),
 		s.ks.header, s.decrypt, s.history, s.again)

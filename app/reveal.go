@@ -12,9 +12,9 @@ func (ui *UI) reveal(o fyne.CanvasObject) {
 	if !ok || o == nil || !o.Visible() {
 		return
 	}
+	ui.reveals++
 	layoutNow(scroll)
-	d := ui.app.Driver()
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(scroll.Content).Y
+	top := ui.topIn(scroll, o)
 	view := scroll.Size().Height
 	bottom := top + o.MinSize().Height
 	off := scroll.Offset.Y
@@ -37,8 +37,7 @@ func (ui *UI) inView(o fyne.CanvasObject) bool {
 		return true
 	}
 	layoutNow(scroll)
-	d := ui.app.Driver()
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(scroll.Content).Y
+	top := ui.topIn(scroll, o)
 	return top >= scroll.Offset.Y && top+min(o.Size().Height, 40) <= scroll.Offset.Y+scroll.Size().Height
 }
 
@@ -52,4 +51,34 @@ func layoutNow(scroll *container.Scroll) {
 		sz := scroll.Size()
 		scroll.Content.Resize(fyne.NewSize(max(sz.Width, scroll.Content.MinSize().Width), max(scroll.Content.MinSize().Height, sz.Height)))
 	}
+}
+
+// topIn is where o begins in the scrolled content, found by walking down
+// the containers from it. Fyne's driver only knows the objects it has
+// already drawn: an object shown a moment ago (the call's terms, opened
+// under the fold) would be "at 0", and the screen scroll to the top
+// instead. The driver is asked only for an object inside a widget.
+func (ui *UI) topIn(scroll *container.Scroll, o fyne.CanvasObject) float32 {
+	if p, ok := positionIn(scroll.Content, o); ok {
+		return p.Y
+	}
+	d := ui.app.Driver()
+	return d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(scroll.Content).Y
+}
+
+// positionIn is o's position relative to root, if root's containers hold it.
+func positionIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
+	if root == o {
+		return fyne.Position{}, true
+	}
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return fyne.Position{}, false
+	}
+	for _, k := range c.Objects {
+		if p, ok := positionIn(k, o); ok {
+			return k.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
 }

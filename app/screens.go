@@ -38,15 +38,15 @@ func (ui *UI) newHomeScreen() *homeScreen {
 		role("Start a ceremony", theme.ContentAddIcon(), "coordinator", "open the ceremony's board, gather the members' messages, hand out each step", ui.openBoard),
 		role("Join a ceremony", theme.AccountIcon(), "member", "sign up, share out, check the shares you receive, confirm", ui.openMember),
 		role("Count", theme.ListIcon(), "coordinator", "after the close of poll: prepare the decryption request, gather the answers, publish the result", ui.openCount),
-		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then make your partial decryption", ui.openDecrypt),
+		role("Decrypt", theme.VisibilityIcon(), "member", "check the request, then decrypt your part of the result", ui.openDecrypt),
 		role("Verify a record", theme.ConfirmIcon(), "anyone", "check every signature, proof and result of a ceremony", ui.openVerify),
-		role("My key", theme.LoginIcon(), "member", "check that you still hold your share, make a backup, change your passphrase", ui.openMyKey),
-		role("Belenios trustee", theme.StorageIcon(), "member", "be a trustee of a Belenios election: your key, your polynomial and voutput, then your partial decryption", ui.openBelenios),
+		role("My key", theme.LoginIcon(), "member", "check that you still hold your part of the key, make a backup, change your passphrase", ui.openMyKey),
+		role("Belenios trustee", theme.StorageIcon(), "member", "be a trustee of a Belenios election: make your key, make shares of it for the other trustees, check the shares you receive, then help decrypt the result", ui.openBelenios),
 		role("Settings", theme.SettingsIcon(), "everyone", "language, QR codes, camera", ui.openSettings),
 		role("About", theme.InfoIcon(), "everyone", "version and the fingerprint of this program", ui.openAbout),
 	)
 	h.content = container.NewVScroll(container.NewVBox(
-		wrapped(lang.L("Conclave leads the members of an electoral office through the election key ceremony, keeps each member's share sealed on their own USB stick, and at the count produces partial decryptions that anyone can verify. Choose your role.")),
+		wrapped(lang.L("Conclave leads the members of an electoral office through the election key ceremony, keeps each member's part of the key sealed on their own USB stick, and at the count decrypts the result in a way anyone can verify. Choose your role.")),
 		grid))
 	return h
 }
@@ -150,9 +150,10 @@ func (ui *UI) openMyKey() {
 			}, func(err error) {
 				if err != nil {
 					s.checks.fail(err)
-					return
+				} else {
+					s.checks.add(true, text)
 				}
-				s.checks.add(true, text)
+				ui.reveal(s.checks.box) // the answer, below the buttons
 			})
 		}
 		s.check = widget.NewButtonWithIcon(lang.L("Do I still hold my key?"), theme.ConfirmIcon(), func() {
@@ -178,6 +179,7 @@ func (ui *UI) openMyKey() {
 				s.newAgain.SetText("")
 				s.checks.clear()
 				s.checks.add(false, lang.L("the two new passphrases differ: type them again"))
+				ui.reveal(s.checks.box)
 				return
 			}
 			np := takePassphrase(s.newPass)
@@ -277,7 +279,7 @@ func (ui *UI) openSettings() {
 			n, err1 := strconv.Atoi(strings.TrimSpace(s.bytes.Text))
 			f, err2 := strconv.ParseFloat(strings.TrimSpace(s.fps.Text), 64)
 			if err1 != nil || err2 != nil || n < 20 || n > 1500 || f <= 0 || f > 30 {
-				s.state.SetText(lang.L("REFUSED") + ": " + lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30"))
+				s.state.SetText(verdict(lang.L("REFUSED"), lang.L("bytes per frame must be 20 to 1500 and frames per second 0.1 to 30")))
 				return
 			}
 			p := ui.app.Preferences()

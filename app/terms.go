@@ -60,9 +60,11 @@ type termsPanel struct {
 	text       *widget.Label
 	dangers    *widget.Label
 	understand *widget.Check
-	accept     *widget.Button
-	terms      *office.Terms
-	onAccept   func(office.Acceptance)
+	// understandRow is the check box with its wrapped text
+	understandRow *fyne.Container
+	accept        *widget.Button
+	terms         *office.Terms
+	onAccept      func(office.Acceptance)
 }
 
 func newTermsPanel(onAccept func(office.Acceptance)) *termsPanel {
@@ -75,8 +77,9 @@ func newTermsPanel(onAccept func(office.Acceptance)) *termsPanel {
 			p.accept.Disable()
 		}
 	})
+	p.understandRow = wrapCheck(p.understand)
 	p.accept = widget.NewButtonWithIcon(lang.L("This is what the office decided: go on"), theme.ConfirmIcon(), p.doAccept)
-	p.box = container.NewVBox(widget.NewSeparator(), p.heading, p.text, p.dangers, p.understand, p.accept)
+	p.box = container.NewVBox(widget.NewSeparator(), p.heading, p.text, p.dangers, p.understandRow, p.accept)
 	p.box.Hide()
 	return p
 }
@@ -97,11 +100,11 @@ func (p *termsPanel) show(t *office.Terms) {
 	p.understand.SetChecked(false)
 	if len(ds) > 0 {
 		p.dangers.Show()
-		p.understand.Show()
+		p.understandRow.Show()
 		p.accept.Disable()
 	} else {
 		p.dangers.Hide()
-		p.understand.Hide()
+		p.understandRow.Hide()
 		p.accept.Enable()
 	}
 	p.box.Show()

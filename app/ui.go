@@ -62,6 +62,9 @@ type UI struct {
 	history  []screen
 	current  screen
 	jobs     sync.WaitGroup
+	// reveals counts the scrolls to a result (reveal), so that a later,
+	// more general one does not undo a more specific one.
+	reveals  int
 	settings settings
 
 	// the screens, kept so that tests can reach their widgets
@@ -171,7 +174,7 @@ func New(a fyne.App, opts Options) *UI {
 	// above it only when there is one. The body keeps the screen.
 	ui.header = container.NewVBox(ui.banner, container.NewBorder(nil, nil, container.NewHBox(ui.back, homeBtn), nil, ui.title), widget.NewSeparator())
 	ui.win.SetContent(container.NewBorder(ui.header, nil, nil, nil, ui.body))
-	ui.win.Resize(fyne.NewSize(1100, 760))
+	ui.win.Resize(defaultWindowSize)
 	ui.win.SetMainMenu(ui.mainMenu())
 	ui.home = ui.newHomeScreen()
 	ui.checkNetwork()
@@ -197,6 +200,7 @@ func (ui *UI) mainMenu() *fyne.MainMenu {
 		item(lang.L("Decrypt"), fyne.Key4, ui.openDecrypt),
 		item(lang.L("Verify a record"), fyne.Key5, ui.openVerify),
 		item(lang.L("My key"), fyne.Key6, ui.openMyKey),
+		item(lang.L("Belenios trustee"), fyne.Key7, ui.openBelenios),
 		item(lang.L("Settings"), fyne.KeyComma, ui.openSettings),
 		item(lang.L("About"), fyne.KeyI, ui.openAbout),
 	))
@@ -345,8 +349,12 @@ func errCancelled() error { return errCancel }
 // Wait blocks until every long job started so far has finished (tests).
 func (ui *UI) Wait() { ui.jobs.Wait() }
 
+// bold is a heading; it wraps, so that a long one (in French) does not
+// widen the window.
 func bold(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }
 
 func wrapped(s string) *widget.Label {

@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -27,7 +26,7 @@ import (
 )
 
 func newModal(w fyne.Window, title string, content fyne.CanvasObject) *widget.PopUp {
-	return widget.NewModalPopUp(container.NewVBox(bold(title), content), w.Canvas())
+	return widget.NewModalPopUp(container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), content), w.Canvas())
 }
 
 // stepList shows every step, the current one marked with a symbol and a
@@ -46,7 +45,7 @@ type stepList struct {
 func newStepList(steps []string) *stepList {
 	// The steps wrap onto a second row on a narrow screen (1024×600) rather
 	// than widening the window past it.
-	s := &stepList{box: container.New(layout.NewRowWrapLayout()), steps: steps}
+	s := &stepList{box: container.New(newFlowLayout()), steps: steps}
 	s.set("", nil)
 	return s
 }
@@ -154,12 +153,12 @@ func (c *checkList) clear() {
 
 func (c *checkList) add(ok bool, text string) {
 	icon := theme.ConfirmIcon()
-	prefix := lang.L("OK") + ": "
+	word := lang.L("OK")
 	imp := widget.SuccessImportance
 	if !ok {
-		icon, prefix, imp = theme.ErrorIcon(), lang.L("REFUSED")+": ", widget.DangerImportance
+		icon, word, imp = theme.ErrorIcon(), lang.L("REFUSED"), widget.DangerImportance
 	}
-	l := wrapped(prefix + text)
+	l := wrapped(verdict(word, text))
 	l.Importance = imp
 	c.lines = append(c.lines, l.Text)
 	line := container.NewBorder(nil, nil, widget.NewIcon(icon), nil, l)
@@ -242,8 +241,11 @@ type fingerprint struct {
 }
 
 func newFingerprint() *fingerprint {
-	f := &fingerprint{value: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true}), what: widget.NewLabel("")}
+	f := &fingerprint{value: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Monospace: true, Bold: true}), what: wrapped("")}
 	f.value.SizeName = theme.SizeNameHeadingText
+	// A long value (a Belenios verification key) breaks onto a second line
+	// rather than widening the window past a 1024-px screen.
+	f.value.Wrapping = fyne.TextWrapBreak
 	f.box = container.NewVBox(f.what, f.value)
 	f.box.Hide()
 	return f
@@ -393,7 +395,7 @@ func (ui *UI) newHandOut() *handOut {
 }
 
 func (h *handOut) refuse(text string) {
-	h.state.SetText(lang.L("REFUSED") + ": " + text)
+	h.state.SetText(verdict(lang.L("REFUSED"), text))
 	h.state.Importance = widget.DangerImportance
 	h.state.Refresh()
 }
@@ -526,7 +528,7 @@ func (ui *UI) showQR(what string, data []byte) {
 		w.frame++
 		m, err := qr.Render(text, opts.Level, 4)
 		if err != nil {
-			w.caption.SetText(lang.L("REFUSED") + ": " + explain(err))
+			w.caption.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return
 		}
 		w.img.Image = m
@@ -702,6 +704,7 @@ func (b *bringIn) deliver(source string, data []byte) {
 }
 
 func (b *bringIn) show(got []arrival) {
+	reveals := b.ui.reveals
 	for _, a := range got {
 		if a.err != nil {
 			if errors.Is(a.err, errSkipped) {
@@ -719,7 +722,11 @@ func (b *bringIn) show(got []arrival) {
 	if b.in.after != nil {
 		b.in.after()
 	}
-	b.ui.reveal(b.result.box)
+	// What was brought in led somewhere (the terms to read, the answer
+	// to hand out) and the screen scrolled there: it stays there.
+	if b.ui.reveals == reveals {
+		b.ui.reveal(b.result.box)
+	}
 }
 
 // scanDialog holds the open scan dialog's widgets (for tests).
@@ -746,7 +753,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	feed := func(part string) bool {
 		dec, err := multi.Receive(strings.TrimSpace(part))
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
+			progress.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return false
 		}
 		have, need := dec.Progress()
@@ -760,11 +767,11 @@ func (ui *UI) scanQR(b *bringIn) {
 		done[dec] = true
 		_, msg, err := dec.Result()
 		if err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + explain(err))
+			progress.SetText(verdict(lang.L("REFUSED"), explain(err)))
 			return false
 		}
 		if _, err := ceremony.ParseEnvelope(msg); err != nil {
-			progress.SetText(lang.L("REFUSED") + ": " + lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes"))
+			progress.SetText(verdict(lang.L("REFUSED"), lang.L("a complete message came through, but it is not a Conclave message: keep scanning the right codes")))
 			return false
 		}
 		d.Hide()
@@ -807,7 +814,7 @@ func (ui *UI) scanQR(b *bringIn) {
 	preview := canvas.NewImageFromImage(nil)
 	preview.FillMode = canvas.ImageFillContain
 	preview.SetMinSize(fyne.NewSize(320, 240))
-	camStatus := widget.NewLabel("")
+	camStatus := wrapped("") // "No camera: …" is long, more so in French
 	ctx, cancel := context.WithCancel(context.Background())
 	if cam, err := camera.Open(camera.Config{Device: ui.settings.camera}); err != nil {
 		camStatus.SetText(lang.L("No camera: {{.Err}}. Use image files or text instead.", map[string]any{"Err": explain(err)}))
@@ -819,7 +826,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			for ctx.Err() == nil {
 				frame, err := cam.Read()
 				if err != nil {
-					fyne.Do(func() { camStatus.SetText(lang.L("REFUSED") + ": " + explain(err)) })
+					fyne.Do(func() { camStatus.SetText(verdict(lang.L("REFUSED"), explain(err))) })
 					return
 				}
 				text, derr := qr.Decode(frame)
@@ -833,7 +840,10 @@ func (ui *UI) scanQR(b *bringIn) {
 			}
 		}()
 	}
-	content := container.NewVBox(progress, bar, camStatus, preview, images.box, readImages, pasteEntry, readText)
+	// The camera's picture beside the other ways in, not above them: the
+	// window keeps within a 600-px screen with a camera too.
+	content := container.NewVBox(progress, bar, camStatus,
+		container.NewBorder(nil, nil, preview, nil, container.NewVBox(images.box, readImages, pasteEntry, readText)))
 	d = dialog.NewCustom(lang.L("Scan QR code"), lang.L("Close"), content, ui.win)
 	ui.scan = &scanDialog{progress: progress, bar: bar, dialog: d, paste: paste, pasteField: pasteEntry, readText: readText, images: images, readImages: readImages, camera: camStatus}
 	d.Resize(fyne.NewSize(700, min(600, ui.win.Canvas().Size().Height-20)))

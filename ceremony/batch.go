@@ -62,20 +62,39 @@ func batchShareChecks(bundle ID, j uint64, checks []shareCheck) bool {
 }
 
 // openedShares opens the share pairs sealed to this member by dealers,
-// deriving its HPKE key once; ok[i] is false for those that do not open.
-func (sec *Secrets) openedShares(st *State, sk hpke.PrivateKey, dealers []uint64) map[uint64]*sharePair {
+// deriving its HPKE key once and only if a pair is not kept from an earlier
+// step in this process (sec.opened); it keeps what it opens, and returns
+// copies, which the caller wipes. A dealer whose pair does not open is
+// absent from the result.
+func (sec *Secrets) openedShares(st *State, dealers []uint64) map[uint64]*sharePair {
 	out := map[uint64]*sharePair{}
+	var sk hpke.PrivateKey
+	var skErr error
 	for _, i := range dealers {
 		d := st.deals[i]
 		if d == nil {
+			continue
+		}
+		if p := sec.opened[d.id]; p != nil {
+			out[i] = &sharePair{group.NewScalar().Set(p.s), group.NewScalar().Set(p.blind)}
 			continue
 		}
 		for _, sh := range d.body.Shares {
 			if sh.To != sec.Index {
 				continue
 			}
+			if sk == nil && skErr == nil {
+				sk, skErr = shareKey(sec.KEM, sec.EncryptionSeed)
+			}
+			if skErr != nil {
+				continue
+			}
 			if s, b, err := openShareWith(sk, st.ID, i, sec.Index, sh.Ciphertext); err == nil {
 				out[i] = &sharePair{s, b}
+				if sec.opened == nil {
+					sec.opened = map[ID]*sharePair{}
+				}
+				sec.opened[d.id] = &sharePair{group.NewScalar().Set(s), group.NewScalar().Set(b)}
 			}
 		}
 	}
@@ -94,7 +113,7 @@ func wipePairs(ps map[uint64]*sharePair) {
 // make of them, to batch: the pairs sealed to it against the Pedersen
 // commitments, and, when feldman is set, every pair but its own against the
 // dealer's Feldman values. ok is false if a sealed pair does not open.
-func (sec *Secrets) heldShares(st *State, sk hpke.PrivateKey, dealers []uint64, feldman bool) (pairs map[uint64]*sharePair, checks []shareCheck, ok bool) {
+func (sec *Secrets) heldShares(st *State, dealers []uint64, feldman bool) (pairs map[uint64]*sharePair, checks []shareCheck, ok bool) {
 	pairs = map[uint64]*sharePair{}
 	var sealed []uint64
 	for _, i := range dealers {
@@ -111,10 +130,8 @@ func (sec *Secrets) heldShares(st *State, sk hpke.PrivateKey, dealers []uint64, 
 			sealed = append(sealed, i)
 		}
 	}
-	if sk != nil {
-		for i, p := range sec.openedShares(st, sk, sealed) {
-			pairs[i] = p
-		}
+	for i, p := range sec.openedShares(st, sealed) {
+		pairs[i] = p
 	}
 	for _, i := range dealers {
 		p := pairs[i]

@@ -56,7 +56,8 @@ func batchShareChecks(bundle ID, j uint64, checks []shareCheck) bool {
 			points[u] = evalCommitments(ch.c, j)
 		}
 	}
-	left := group.NewIdentityElement().MultiScalarMult([]*group.Scalar{a, b}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})
+	left := group.NewIdentityElement().ScalarBaseMult(a)
+	left.Add(left, mulH(b))
 	right := group.NewIdentityElement().VarTimeMultiScalarMult(w, points)
 	return left.Equal(right) == 1
 }

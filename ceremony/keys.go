@@ -146,6 +146,15 @@ var GeneratorH = sync.OnceValue(func() *group.Element {
 	return h
 })
 
+// generatorHTable is the fixed-base table of H: every commitment E_ik and
+// every opening proof multiplies H by a secret (group.FixedBase).
+var generatorHTable = sync.OnceValue(func() *group.FixedBase { return group.NewFixedBase(GeneratorH()) })
+
+// mulH returns s·H in constant time (s may be secret).
+func mulH(s *group.Scalar) *group.Element {
+	return group.NewIdentityElement().ScalarMultFixed(s, generatorHTable())
+}
+
 // pedersen returns s·G + s'·H.
 func pedersen(s, blind *group.Scalar) *group.Element {
 	return group.NewIdentityElement().VarTimeMultiScalarMult([]*group.Scalar{s, blind}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})

@@ -333,7 +333,7 @@ func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, e
 	d := Deal{}
 	for k := range poly {
 		e := group.NewIdentityElement().ScalarBaseMult(poly[k])
-		e.Add(e, group.NewIdentityElement().ScalarMult(blind[k], GeneratorH()))
+		e.Add(e, mulH(blind[k]))
 		d.Commitments = append(d.Commitments, e.Bytes())
 	}
 	for _, m := range members {

@@ -185,7 +185,7 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 		out = append(out, R[k].Bytes()...)
 	}
 	for k := 0; k < t; k++ {
-		S[k] = group.NewIdentityElement().ScalarMult(rs[t+k], GeneratorH())
+		S[k] = mulH(rs[t+k])
 		out = append(out, S[k].Bytes()...)
 	}
 	ch := openChallenge(context, encodings(e), encodings(c), encodings(R), encodings(S))

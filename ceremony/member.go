@@ -654,12 +654,10 @@ func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, err
 	defer zeroize(blind)
 	q := st.QualHash()
 	o := Open{Qual: q[:]}
-	cs := make([]*group.Element, len(poly))
-	for k, a := range poly {
-		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
-		o.Commitments = append(o.Commitments, cs[k].Bytes())
+	for _, a := range poly {
+		o.Commitments = append(o.Commitments, group.NewIdentityElement().ScalarBaseMult(a).Bytes())
 	}
-	p, err := proveOpen(dealerProofContext(st.ID, sec.Index), poly, blind, st.deals[sec.Index].commitments, cs, rand)
+	p, err := proveOpenEncoded(dealerProofContext(st.ID, sec.Index), poly, blind, st.deals[sec.Index].body.Commitments, o.Commitments, rand)
 	if err != nil {
 		return nil, err
 	}

@@ -155,9 +155,11 @@ func mulH(s *group.Scalar) *group.Element {
 	return group.NewIdentityElement().ScalarMultFixed(s, generatorHTable())
 }
 
-// pedersen returns s·G + s'·H.
+// pedersen returns s·G + s'·H, in constant time: a member checks its own
+// secret share pairs with it.
 func pedersen(s, blind *group.Scalar) *group.Element {
-	return group.NewIdentityElement().VarTimeMultiScalarMult([]*group.Scalar{s, blind}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})
+	e := group.NewIdentityElement().ScalarBaseMult(s)
+	return e.Add(e, mulH(blind))
 }
 
 func kemName(id uint64) string {

@@ -23,10 +23,12 @@ func shareWeights(bundle ID, j uint64, n int) []*group.Scalar {
 
 // shareCheck is one equation a member checks about a share it holds from
 // a dealer: s·G + b·H = Σ_k j^k·E_k (Pedersen, when e is set) or
-// s·G = Σ_k j^k·C_k (Feldman, when c is set).
+// s·G = Σ_k j^k·C_k (Feldman, when c is set). at, if set, is e evaluated at
+// j already.
 type shareCheck struct {
 	p    *sharePair
 	e, c []*group.Element
+	at   *group.Element
 }
 
 // batchShareChecks checks every equation at once (small-exponent batch
@@ -51,7 +53,10 @@ func batchShareChecks(bundle ID, j uint64, checks []shareCheck) bool {
 		a.MultiplyAdd(w[u], ch.p.s, a)
 		if ch.e != nil {
 			b.MultiplyAdd(w[u], ch.p.blind, b)
-			points[u] = evalCommitments(ch.e, j)
+			points[u] = ch.at
+			if points[u] == nil {
+				points[u] = evalCommitments(ch.e, j)
+			}
 		} else {
 			points[u] = evalCommitments(ch.c, j)
 		}
@@ -144,7 +149,7 @@ func (sec *Secrets) heldShares(st *State, dealers []uint64, feldman bool) (pairs
 			continue
 		}
 		if r := st.reveals[i]; r == nil || !r.valid[sec.Index] {
-			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments, at: sec.pedersenAt[st.deals[i].id]})
 		}
 		if feldman {
 			checks = append(checks, shareCheck{p: p, c: st.feldmanOf(i)})

@@ -52,6 +52,10 @@ type Secrets struct {
 	// checks of them are still made each time). Never encoded; wiped by
 	// Wipe and when the member confirms.
 	opened map[ID]*sharePair
+	// pedersenAt holds, by deal ID, the deal's Pedersen commitments
+	// evaluated at this member's index (public), computed at the verify
+	// step for the confirm step's batched check (§6.9).
+	pedersenAt map[ID]*group.Element
 }
 
 // Wipe overwrites every secret byte held by sec.
@@ -75,6 +79,7 @@ func (sec *Secrets) forgetOpened() {
 		p.blind.Zeroize()
 	}
 	sec.opened = nil
+	sec.pedersenAt = nil
 }
 
 // CallID returns the ID of the call the member answered.
@@ -579,7 +584,16 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 	checks := make([]shareCheck, 0, len(opened))
 	for _, i := range dealers {
 		if p := opened[i]; p != nil {
-			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+			d := st.deals[i]
+			at := sec.pedersenAt[d.id]
+			if at == nil {
+				at = evalCommitments(d.commitments, sec.Index)
+				if sec.pedersenAt == nil {
+					sec.pedersenAt = map[ID]*group.Element{}
+				}
+				sec.pedersenAt[d.id] = at
+			}
+			checks = append(checks, shareCheck{p: p, e: d.commitments, at: at})
 		}
 	}
 	allMatch := batchShareChecks(st.bundleID, sec.Index, checks)

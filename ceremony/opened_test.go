@@ -21,6 +21,9 @@ func TestOpenedSharesKeptInMemoryOnly(t *testing.T) {
 		if len(p.sec.opened) != 3 {
 			t.Fatalf("%s keeps %d opened share pairs after the verify step, want 3", p.name, len(p.sec.opened))
 		}
+		if len(p.sec.pedersenAt) != 3 {
+			t.Fatalf("%s keeps %d evaluated commitments after the verify step, want 3", p.name, len(p.sec.pedersenAt))
+		}
 	}
 	// Sealing does not carry them: the encoding is the one without them.
 	a := h.byIndex(1).sec
@@ -58,8 +61,8 @@ func TestOpenedSharesKeptInMemoryOnly(t *testing.T) {
 	}
 	h.runToComplete()
 	for _, p := range h.parties {
-		if p.sec.opened != nil {
-			t.Fatalf("%s still keeps opened share pairs after confirming", p.name)
+		if p.sec.opened != nil || p.sec.pedersenAt != nil {
+			t.Fatalf("%s still keeps opened share pairs or evaluated commitments after confirming", p.name)
 		}
 	}
 	if probe.Equal(group.NewScalar()) != 1 {

@@ -53,12 +53,14 @@ func benchClock() time.Duration {
 	return time.Duration(time.Now().UnixNano())
 }
 
-// interleaved runs op b.N times and, after each run, times 50 variable-base
+// interleaved runs op b.N times and, after each run, times variable-base
 // scalar multiplications (filippo.io/edwards25519, as in the ceremony's
-// benchmarks), and reports op's cost per unit as a number of them.
+// benchmarks; at least 50 and at least a twentieth of op's time), and
+// reports op's cost per unit as a number of them.
 func interleaved(b *testing.B, units int, unit string, op func()) {
 	checkProcs(b)
 	var work, base time.Duration
+	sms := 0
 	var seed [64]byte
 	seed[0] = 7
 	x, _ := fed.NewScalar().SetUniformBytes(seed[:])
@@ -67,17 +69,24 @@ func interleaved(b *testing.B, units int, unit string, op func()) {
 		checkProcs(b)
 		start := benchClock()
 		op()
-		work += benchClock() - start
+		done := benchClock() - start
+		work += done
 		b.StopTimer()
-		start = benchClock()
-		for i := 0; i < 50; i++ {
-			p.ScalarMult(x, p)
+		// At least 50, and at least a twentieth of op's time, as the
+		// ceremony's timeSMs: kyber's DKG is timed against thousands.
+		for spent := time.Duration(0); spent == 0 || spent < done/20; sms += 50 {
+			start = benchClock()
+			for i := 0; i < 50; i++ {
+				p.ScalarMult(x, p)
+			}
+			d := benchClock() - start
+			spent += d
+			base += d
 		}
-		base += benchClock() - start
 		b.StartTimer()
 	}
 	per := float64(work.Nanoseconds()) / float64(b.N) / float64(units)
-	mult := float64(base.Nanoseconds()) / float64(b.N) / 50
+	mult := float64(base.Nanoseconds()) / float64(sms)
 	b.ReportMetric(per/mult, "SM/"+unit)
 	b.ReportMetric(mult, "ns/SM")
 }

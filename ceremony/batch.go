@@ -23,10 +23,12 @@ func shareWeights(bundle ID, j uint64, n int) []*group.Scalar {
 
 // shareCheck is one equation a member checks about a share it holds from
 // a dealer: s·G + b·H = Σ_k j^k·E_k (Pedersen, when e is set) or
-// s·G = Σ_k j^k·C_k (Feldman, when c is set).
+// s·G = Σ_k j^k·C_k (Feldman, when c is set). at, if set, is e evaluated at
+// j already.
 type shareCheck struct {
 	p    *sharePair
 	e, c []*group.Element
+	at   *group.Element
 }
 
 // batchShareChecks checks every equation at once (small-exponent batch
@@ -51,31 +53,54 @@ func batchShareChecks(bundle ID, j uint64, checks []shareCheck) bool {
 		a.MultiplyAdd(w[u], ch.p.s, a)
 		if ch.e != nil {
 			b.MultiplyAdd(w[u], ch.p.blind, b)
-			points[u] = evalCommitments(ch.e, j)
+			points[u] = ch.at
+			if points[u] == nil {
+				points[u] = evalCommitments(ch.e, j)
+			}
 		} else {
 			points[u] = evalCommitments(ch.c, j)
 		}
 	}
-	left := group.NewIdentityElement().MultiScalarMult([]*group.Scalar{a, b}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})
+	left := group.NewIdentityElement().ScalarBaseMult(a)
+	left.Add(left, mulH(b))
 	right := group.NewIdentityElement().VarTimeMultiScalarMult(w, points)
 	return left.Equal(right) == 1
 }
 
 // openedShares opens the share pairs sealed to this member by dealers,
-// deriving its HPKE key once; ok[i] is false for those that do not open.
-func (sec *Secrets) openedShares(st *State, sk hpke.PrivateKey, dealers []uint64) map[uint64]*sharePair {
+// deriving its HPKE key once and only if a pair is not kept from an earlier
+// step in this process (sec.opened); it keeps what it opens, and returns
+// copies, which the caller wipes. A dealer whose pair does not open is
+// absent from the result.
+func (sec *Secrets) openedShares(st *State, dealers []uint64) map[uint64]*sharePair {
 	out := map[uint64]*sharePair{}
+	var sk hpke.PrivateKey
+	var skErr error
 	for _, i := range dealers {
 		d := st.deals[i]
 		if d == nil {
+			continue
+		}
+		if p := sec.opened[d.id]; p != nil {
+			out[i] = &sharePair{group.NewScalar().Set(p.s), group.NewScalar().Set(p.blind)}
 			continue
 		}
 		for _, sh := range d.body.Shares {
 			if sh.To != sec.Index {
 				continue
 			}
+			if sk == nil && skErr == nil {
+				sk, skErr = shareKey(sec.KEM, sec.EncryptionSeed)
+			}
+			if skErr != nil {
+				continue
+			}
 			if s, b, err := openShareWith(sk, st.ID, i, sec.Index, sh.Ciphertext); err == nil {
 				out[i] = &sharePair{s, b}
+				if sec.opened == nil {
+					sec.opened = map[ID]*sharePair{}
+				}
+				sec.opened[d.id] = &sharePair{group.NewScalar().Set(s), group.NewScalar().Set(b)}
 			}
 		}
 	}
@@ -94,7 +119,7 @@ func wipePairs(ps map[uint64]*sharePair) {
 // make of them, to batch: the pairs sealed to it against the Pedersen
 // commitments, and, when feldman is set, every pair but its own against the
 // dealer's Feldman values. ok is false if a sealed pair does not open.
-func (sec *Secrets) heldShares(st *State, sk hpke.PrivateKey, dealers []uint64, feldman bool) (pairs map[uint64]*sharePair, checks []shareCheck, ok bool) {
+func (sec *Secrets) heldShares(st *State, dealers []uint64, feldman bool) (pairs map[uint64]*sharePair, checks []shareCheck, ok bool) {
 	pairs = map[uint64]*sharePair{}
 	var sealed []uint64
 	for _, i := range dealers {
@@ -111,10 +136,8 @@ func (sec *Secrets) heldShares(st *State, sk hpke.PrivateKey, dealers []uint64, 
 			sealed = append(sealed, i)
 		}
 	}
-	if sk != nil {
-		for i, p := range sec.openedShares(st, sk, sealed) {
-			pairs[i] = p
-		}
+	for i, p := range sec.openedShares(st, sealed) {
+		pairs[i] = p
 	}
 	for _, i := range dealers {
 		p := pairs[i]
@@ -126,7 +149,7 @@ func (sec *Secrets) heldShares(st *State, sk hpke.PrivateKey, dealers []uint64, 
 			continue
 		}
 		if r := st.reveals[i]; r == nil || !r.valid[sec.Index] {
-			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments, at: sec.pedersenAt[st.deals[i].id]})
 		}
 		if feldman {
 			checks = append(checks, shareCheck{p: p, c: st.feldmanOf(i)})

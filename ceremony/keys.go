@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/binary"
 	"encoding/hex"
-	"math/bits"
 	"sync"
 
 	"conclave/ceremony/group"
@@ -145,9 +144,20 @@ var GeneratorH = sync.OnceValue(func() *group.Element {
 	return h
 })
 
-// pedersen returns s·G + s'·H.
+// generatorHTable is the fixed-base table of H: every commitment E_ik and
+// every opening proof multiplies H by a secret (group.FixedBase).
+var generatorHTable = sync.OnceValue(func() *group.FixedBase { return group.NewFixedBase(GeneratorH()) })
+
+// mulH returns s·H in constant time (s may be secret).
+func mulH(s *group.Scalar) *group.Element {
+	return group.NewIdentityElement().ScalarMultFixed(s, generatorHTable())
+}
+
+// pedersen returns s·G + s'·H, in constant time: a member checks its own
+// secret share pairs with it.
 func pedersen(s, blind *group.Scalar) *group.Element {
-	return group.NewIdentityElement().VarTimeMultiScalarMult([]*group.Scalar{s, blind}, []*group.Element{group.NewGeneratorElement(), GeneratorH()})
+	e := group.NewIdentityElement().ScalarBaseMult(s)
+	return e.Add(e, mulH(blind))
 }
 
 func kemName(id uint64) string {
@@ -253,32 +263,11 @@ func evalPolynomial(coeffs []*group.Scalar, x uint64) *group.Scalar {
 // evalCommitments returns Σ x^k·C_k, the public image f(x)·G of a
 // polynomial committed to by C (Feldman). It runs in variable time (every
 // input is public) by Horner's rule, multiplying by the small integer x
-// with doublings and additions: for a member index (x ≤ 64) that is about
-// a tenth of a multi-scalar multiplication of len(c) terms.
+// with doublings and additions (group.VarTimeHorner): for a member index
+// (x ≤ 64) that is about a tenth of a multi-scalar multiplication of len(c)
+// terms.
 func evalCommitments(c []*group.Element, x uint64) *group.Element {
-	acc := group.NewIdentityElement()
-	for k := len(c) - 1; k >= 0; k-- {
-		if k < len(c)-1 {
-			mulSmall(acc, x)
-		}
-		acc.Add(acc, c[k])
-	}
-	return acc
-}
-
-// mulSmall sets p = x·p by double-and-add, in variable time.
-func mulSmall(p *group.Element, x uint64) {
-	if x == 0 {
-		p.Set(group.NewIdentityElement())
-		return
-	}
-	base := group.NewIdentityElement().Set(p)
-	for b := bits.Len64(x) - 2; b >= 0; b-- {
-		p.Add(p, p)
-		if x>>uint(b)&1 == 1 {
-			p.Add(p, base)
-		}
-	}
+	return group.NewIdentityElement().VarTimeHorner(c, x)
 }
 
 // interpolate returns the coefficients c_0..c_{len-1} of the one polynomial

@@ -43,6 +43,17 @@ type Secrets struct {
 	// Answered is the log of every decryption request this keystore
 	// answered, oldest first (docs/protocol.md §9).
 	Answered []AnsweredRequest
+
+	// opened holds, in memory only, the share pairs sealed to this member
+	// that it opened, by the ID of the deal that carries them, so that a
+	// later step in the same process does not open them again (§6.9: the
+	// checks of them are still made each time). Never encoded; wiped by
+	// Wipe and when the member confirms.
+	opened map[ID]*sharePair
+	// pedersenAt holds, by deal ID, the deal's Pedersen commitments
+	// evaluated at this member's index (public), computed at the verify
+	// step for the confirm step's batched check (§6.9).
+	pedersenAt map[ID]*group.Element
 }
 
 // Wipe overwrites every secret byte held by sec.
@@ -56,6 +67,17 @@ func (sec *Secrets) Wipe() {
 		clear(c)
 	}
 	clear(sec.Share)
+	sec.forgetOpened()
+}
+
+// forgetOpened wipes and drops the share pairs kept from earlier steps.
+func (sec *Secrets) forgetOpened() {
+	for _, p := range sec.opened {
+		p.s.Zeroize()
+		p.blind.Zeroize()
+	}
+	sec.opened = nil
+	sec.pedersenAt = nil
 }
 
 // CallID returns the ID of the call the member answered.
@@ -320,7 +342,7 @@ func (sec *Secrets) deal(in *Envelope, v *Verified, rand io.Reader) (*Outcome, e
 	d := Deal{}
 	for k := range poly {
 		e := group.NewIdentityElement().ScalarBaseMult(poly[k])
-		e.Add(e, group.NewIdentityElement().ScalarMult(blind[k], GeneratorH()))
+		e.Add(e, mulH(blind[k]))
 		d.Commitments = append(d.Commitments, e.Bytes())
 	}
 	for _, m := range members {
@@ -505,14 +527,19 @@ func (sec *Secrets) receivedShare(st *State, i uint64) (*sharePair, uint64) {
 		if sh.To != sec.Index {
 			continue
 		}
-		s, b, err := openShare(sec.KEM, sec.EncryptionSeed, st.ID, i, sec.Index, sh.Ciphertext)
-		if err != nil {
-			return nil, ReasonUnopenable
+		var p sharePair
+		if k := sec.opened[d.id]; k != nil {
+			p = sharePair{group.NewScalar().Set(k.s), group.NewScalar().Set(k.blind)}
+		} else {
+			s, b, err := openShare(sec.KEM, sec.EncryptionSeed, st.ID, i, sec.Index, sh.Ciphertext)
+			if err != nil {
+				return nil, ReasonUnopenable
+			}
+			p = sharePair{s, b}
 		}
-		p := sharePair{s, b}
 		if !d.pairMatches(sec.Index, p) {
-			s.Zeroize()
-			b.Zeroize()
+			p.s.Zeroize()
+			p.blind.Zeroize()
 			return nil, ReasonMismatch
 		}
 		return &p, 0
@@ -556,15 +583,21 @@ func (sec *Secrets) verify(st *State, out *Outcome) (*Outcome, error) {
 			dealers = append(dealers, i)
 		}
 	}
-	var opened map[uint64]*sharePair
-	if sk, err := shareKey(sec.KEM, sec.EncryptionSeed); err == nil {
-		opened = sec.openedShares(st, sk, dealers)
-	}
+	opened := sec.openedShares(st, dealers)
 	defer wipePairs(opened)
 	checks := make([]shareCheck, 0, len(opened))
 	for _, i := range dealers {
 		if p := opened[i]; p != nil {
-			checks = append(checks, shareCheck{p: p, e: st.deals[i].commitments})
+			d := st.deals[i]
+			at := sec.pedersenAt[d.id]
+			if at == nil {
+				at = evalCommitments(d.commitments, sec.Index)
+				if sec.pedersenAt == nil {
+					sec.pedersenAt = map[ID]*group.Element{}
+				}
+				sec.pedersenAt[d.id] = at
+			}
+			checks = append(checks, shareCheck{p: p, e: d.commitments, at: at})
 		}
 	}
 	allMatch := batchShareChecks(st.bundleID, sec.Index, checks)
@@ -639,12 +672,10 @@ func (sec *Secrets) open(st *State, out *Outcome, rand io.Reader) (*Outcome, err
 	defer zeroize(blind)
 	q := st.QualHash()
 	o := Open{Qual: q[:]}
-	cs := make([]*group.Element, len(poly))
-	for k, a := range poly {
-		cs[k] = group.NewIdentityElement().ScalarBaseMult(a)
-		o.Commitments = append(o.Commitments, cs[k].Bytes())
+	for _, a := range poly {
+		o.Commitments = append(o.Commitments, group.NewIdentityElement().ScalarBaseMult(a).Bytes())
 	}
-	p, err := proveOpen(dealerProofContext(st.ID, sec.Index), poly, blind, st.deals[sec.Index].commitments, cs, rand)
+	p, err := proveOpenEncoded(dealerProofContext(st.ID, sec.Index), poly, blind, st.deals[sec.Index].body.Commitments, o.Commitments, rand)
 	if err != nil {
 		return nil, err
 	}
@@ -727,8 +758,7 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 	// Every share against its Pedersen commitments (if sealed) and its
 	// Feldman values, in one batch (§6.9); one by one only if it fails, to
 	// say which dealer.
-	sk, _ := shareKey(sec.KEM, sec.EncryptionSeed)
-	pairs, checks, ok := sec.heldShares(st, sk, qual, true)
+	pairs, checks, ok := sec.heldShares(st, qual, true)
 	if ok && batchShareChecks(st.bundleID, sec.Index, checks) {
 		for _, i := range qual {
 			x.Add(x, pairs[i].s)
@@ -771,6 +801,7 @@ func (sec *Secrets) confirm(st *State, out *Outcome, rand io.Reader) (*Outcome, 
 		clear(b)
 	}
 	sec.Polynomial, sec.Blinding = nil, nil
+	sec.forgetOpened()
 	sec.Confirm, sec.Share, sec.VerificationKey, sec.ElectionKey = e.Bytes(), x.Bytes(), yj.Bytes(), y.Bytes()
 	out.Out = e
 	out.Checks = append(out.Checks, textf("your share matches your verification key; election key %s", Fingerprint(y.Bytes())))

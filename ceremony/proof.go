@@ -159,6 +159,13 @@ func encodings(es []*group.Element) [][]byte {
 // proof carries its commitments R_k, S_k so that it verifies in one batched
 // multi-scalar multiplication.
 func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, rand io.Reader) ([]byte, error) {
+	return proveOpenEncoded(context, a, b, encodings(e), encodings(c), rand)
+}
+
+// proveOpenEncoded is proveOpen given the encodings of E_k and C_k (a
+// member has them at hand: its deal and its opening), which are all the
+// proof uses of them.
+func proveOpenEncoded(context [][]byte, a, b []*group.Scalar, eb, cb [][]byte, rand io.Reader) ([]byte, error) {
 	t := len(a)
 	var seed [32]byte
 	if _, err := io.ReadFull(rand, seed[:]); err != nil {
@@ -183,18 +190,18 @@ func proveOpen(context [][]byte, a, b []*group.Scalar, e, c []*group.Element, ra
 	}
 	defer zeroize(rs)
 	clear(base)
-	R := make([]*group.Element, t)
-	S := make([]*group.Element, t)
+	rb := make([][]byte, t)
+	sb := make([][]byte, t)
 	out := make([]byte, 0, OpenProofSize(uint64(t)))
 	for k := 0; k < t; k++ {
-		R[k] = group.NewIdentityElement().ScalarBaseMult(rs[k])
-		out = append(out, R[k].Bytes()...)
+		out = append(out, group.NewIdentityElement().ScalarBaseMult(rs[k]).Bytes()...)
+		rb[k] = out[32*k : 32*k+32]
 	}
 	for k := 0; k < t; k++ {
-		S[k] = group.NewIdentityElement().ScalarMult(rs[t+k], GeneratorH())
-		out = append(out, S[k].Bytes()...)
+		out = append(out, mulH(rs[t+k]).Bytes()...)
+		sb[k] = out[32*(t+k) : 32*(t+k)+32]
 	}
-	ch := openChallenge(context, encodings(e), encodings(c), encodings(R), encodings(S))
+	ch := openChallenge(context, eb, cb, rb, sb)
 	for k := 0; k < t; k++ {
 		out = append(out, group.NewScalar().MultiplyAdd(ch, a[k], rs[k]).Bytes()...)
 	}

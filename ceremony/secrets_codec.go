@@ -26,8 +26,8 @@ func secretsBound(sec *Secrets) int {
 	v := reflect.ValueOf(sec).Elem()
 	n := head
 	for i := 0; i < v.NumField(); i++ {
-		if v.Type().Field(i).Name == "_" {
-			continue
+		if f := v.Type().Field(i); f.Name == "_" || !f.IsExported() {
+			continue // never encoded
 		}
 		n += valueBound(v.Field(i))
 	}

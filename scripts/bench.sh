@@ -13,6 +13,14 @@
 # CONCLAVE_SCALE_SIZES="200000" at those sizes only (default 100,000,
 # 200,000 and 1,000,000); BENCH_KYBER=0 skips kyber. BENCH_RAW=FILE keeps
 # the raw lines (and adds to them, so that separate runs make one table).
+# BENCH_CEREMONY and BENCH_KYBER_BENCH narrow the benchmarks run (regular
+# expressions for -bench), e.g. '^BenchmarkDKG$' and '^BenchmarkKyberDKG$'
+# for the DKG comparison alone.
+#
+# Each run is one go test of the ceremony package then one of kyber's, one
+# after the other, so that the DKG's ratio ours/kyber is taken per run, from
+# two figures measured a minute apart, each against its own SMs; the table's
+# last lines give those ratios, their median and range.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin" CGO_ENABLED=0
@@ -26,16 +34,19 @@ if [ -n "${BENCH_RAW:-}" ]; then
 fi
 
 for p in ${BENCH_PKG_PROCS-1 $all}; do
-	echo "== $p core(s): ceremony package" >&2
-	GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test ./ceremony -run '^$' \
-		-bench '^Benchmark(Answer|VerifyAnswer|Combine|DKG)$' -benchtime 3x -count "$runs" -cpu "$p" |
-		sed "s/^/procs=$p /" >>"$out/raw"
-	if [ "${BENCH_KYBER:-1}" != 0 ]; then
-		echo "== $p core(s): kyber (bench/)" >&2
-		(cd bench && GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test . -run '^$' \
-			-bench . -benchtime 2x -count "$runs" -cpu "$p") |
-			sed "s/^/procs=$p /" >>"$out/raw"
-	fi
+	for r in $(seq "$runs"); do
+		tag="run=$$.$r" # unique across the invocations that share BENCH_RAW
+		echo "== $p core(s), run $r of $runs: ceremony package" >&2
+		GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test ./ceremony -run '^$' \
+			-bench "${BENCH_CEREMONY:-^Benchmark(Answer|VerifyAnswer|Combine|DKG)\$}" -benchtime 10x -count 1 -cpu "$p" |
+			sed "s/^/procs=$p $tag /" >>"$out/raw"
+		if [ "${BENCH_KYBER:-1}" != 0 ]; then
+			echo "== $p core(s), run $r of $runs: kyber (bench/)" >&2
+			(cd bench && GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test . -run '^$' \
+				-bench "${BENCH_KYBER_BENCH:-.}" -benchtime 2x -count 1 -cpu "$p") |
+				sed "s/^/procs=$p $tag /" >>"$out/raw"
+		fi
+	done
 done
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	echo "== the command line (app/cli TestScale)" >&2
@@ -47,7 +58,7 @@ if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	done
 fi
 grep -q . "$out/raw" || { echo "bench: no results" >&2; exit 1; }
-# Lines: procs=P BenchmarkName[-P] N ns/op value unit value unit ...
+# Lines: procs=P [run=R] BenchmarkName[-P] N ns/op value unit value unit ...
 awk -v all="$all" '
 function median(list,   a, n, i, j, t) {
 	n = split(list, a, " ")
@@ -56,10 +67,14 @@ function median(list,   a, n, i, j, t) {
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function fmtv(v) { return v >= 1000 ? sprintf("%d", v + 0.5) : v >= 10 ? sprintf("%.1f", v) : sprintf("%.2f", v) }
-/^procs=[0-9]+ Benchmark/ {
-	p = substr($1, 7); name = $2; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
-	for (i = 4; i < NF; i += 2) {
-		if ($(i + 1) ~ /^SM\//) { key = name SUBSEP p; vals[key] = vals[key] " " $i; unit[name] = substr($(i + 1), 4) }
+/^procs=[0-9]+ (run=[0-9.]+ )?Benchmark/ {
+	o = ($2 ~ /^run=/) ? 1 : 0 # o: the run tag shifts the fields by one
+	p = substr($1, 7); name = $(2 + o); sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
+	for (i = 4 + o; i < NF; i += 2) {
+		if ($(i + 1) ~ /^SM\//) {
+			key = name SUBSEP p; vals[key] = vals[key] " " $i; unit[name] = substr($(i + 1), 4)
+			if (o && (name == "DKG" || name == "KyberDKG")) { dkg[name, p, $2] = $i; if (!((p, $2) in runseen)) { runseen[p, $2] = 1; runs[p] = runs[p] " " $2 } }
+		}
 		if ($(i + 1) == "ns/SM") sm[p] = sm[p] " " $i
 		if ($(i + 1) == "MiB-peak-RSS") { key = name SUBSEP p; rss[key] = rss[key] " " $i }
 	}
@@ -97,4 +112,21 @@ END {
 		if (all == 1) break
 	}
 	print ""
+	# The DKG against kyber, per run: both from the same run of this script.
+	for (q = 1; q <= 2; q++) {
+		p = (q == 1) ? 1 : all
+		nr = split(runs[p], rr, " "); list = ""; shown = ""
+		for (k = 1; k <= nr; k++) {
+			if (!(("DKG", p, rr[k]) in dkg) || !(("KyberDKG", p, rr[k]) in dkg)) continue
+			ours = dkg["DKG", p, rr[k]]; theirs = dkg["KyberDKG", p, rr[k]]
+			list = list " " ours / theirs
+			shown = shown sprintf("%s%.0f / %.0f = %.4f (%.1f×)", (shown == "" ? "" : "; "), ours, theirs, ours / theirs, theirs / ours)
+		}
+		if (list != "") {
+			m = median(list)
+			printf "\nDKG n = 25, t = 13, ours / kyber, per run (%d core%s, SM/ceremony): %s.\n", p, (p > 1 ? "s" : ""), shown
+			printf "Median %.4f (%.1f× fewer), range %.4f–%.4f (%.1f–%.1f× fewer) over %d runs.\n", m, 1 / m, lo[0], hi[0], 1 / hi[0], 1 / lo[0], split(list, tmp, " ")
+		}
+		if (all == 1) break
+	}
 }' "$out/raw"

@@ -116,7 +116,7 @@ func TestBeleniosTrusteeJourney(t *testing.T) {
 
 	typeInto(s.pass, pass)
 	tap(ui, s.holdKey)
-	if txt := s.checks.Text(); !strings.Contains(txt, "decryption key of step 5 is sealed") {
+	if txt := s.checks.Text(); !strings.Contains(txt, "decryption key is sealed") {
 		t.Errorf("do I still hold my key: %s", txt)
 	}
 

@@ -221,7 +221,7 @@ func threeMembers(t *testing.T, work string, threshold int) (string, []*cliMembe
 		ms = append(ms, m)
 	}
 	for step := 0; step < 4; step++ {
-		run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
 		for i, m := range ms {
 			out := m.step(t, f("next.cbor"), f(fmt.Sprintf("msg%d.cbor", i)))
 			if strings.Contains(out, "Wrote") {

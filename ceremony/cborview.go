@@ -6,6 +6,8 @@ import (
 	"errors"
 	"math"
 	"unicode/utf8"
+
+	"conclave/ceremony/group"
 )
 
 // A strict reader of the few deterministic CBOR arrays that carry large
@@ -202,8 +204,9 @@ func viewAnswer(b []byte, a *Answer) error {
 // checked, by a hash of every field: an envelope changed since is checked
 // again.
 type checkedRequest struct {
-	fields [sha256.Size]byte
-	sum    RequestSummary
+	fields  [sha256.Size]byte
+	sum     RequestSummary
+	decoded *group.Points // every A_k, as the check decoded them (nil above keepDecodedMax, or once taken)
 }
 
 // fieldsHash hashes every field of e, each framed by its length.
@@ -325,6 +328,31 @@ func writeRequest(r *Request) []byte {
 	w.int(r.Close)
 	w.bytes(r.Ciphertexts)
 	return w.b
+}
+
+// answerWriter lays out the encoding of an answer to n ciphertexts whose
+// shares are computed in place (shares is that part of the buffer), so
+// that an answer to a million ciphertexts is not held twice: finish adds
+// the proof and returns the body, byte for byte writeAnswer's.
+type answerWriter struct {
+	w      cborWriter
+	shares []byte
+}
+
+func newAnswerWriter(request []byte, n int) *answerWriter {
+	size := n * group.ElementSize
+	w := cborWriter{make([]byte, 0, 1+strSize(len(request))+strSize(size)+strSize(ProofSize))}
+	w.head(4, 3)
+	w.bytes(request)
+	w.head(2, uint64(size))
+	off := len(w.b)
+	w.b = w.b[:off+size]
+	return &answerWriter{w: w, shares: w.b[off : off+size : off+size]}
+}
+
+func (a *answerWriter) finish(proof []byte) []byte {
+	a.w.bytes(proof)
+	return a.w.b
 }
 
 func writeAnswer(a *Answer) []byte {

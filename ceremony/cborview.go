@@ -244,14 +244,7 @@ func appendHead(dst []byte, major byte, arg uint64) []byte {
 // §2.3), hashed piece by piece: the encoding of a large message is never
 // built for it.
 func envelopeID(e *Envelope) ID {
-	var heads [6][]byte
-	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
-	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))
-	heads[2] = appendHead(nil, 2, uint64(len(e.Ceremony)))
-	heads[3] = appendHead(nil, 0, e.Sender)
-	heads[4] = appendHead(nil, 2, uint64(len(e.Body)))
-	heads[5] = appendHead(nil, 2, uint64(len(e.Signature)))
-	pieces := [][]byte{heads[0], heads[1], []byte(e.Kind), heads[2], e.Ceremony, heads[3], heads[4], e.Body, heads[5], e.Signature}
+	pieces := e.Pieces()
 	total := 0
 	for _, p := range pieces {
 		total += len(p)
@@ -264,6 +257,21 @@ func envelopeID(e *Envelope) ID {
 		t.h.Write(p)
 	}
 	return t.id()
+}
+
+// Pieces returns the encoding of e (docs/protocol.md §4) as consecutive
+// pieces whose concatenation is e.Bytes(): the CBOR heads, and e's fields
+// themselves, not copies, so that a large message can be hashed or written
+// without building its encoding. The caller must not change them.
+func (e *Envelope) Pieces() [][]byte {
+	var heads [6][]byte
+	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
+	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))
+	heads[2] = appendHead(nil, 2, uint64(len(e.Ceremony)))
+	heads[3] = appendHead(nil, 0, e.Sender)
+	heads[4] = appendHead(nil, 2, uint64(len(e.Body)))
+	heads[5] = appendHead(nil, 2, uint64(len(e.Signature)))
+	return [][]byte{heads[0], heads[1], []byte(e.Kind), heads[2], e.Ceremony, heads[3], heads[4], e.Body, heads[5], e.Signature}
 }
 
 // cborWriter builds the deterministic encoding of the same arrays in one

@@ -79,3 +79,17 @@ func mustDecode(t *testing.T, b []byte) *group.Element {
 	}
 	return e
 }
+
+// The pieces of an envelope are its encoding, and its ID is the hash of
+// that encoding.
+func TestEnvelopePieces(t *testing.T) {
+	r := Request{Label: "pieces", Kind: RequestBallots, Options: 1, Bound: 1, Close: 1, Ciphertexts: fakeCiphertexts(30)}
+	e := newEnvelope(KindRequest, benchID[:], 0, &r)
+	e.Signature = bytes.Repeat([]byte{9}, 64)
+	if got := bytes.Join(e.Pieces(), nil); !bytes.Equal(got, e.Bytes()) {
+		t.Fatal("the pieces of an envelope are not its encoding")
+	}
+	if e.ID() != newTranscript(tagMessage).bytes(e.Bytes()).id() {
+		t.Fatal("the message ID is not the hash of the encoding")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"conclave/app/transfer"
+	"conclave/ceremony"
 	"conclave/internal/safefile"
 	"conclave/keystore"
 )
@@ -59,6 +60,19 @@ func WriteOutput(path string, data []byte, force bool) error {
 		return err
 	}
 	return WriteFileAtomic(path, data)
+}
+
+// WriteMessageOutput is WriteOutput of a message's encoding, written piece
+// by piece (ceremony.Envelope.Pieces): an answer to a million ciphertexts
+// is not copied once more to be written.
+func WriteMessageOutput(path string, e *ceremony.Envelope, force bool) error {
+	if err := CheckOutput(path, force); err != nil {
+		return err
+	}
+	if _, err := transfer.ExportPieces(filepath.Dir(path), filepath.Base(path), e.Pieces()...); err != nil {
+		return fmt.Errorf("office: %w", err)
+	}
+	return nil
 }
 
 // IsBoardDir reports whether dir is a board folder (CreateBoard made its

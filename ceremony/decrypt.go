@@ -237,10 +237,12 @@ type RequestSummary struct {
 	Hash        ID // CiphertextsHash of the batch, to compare with the voting system's
 }
 
-// Summarize checks a request on its own and describes it. What it
-// checked is remembered on e, by a hash of the body, so that the member's
-// program (which shows the summary, then answers) checks the ciphertexts
-// once.
+// Summarize checks a request on its own and describes it (docs/protocol.md
+// §7.2). What it checked is remembered on e, by a hash of every field, so
+// that the member's program (which shows the summary, then answers) checks
+// the ciphertexts once; up to 262,144 ciphertexts it also keeps every A_k
+// it decoded (64 bytes each) until Secrets.Answer takes them, so that the
+// answer does not decode them again.
 func Summarize(e *Envelope) (RequestSummary, error) {
 	sum, _, err := summarize(e, false)
 	return sum, err

@@ -28,7 +28,7 @@ fi
 for p in ${BENCH_PKG_PROCS-1 $all}; do
 	echo "== $p core(s): ceremony package" >&2
 	GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test ./ceremony -run '^$' \
-		-bench '^Benchmark(Answer|VerifyAnswer|Combine|DKG)$' -benchtime 3x -count "$runs" -cpu "$p" |
+		-bench '^Benchmark(Answer|MemberDecrypt|VerifyAnswer|Combine|DKG)$' -benchtime 3x -count "$runs" -cpu "$p" |
 		sed "s/^/procs=$p /" >>"$out/raw"
 	if [ "${BENCH_KYBER:-1}" != 0 ]; then
 		echo "== $p core(s): kyber (bench/)" >&2

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"math"
 	"unicode/utf8"
+
+	"conclave/ceremony/group"
 )
 
 // A strict reader of the few deterministic CBOR arrays that carry large
@@ -201,8 +203,9 @@ func viewAnswer(b []byte, a *Answer) error {
 // checked, by a hash of every field: an envelope changed since is checked
 // again.
 type checkedRequest struct {
-	fields [sha256.Size]byte
-	sum    RequestSummary
+	fields  [sha256.Size]byte
+	sum     RequestSummary
+	decoded *group.Points // every A_k, as the check decoded them (nil above keepDecodedMax, or once taken)
 }
 
 // fieldsHash hashes every field of e, each framed by its length.
@@ -240,14 +243,7 @@ func appendHead(dst []byte, major byte, arg uint64) []byte {
 // §2.3), hashed piece by piece: the encoding of a large message is never
 // built for it.
 func envelopeID(e *Envelope) ID {
-	var heads [6][]byte
-	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
-	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))
-	heads[2] = appendHead(nil, 2, uint64(len(e.Ceremony)))
-	heads[3] = appendHead(nil, 0, e.Sender)
-	heads[4] = appendHead(nil, 2, uint64(len(e.Body)))
-	heads[5] = appendHead(nil, 2, uint64(len(e.Signature)))
-	pieces := [][]byte{heads[0], heads[1], []byte(e.Kind), heads[2], e.Ceremony, heads[3], heads[4], e.Body, heads[5], e.Signature}
+	pieces := e.Pieces()
 	total := 0
 	for _, p := range pieces {
 		total += len(p)
@@ -260,6 +256,21 @@ func envelopeID(e *Envelope) ID {
 		t.h.Write(p)
 	}
 	return t.id()
+}
+
+// Pieces returns the encoding of e (docs/protocol.md §4) as consecutive
+// pieces whose concatenation is e.Bytes(): the CBOR heads, and e's fields
+// themselves, not copies, so that a large message can be hashed or written
+// without building its encoding. The caller must not change them.
+func (e *Envelope) Pieces() [][]byte {
+	var heads [6][]byte
+	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
+	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))
+	heads[2] = appendHead(nil, 2, uint64(len(e.Ceremony)))
+	heads[3] = appendHead(nil, 0, e.Sender)
+	heads[4] = appendHead(nil, 2, uint64(len(e.Body)))
+	heads[5] = appendHead(nil, 2, uint64(len(e.Signature)))
+	return [][]byte{heads[0], heads[1], []byte(e.Kind), heads[2], e.Ceremony, heads[3], heads[4], e.Body, heads[5], e.Signature}
 }
 
 // cborWriter builds the deterministic encoding of the same arrays in one
@@ -324,6 +335,31 @@ func writeRequest(r *Request) []byte {
 	w.int(r.Close)
 	w.bytes(r.Ciphertexts)
 	return w.b
+}
+
+// answerWriter lays out the encoding of an answer to n ciphertexts whose
+// shares are computed in place (shares is that part of the buffer), so
+// that an answer to a million ciphertexts is not held twice: finish adds
+// the proof and returns the body, byte for byte writeAnswer's.
+type answerWriter struct {
+	w      cborWriter
+	shares []byte
+}
+
+func newAnswerWriter(request []byte, n int) *answerWriter {
+	size := n * group.ElementSize
+	w := cborWriter{make([]byte, 0, 1+strSize(len(request))+strSize(size)+strSize(ProofSize))}
+	w.head(4, 3)
+	w.bytes(request)
+	w.head(2, uint64(size))
+	off := len(w.b)
+	w.b = w.b[:off+size]
+	return &answerWriter{w: w, shares: w.b[off : off+size : off+size]}
+}
+
+func (a *answerWriter) finish(proof []byte) []byte {
+	a.w.bytes(proof)
+	return a.w.b
 }
 
 func writeAnswer(a *Answer) []byte {

@@ -126,7 +126,12 @@ type requestInfo struct {
 }
 
 // checkRequestBody checks a request's fields and every ciphertext's encoding.
-func checkRequestBody(r *Request) error {
+func checkRequestBody(r *Request) error { return checkRequestBodyKeep(r, nil) }
+
+// checkRequestBodyKeep is checkRequestBody that, when keep is not nil (of
+// one element per ciphertext), keeps there every A_k it decoded, so that
+// the answer does not decode them again.
+func checkRequestBodyKeep(r *Request, keep *group.Points) error {
 	if err := checkName("request label", r.Label, MaxTitle); err != nil {
 		return err
 	}
@@ -156,13 +161,17 @@ func checkRequestBody(r *Request) error {
 		return errorf("the request asks too much work of every verifier: bound %d × %d ciphertexts is more than 2^40 (docs/protocol.md §7.2): split it into smaller requests", r.Bound, n)
 	}
 	return parallel(n, func(_, lo, hi int) error {
+		var pa, pb group.Element // decoded in place: no allocation per ciphertext
 		for k := lo; k < hi; k++ {
 			ct := r.Ciphertexts[k*CiphertextSize:]
-			a, err := decodeElement(ct[:32])
+			a, err := pa.SetCanonicalBytes(ct[:32])
 			if err != nil || a.IsIdentity() {
 				return errorf("ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", k+1)
 			}
-			if _, err := decodeElement(ct[32:64]); err != nil {
+			if keep != nil {
+				keep.Set(k, a)
+			}
+			if _, err := pb.SetCanonicalBytes(ct[32:64]); err != nil {
 				return errorf("ciphertext %d of the request is not valid (its second half is not a group element)", k+1)
 			}
 		}
@@ -226,30 +235,55 @@ type RequestSummary struct {
 	Hash        ID // CiphertextsHash of the batch, to compare with the voting system's
 }
 
-// Summarize checks a request on its own and describes it. What it
-// checked is remembered on e, by a hash of the body, so that the member's
-// program (which shows the summary, then answers) checks the ciphertexts
-// once.
+// Summarize checks a request on its own and describes it (docs/protocol.md
+// §7.2). What it checked is remembered on e, by a hash of every field, so
+// that the member's program (which shows the summary, then answers) checks
+// the ciphertexts once; up to 262,144 ciphertexts it also keeps every A_k
+// it decoded (64 bytes each) until Secrets.Answer takes them, so that the
+// answer does not decode them again.
 func Summarize(e *Envelope) (RequestSummary, error) {
+	sum, _, err := summarize(e, false)
+	return sum, err
+}
+
+// summarize is Summarize that, when take is true, also hands out (once)
+// the A_k its check decoded and kept, or nil.
+func summarize(e *Envelope, take bool) (RequestSummary, *group.Points, error) {
 	if e.Kind != KindRequest {
-		return RequestSummary{}, errorf("this is a %s message, not a decryption request", e.Kind)
+		return RequestSummary{}, nil, errorf("this is a %s message, not a decryption request", e.Kind)
 	}
 	h := e.fieldsHash()
 	if c := e.checked; c != nil && c.fields == h {
-		return c.sum, nil
+		d := c.decoded
+		if !take {
+			d = nil
+		} else {
+			c.decoded = nil // 64 bytes per ciphertext, used once
+		}
+		return c.sum, d, nil
 	}
 	var r Request
 	if err := e.DecodeBody(&r); err != nil {
-		return RequestSummary{}, err
+		return RequestSummary{}, nil, err
 	}
-	if err := checkRequestBody(&r); err != nil {
-		return RequestSummary{}, err
+	// Up to keepDecodedMax ciphertexts, the A_k decoded by the check are
+	// kept for the answer (Secrets.Answer takes them).
+	var keep *group.Points
+	if n := len(r.Ciphertexts) / CiphertextSize; len(r.Ciphertexts)%CiphertextSize == 0 && n > 0 && n <= keepDecodedMax {
+		keep = group.NewPoints(n)
+	}
+	if err := checkRequestBodyKeep(&r, keep); err != nil {
+		return RequestSummary{}, nil, err
 	}
 	sum := RequestSummary{ID: e.ID(), Ceremony: e.ceremonyID(), Label: r.Label, Kind: r.Kind,
 		Options: r.Options, Bound: r.Bound, Close: r.Close, Ciphertexts: len(r.Ciphertexts) / CiphertextSize,
 		Hash: CiphertextsHash(r.Ciphertexts)}
-	e.checked = &checkedRequest{fields: h, sum: sum}
-	return sum, nil
+	if take {
+		e.checked = &checkedRequest{fields: h, sum: sum}
+		return sum, keep, nil
+	}
+	e.checked = &checkedRequest{fields: h, sum: sum, decoded: keep}
+	return sum, nil, nil
 }
 
 // weightSeed binds the batched proof's weights to the whole statement: the
@@ -306,13 +340,19 @@ func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
 // element (docs/protocol.md §7.3). When decoded is not nil it holds every
 // A_k already decoded, and the ciphertexts are not decoded again.
 func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (m, z *group.Element, err error) {
-	chunks := (n + compositeChunk - 1) / compositeChunk
+	// Chunks as large as compositeChunk while every core has one: the
+	// bucket method's cost per term falls as its chunk grows.
+	chunk := min(compositeChunk, max(compositeChunkMin, (n+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0)))
+	chunks := (n + chunk - 1) / chunk
 	partM := make([]*group.Element, chunks)
 	partZ := make([]*group.Element, chunks)
-	err = parallelSized(n, compositeChunk, func(c, lo, hi int) error {
+	err = parallelSized(n, chunk, func(c, lo, hi int) error {
 		w := newWeigher(seed)
 		size := hi - lo
-		elems := make([]group.Element, 2*size)
+		elems := make([]group.Element, size)
+		if shares != nil {
+			elems = make([]group.Element, 2*size)
+		}
 		scalars := make([]group.Scalar, size)
 		ws := make([]*group.Scalar, size)
 		as := make([]*group.Element, size)
@@ -357,9 +397,14 @@ func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (
 }
 
 // compositeChunk is how many terms of a composite a worker sums at once:
-// the bucket method's cost per term falls as the chunk grows (a few
-// hundred KiB per worker at this size).
-const compositeChunk = 2048
+// the bucket method's cost per term falls as the chunk grows (about 15
+// additions per term at 8,192 against 19 at 2,048; about 5 MiB per worker
+// at this size). compositeChunkMin is the least size of a chunk when the
+// terms are shared between cores.
+const (
+	compositeChunk    = 8192
+	compositeChunkMin = 2048
+)
 
 // keepDecodedMax is the largest batch whose decoded A_k an answer keeps
 // for its proof (64 bytes each, so at most 16 MiB); a larger one decodes
@@ -380,10 +425,29 @@ func decryptionContext(ceremony, request ID, j uint64) [][]byte {
 func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts []byte, rand io.Reader) (shares, proofBytes []byte, err error) {
 	n := len(ciphertexts) / CiphertextSize
 	shares = make([]byte, n*group.ElementSize)
+	proofBytes, err = partialDecryptInto(shares, x, ceremony, request, j, ciphertexts, nil, rand)
+	if err != nil {
+		return nil, nil, err
+	}
+	return shares, proofBytes, nil
+}
+
+// partialDecryptInto is partialDecrypt writing the shares to shares
+// (32 bytes per ciphertext), with every A_k already decoded in have (by
+// the request's check), or have nil.
+func partialDecryptInto(shares []byte, x *group.Scalar, ceremony, request ID, j uint64, ciphertexts []byte, have *group.Points, rand io.Reader) (proofBytes []byte, err error) {
+	n := len(ciphertexts) / CiphertextSize
+	if len(shares) != n*group.ElementSize {
+		panic("ceremony: internal error: room for the decryption shares of the wrong size")
+	}
 	half := group.NewScalar().Multiply(x, halfScalar)
 	defer half.Zeroize()
-	var decoded *group.Points
-	if n <= keepDecodedMax {
+	decoded := have
+	if decoded != nil && decoded.Len() != n {
+		decoded = nil
+	}
+	fresh := decoded == nil
+	if fresh && n <= keepDecodedMax {
 		decoded = group.NewPoints(n)
 	}
 	err = parallel(n, func(_, lo, hi int) error {
@@ -391,10 +455,11 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 		ds := make([]group.Element, hi-lo)
 		dp := make([]*group.Element, hi-lo)
 		for k := lo; k < hi; k++ {
-			if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
+			if !fresh {
+				decoded.Get(k, &a)
+			} else if _, err := a.SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+32]); err != nil {
 				return errorf("ciphertext %d of the request is not valid", k+1)
-			}
-			if decoded != nil {
+			} else if decoded != nil {
 				decoded.Set(k, &a)
 			}
 			dp[k-lo] = ds[k-lo].ScalarMult(half, &a)
@@ -403,21 +468,21 @@ func partialDecrypt(x *group.Scalar, ceremony, request ID, j uint64, ciphertexts
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
 	seed := weightSeed(ceremony, request, j, yj, shares)
 	m, _, err := composite(seed, ciphertexts, nil, n, decoded)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	z := group.NewIdentityElement().ScalarMult(x, m)
 	p, err := prove(tagProofDecryption, decryptionContext(ceremony, request, j), x,
 		[]*group.Element{nil, m}, []*group.Element{yj, z}, rand)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return shares, p.bytes(), nil
+	return p.bytes(), nil
 }
 
 // halfScalar is 1/2 modulo the group order.

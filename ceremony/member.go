@@ -836,7 +836,7 @@ func (sec *Secrets) CheckShare(published []byte) error {
 // that the request is for this ceremony and that the poll has closed: now is
 // the current time in Unix seconds (docs/protocol.md §7.3).
 func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope, error) {
-	sum, err := Summarize(req)
+	sum, decoded, err := summarize(req, true)
 	if err != nil {
 		return nil, err
 	}
@@ -859,10 +859,12 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 	defer x.Zeroize()
 	var r Request
 	_ = req.DecodeBody(&r)
-	shares, p, err := partialDecrypt(x, sum.Ceremony, sum.ID, sec.Index, r.Ciphertexts, rand)
+	// The shares are written in place in the answer's encoding.
+	w := newAnswerWriter(sum.ID[:], sum.Ciphertexts)
+	p, err := partialDecryptInto(w.shares, x, sum.Ceremony, sum.ID, sec.Index, r.Ciphertexts, decoded, rand)
 	if err != nil {
 		return nil, err
 	}
-	a := Answer{Request: sum.ID[:], Shares: shares, Proof: p}
-	return sec.sign(newEnvelope(KindAnswer, sec.Ceremony, sec.Index, &a)), nil
+	e := &Envelope{Version: Version, Kind: KindAnswer, Ceremony: sec.Ceremony, Sender: sec.Index, Body: w.finish(p)}
+	return sec.sign(e), nil
 }

@@ -38,7 +38,7 @@ for p in ${BENCH_PKG_PROCS-1 $all}; do
 		tag="run=$$.$r" # unique across the invocations that share BENCH_RAW
 		echo "== $p core(s), run $r of $runs: ceremony package" >&2
 		GOMAXPROCS=$p CONCLAVE_BENCH_PROCS=$p go test ./ceremony -run '^$' \
-			-bench "${BENCH_CEREMONY:-^Benchmark(Answer|VerifyAnswer|Combine|DKG)\$}" -benchtime 10x -count 1 -cpu "$p" |
+			-bench "${BENCH_CEREMONY:-^Benchmark(Answer|MemberDecrypt|VerifyAnswer|Combine|DKG)\$}" -benchtime 10x -count 1 -cpu "$p" |
 			sed "s/^/procs=$p $tag /" >>"$out/raw"
 		if [ "${BENCH_KYBER:-1}" != 0 ]; then
 			echo "== $p core(s), run $r of $runs: kyber (bench/)" >&2

@@ -392,7 +392,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteOutput(*out, ans.Bytes(), *force); err != nil {
+	if err := office.WriteMessageOutput(*out, ans, *force); err != nil {
 		return err
 	}
 	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, ans.ID().Fingerprint())

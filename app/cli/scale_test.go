@@ -209,7 +209,7 @@ func threeMembers(t *testing.T, work string, threshold int) (string, []*cliMembe
 	t.Helper()
 	f := func(n string) string { return filepath.Join(work, n) }
 	board := f("board")
-	run(t, 0, "board", "new", board, "--title", "Scale", "--members", "3", "--threshold", strconv.Itoa(threshold), "--close", "2026-01-01T18:00:00Z")
+	run(t, 0, "board", "new", board, "--title", "Scale", "--members", "3", "--threshold", strconv.Itoa(threshold), "--close", "2026-01-01T18:00:00Z", "--i-understand")
 	run(t, 0, "board", "next", board, "--out", f("call.cbor"))
 	var ms []*cliMember
 	for i, name := range []string{"Alice", "Bruno", "Chloé"} {
@@ -221,7 +221,7 @@ func threeMembers(t *testing.T, work string, threshold int) (string, []*cliMembe
 		ms = append(ms, m)
 	}
 	for step := 0; step < 4; step++ {
-		run(t, 0, "board", "next", board, "--out", f("next.cbor"))
+		run(t, 0, "board", "next", board, "--out", f("next.cbor"), "--force")
 		for i, m := range ms {
 			out := m.step(t, f("next.cbor"), f(fmt.Sprintf("msg%d.cbor", i)))
 			if strings.Contains(out, "Wrote") {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"conclave/app/transfer"
+	"conclave/ceremony"
 	"conclave/internal/safefile"
 	"conclave/keystore"
 )
@@ -58,6 +59,17 @@ func WriteOutput(path string, data []byte, force bool) error {
 		return err
 	}
 	return WriteFileAtomic(path, data)
+}
+
+// WriteMessageOutput is WriteOutput of a message's encoding, written piece
+// by piece (ceremony.Envelope.Pieces): an answer to a million ciphertexts
+// is not copied once more to be written.
+func WriteMessageOutput(path string, e *ceremony.Envelope, force bool) error {
+	if err := CheckOutput(path, force); err != nil {
+		return err
+	}
+	_, err := transfer.ExportPieces(filepath.Dir(path), filepath.Base(path), e.Pieces()...)
+	return err
 }
 
 // IsBoardDir reports whether dir is a board folder (CreateBoard made its

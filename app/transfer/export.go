@@ -14,6 +14,13 @@ import (
 // folder, so a pulled stick or a power cut leaves either the old file or the
 // new one, never a partial one. It returns the path written.
 func Export(dir, name string, data []byte) (path string, err error) {
+	return ExportPieces(dir, name, data)
+}
+
+// ExportPieces is Export of the concatenation of pieces, written one after
+// the other: a large message whose encoding is a few slices (its fields) is
+// not copied into one buffer to be written (docs/performance.md).
+func ExportPieces(dir, name string, pieces ...[]byte) (path string, err error) {
 	if err := checkName(name); err != nil {
 		return "", err
 	}
@@ -44,7 +51,11 @@ func Export(dir, name string, data []byte) (path string, err error) {
 		}
 	}()
 	if err = faultfs.Before("write", tmpName); err == nil {
-		_, err = tmp.Write(data)
+		for _, p := range pieces {
+			if _, err = tmp.Write(p); err != nil {
+				break
+			}
+		}
 	}
 	if err != nil {
 		return "", errorf("writing %s: %v (is the drive full?)", path, plainErr(err))

@@ -39,6 +39,13 @@ func TestExport(t *testing.T) {
 	if err != nil || p != filepath.Join(dir, "deal-3.conclave") {
 		t.Fatal(p, err)
 	}
+	if _, err := ExportPieces(dir, "pieces.cbor", []byte("th"), nil, []byte("r"), []byte("ee")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "pieces.cbor")); string(b) != "three" {
+		t.Fatalf("pieces written as %q", b)
+	}
+	os.Remove(filepath.Join(dir, "pieces.cbor"))
 	if _, err := Export(dir, "deal-3.conclave", []byte("two")); err != nil {
 		t.Fatal(err)
 	}

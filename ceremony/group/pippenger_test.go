@@ -79,7 +79,7 @@ func TestVarTimeMultiScalarMultShortRefusesLongScalars(t *testing.T) {
 }
 
 func BenchmarkVarTimeMultiScalarMultShort(b *testing.B) {
-	for _, n := range []int{512, 2048} {
+	for _, n := range []int{512, 2048, 8192} {
 		b.Run(fmt.Sprintf("terms=%d", n), func(b *testing.B) {
 			r := newRand(b.Name())
 			scalars := make([]*group.Scalar, n)

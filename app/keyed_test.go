@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"conclave/app/office"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // keyedConstructors are the functions and methods of ceremony and office
@@ -127,7 +129,7 @@ func TestKeyedFormats(t *testing.T) {
 	en, fr := loadTranslation(t, "en.json"), loadTranslation(t, "fr.json")
 	var missing []string
 	n := 0
-	for _, dir := range []string{"../ceremony", "office"} {
+	for _, dir := range []string{"../ceremony", "office", "../internal/safefile"} {
 		for format, pos := range keyedFormats(t, dir) {
 			n++
 			if _, ok := en[format]; !ok {
@@ -135,6 +137,15 @@ func TestKeyedFormats(t *testing.T) {
 			}
 			if _, ok := fr[format]; !ok {
 				missing = append(missing, "fr: "+strconv.Quote(format)+" ("+pos+")")
+			}
+		}
+	}
+	// The kinds of file safefile names in its refusals are keys too.
+	for _, k := range []safefile.Kind{safefile.Request, safefile.Message, safefile.Ciphertexts, safefile.Ballots,
+		safefile.Votes, safefile.Passphrase, safefile.Setting, safefile.Picture, safefile.Transfer} {
+		for _, tr := range []map[string]string{en, fr} {
+			if _, ok := tr[k.Name]; !ok {
+				missing = append(missing, "kind of file: "+strconv.Quote(k.Name))
 			}
 		}
 	}
@@ -274,4 +285,81 @@ func TestQuotedNotTranslated(t *testing.T) {
 	if q := quotedArgs("%d%% of %q and %-5s, %q"); !q[1] || !q[3] || q[0] || q[2] || len(q) != 2 {
 		t.Fatalf("quotedArgs = %v", q)
 	}
+}
+
+// TestSafefileInFrench: the refusals of safefile (a folder or a pipe given
+// for a file, a file too large, a link, a file that does not exist) reach a
+// French screen in French, by key, from a file picker, the Verify screen's
+// list and a board that cannot be opened; errors.Is still sees their
+// sentinels, and the English is unchanged.
+func TestSafefileInFrench(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "passphrase.txt")
+	if err := os.WriteFile(big, make([]byte, safefile.Passphrase.Max+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errDir := safefile.Read(dir, safefile.Ciphertexts)
+	_, errBig := safefile.Read(big, safefile.Passphrase)
+	_, errMissing := safefile.Read(filepath.Join(dir, "absent.json"), safefile.Ballots)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(big, link); err != nil {
+		t.Fatal(err)
+	}
+	_, errLink := safefile.ReadNoFollow(link, safefile.Message)
+	cases := []struct {
+		err      error
+		sentinel error
+		english  string
+		french   string
+	}{
+		{errDir, safefile.ErrNotRegular, "is not a regular file", "n'est pas un fichier ordinaire (c'est un tube nommé, un périphérique ou un dossier) : indiquez le chemin du fichier attendu (fichier de chiffrés)"},
+		{errBig, safefile.ErrTooLarge, "is larger (4097 bytes) than any passphrase file", "(fichier de phrase secrète : 4096 octets au plus)"},
+		{errMissing, os.ErrNotExist, "cannot read", "impossible de lire"},
+		{errLink, safefile.ErrSymlink, "is a symbolic link", "est un lien symbolique"},
+	}
+	inFrench(t)
+	for _, c := range cases {
+		if !errors.Is(c.err, c.sentinel) {
+			t.Errorf("%v does not wrap %v", c.err, c.sentinel)
+		}
+		if !strings.Contains(c.err.Error(), c.english) {
+			t.Errorf("the English changed: %q", c.err)
+		}
+		got := explain(c.err)
+		if !strings.Contains(got, c.french) {
+			t.Errorf("%q shown in French as %q", c.err, got)
+		}
+		if m := englishWords.FindString(fileNames.ReplaceAllString(got, "")); m != "" {
+			t.Errorf("%q: English word %q", got, m)
+		}
+	}
+	// A record folder holding a link in place of a message: the Verify
+	// screen lists it, and a board will not open; both in French.
+	rec := t.TempDir()
+	if err := os.Symlink(big, filepath.Join(rec, "deal-1.cbor")); err != nil {
+		t.Fatal(err)
+	}
+	_, problems, err := office.ReadRecord(rec)
+	if err != nil || len(problems) != 1 {
+		t.Fatalf("ReadRecord: %v, %v", problems, err)
+	}
+	if !errors.Is(problems[0].Cause, safefile.ErrSymlink) || problems[0].Reason != "it is a symbolic link, which is not followed here" {
+		t.Fatalf("the problem %+v", problems[0])
+	}
+	if got := problemText(problems[0]); got != "deal-1.cbor : c'est un lien symbolique, qui n'est pas suivi ici" {
+		t.Errorf("Verify shows %q", got)
+	}
+	os.MkdirAll(filepath.Join(rec, "handout"), 0o755)
+	_, err = office.OpenBoard(rec)
+	if !errors.Is(err, office.ErrUnreadable) || !strings.Contains(err.Error(), "deal-1.cbor (it is a symbolic link, which is not followed here)") {
+		t.Fatalf("OpenBoard: %v", err)
+	}
+	got := explain(err)
+	if !strings.Contains(got, "deal-1.cbor (c'est un lien symbolique, qui n'est pas suivi ici)") {
+		t.Errorf("OpenBoard's refusal shown as %q", got)
+	}
+	if m := englishWords.FindString(fileNames.ReplaceAllString(got, "")); m != "" {
+		t.Errorf("%q: English word %q", got, m)
+	}
+	t.Logf("%s\n  shown as %s", err, got)
 }

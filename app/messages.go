@@ -16,6 +16,7 @@ import (
 	"conclave/app/transfer/ur"
 	"conclave/assets"
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -248,4 +249,14 @@ func kindName(k ceremony.Kind) string {
 		return lang.L("The result")
 	}
 	return lang.L("A message of an unknown kind")
+}
+
+// problemText shows a file of a record that was skipped or could not be
+// read, and why, in the interface's language.
+func problemText(p office.Problem) string {
+	if p.Cause == nil {
+		return p.Path + ": " + p.Reason
+	}
+	text, _ := translate("%s: %v", []any{safefile.Path(p.Path), p.Cause})
+	return text
 }

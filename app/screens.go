@@ -90,7 +90,7 @@ func (ui *UI) openVerify() {
 					}
 				}
 				for _, p := range problems {
-					s.checks.add(false, p.Path+": "+p.Reason)
+					s.checks.add(false, problemText(p))
 					failed++
 				}
 				if failed == 0 && rep.OK() {

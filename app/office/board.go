@@ -39,7 +39,8 @@ type Board struct {
 // Problem is a file that was skipped, and why, in plain words.
 type Problem struct {
 	Path   string
-	Reason string
+	Reason string // in English
+	Cause  error  // Reason as a keyed error the application translates
 }
 
 // checked remembers, for this process, the checks of messages that depend
@@ -81,11 +82,11 @@ func OpenBoard(dir string) (*Board, error) {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		var names []string
+		names := ceremony.List{Sep: "; "}
 		for _, p := range problems {
-			names = append(names, p.Path+" ("+p.Reason+")")
+			names.Items = append(names.Items, textf("%s (%v)", p.Path, p.Cause))
 		}
-		return nil, causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, strings.Join(names, "; "), dir)
+		return nil, causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, names, dir)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
@@ -95,7 +96,7 @@ func OpenBoard(dir string) (*Board, error) {
 	for _, f := range files {
 		e, err := ceremony.ParseEnvelope(f.Data)
 		if err != nil {
-			b.Skipped = append(b.Skipped, Problem{f.Name, err.Error()})
+			b.Skipped = append(b.Skipped, Problem{f.Name, err.Error(), err})
 			continue
 		}
 		envs = append(envs, e)
@@ -104,7 +105,7 @@ func OpenBoard(dir string) (*Board, error) {
 	ceremony.SortForReplay(envs)
 	for _, e := range envs {
 		if _, err := b.State.Add(e); err != nil && !errors.Is(err, ceremony.ErrDuplicate) {
-			b.Skipped = append(b.Skipped, Problem{names[e], err.Error()})
+			b.Skipped = append(b.Skipped, Problem{names[e], err.Error(), err})
 			continue
 		}
 		b.have[e.ID()] = true
@@ -230,7 +231,7 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 		// here by Conclave, so a link in their place is not one of them.
 		data, err := safefile.ReadNoFollow(p, safefile.BoardFile)
 		if err != nil {
-			problems = append(problems, Problem{en.Name(), readReason(err)})
+			problems = append(problems, Problem{en.Name(), readReason(err), safefile.Why(err)})
 			continue
 		}
 		files = append(files, ceremony.RecordFile{Name: en.Name(), Data: data})

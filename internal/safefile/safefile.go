@@ -61,7 +61,12 @@ var (
 	ErrSymlink = errors.New("a symbolic link")
 )
 
-// Error says which file was refused and why, in plain words.
+// Error says which file was refused and why, in plain words. Error() gives
+// the English; Key() gives its format (the key the application translates
+// in assets/translation/*.json) and its arguments: the path (a Path, never
+// translated), the kind's Name (itself a key), sizes, and for any other
+// refusal the system's error. errors.Is sees the sentinels above and the
+// system's error through Unwrap.
 type Error struct {
 	Path string
 	Kind Kind
@@ -69,32 +74,72 @@ type Error struct {
 	Err  error // a sentinel above, or the system's error
 }
 
-func (e *Error) Error() string {
+// Path is a file's path as an argument of a keyed text: shown as it is,
+// never taken for a key.
+type Path string
+
+// The refusals' English formats: the keys of assets/translation/*.json
+// (app/keyed_test.go collects every constant named *Format).
+const (
+	notRegularFormat       = "%s is not a regular file (a named pipe, a device or a folder): give the path of a %s"
+	tooLargeFormat         = "%s is larger (%d bytes) than any %s (at most %d bytes): it was not read; check that it is the right file"
+	symlinkFormat          = "%s is a symbolic link, which is not followed here: give the path of the file itself"
+	unreadableFormat       = "cannot read %s: %v"
+	notRegularReasonFormat = "it is not a regular file (a named pipe, a device or a folder)"
+	tooLargeReasonFormat   = "it is larger (%d bytes) than any %s (at most %d bytes), so it was not read"
+	symlinkReasonFormat    = "it is a symbolic link, which is not followed here"
+	unreadableReasonFormat = "cannot read it: %v"
+)
+
+func (e *Error) Error() string { return sprint(e.Key()) }
+
+// Key returns the refusal's English format, naming the file, and its
+// arguments.
+func (e *Error) Key() (string, []any) {
 	switch e.Err {
 	case ErrNotRegular:
-		return fmt.Sprintf("%s is not a regular file (a named pipe, a device or a folder): give the path of a %s", e.Path, e.Kind.Name)
+		return notRegularFormat, []any{Path(e.Path), e.Kind.Name}
 	case ErrTooLarge:
-		return fmt.Sprintf("%s is larger (%d bytes) than any %s (at most %d bytes): it was not read; check that it is the right file", e.Path, e.Size, e.Kind.Name, e.Kind.Max)
+		return tooLargeFormat, []any{Path(e.Path), e.Size, e.Kind.Name, e.Kind.Max}
 	case ErrSymlink:
-		return fmt.Sprintf("%s is a symbolic link, which is not followed here: give the path of the file itself", e.Path)
+		return symlinkFormat, []any{Path(e.Path)}
 	}
-	return fmt.Sprintf("cannot read %s: %v", e.Path, plain(e.Err))
+	return unreadableFormat, []any{Path(e.Path), plain(e.Err)}
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
 // Reason is the refusal without the path, for a caller that names the file
 // itself.
-func (e *Error) Reason() string {
+func (e *Error) Reason() string { return sprint(e.reasonKey()) }
+
+func (e *Error) reasonKey() (string, []any) {
 	switch e.Err {
 	case ErrNotRegular:
-		return "it is not a regular file (a named pipe, a device or a folder)"
+		return notRegularReasonFormat, nil
 	case ErrTooLarge:
-		return fmt.Sprintf("it is larger (%d bytes) than any %s (at most %d bytes), so it was not read", e.Size, e.Kind.Name, e.Kind.Max)
+		return tooLargeReasonFormat, []any{e.Size, e.Kind.Name, e.Kind.Max}
 	case ErrSymlink:
-		return "it is a symbolic link, which is not followed here"
+		return symlinkReasonFormat, nil
 	}
-	return fmt.Sprintf("cannot read it: %v", plain(e.Err))
+	return unreadableReasonFormat, []any{plain(e.Err)}
+}
+
+// Why is the refusal without the path, as an error: keyed as Error is, and
+// wrapping the same sentinel or system error.
+func (e *Error) Why() error { return &why{e} }
+
+type why struct{ e *Error }
+
+func (w *why) Error() string        { return w.e.Reason() }
+func (w *why) Key() (string, []any) { return w.e.reasonKey() }
+func (w *why) Unwrap() error        { return w.e.Err }
+
+func sprint(format string, args []any) string {
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // Reason is err's Reason when it is an *Error, else its text.
@@ -104,6 +149,15 @@ func Reason(err error) string {
 		return e.Reason()
 	}
 	return err.Error()
+}
+
+// Why is err's Why when it is an *Error, else err.
+func Why(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Why()
+	}
+	return err
 }
 
 func plain(err error) error {

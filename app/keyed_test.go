@@ -77,6 +77,9 @@ func keyedFormats(t *testing.T, dir string) map[string]string {
 						}
 					}
 				}
+				if name == "problem" && len(n.Args) > 1 { // transfer's r.problem(path, format, ...)
+					add(n.Args[1])
+				}
 				if keyedConstructors[name] && len(n.Args) > 0 {
 					_, isFunc := n.Fun.(*ast.Ident)
 					_, isLit := n.Args[0].(*ast.BasicLit)
@@ -121,15 +124,15 @@ func isText(e ast.Expr) bool {
 	return false
 }
 
-// TestKeyedFormats: every sentence that ceremony and office return as a
-// keyed error or text (the words a member's screen shows) has its key in
-// en.json and fr.json, so no screen falls back to the English of the
-// record.
+// TestKeyedFormats: every sentence that ceremony, office, transfer and
+// safefile return as a keyed error or text (the words a member's screen
+// shows) has its key in en.json and fr.json, so no screen falls back to
+// the English of the record.
 func TestKeyedFormats(t *testing.T) {
 	en, fr := loadTranslation(t, "en.json"), loadTranslation(t, "fr.json")
 	var missing []string
 	n := 0
-	for _, dir := range []string{"../ceremony", "office", "../internal/safefile"} {
+	for _, dir := range []string{"../ceremony", "office", "transfer", "../internal/safefile"} {
 		for format, pos := range keyedFormats(t, dir) {
 			n++
 			if _, ok := en[format]; !ok {

@@ -323,7 +323,7 @@ func TestJourney(t *testing.T) {
 	typeInto(ds.ballots.entry, filepath.Join(work, "ballots.json"))
 	typeInto(ds.ks.pass, m1.pass)
 	tap(m1.ui, ds.decrypt)
-	if !strings.Contains(ds.history.Text, "You already answered 1 request(s) for this ceremony") || !strings.Contains(ds.history.Text, "a tally of 7 ballots") ||
+	if !strings.Contains(ds.history.Text, "You already answered 1 request for this ceremony") || !strings.Contains(ds.history.Text, "a tally of 7 ballots") ||
 		!ds.again.Visible() || ds.out.box.Visible() || !strings.Contains(ds.checks.Text(), "sum of all 7 published ballots") {
 		t.Fatalf("the second decryption does not show the first before decrypting: %s\n%s", ds.history.Text, ds.checks.Text())
 	}

@@ -43,14 +43,23 @@ func french() bool { return lang.L("@lang") == "fr" }
 type keyed interface{ Key() (string, []any) }
 
 // enKeys are the keys of en.json: only these are translated (lang.L gives
-// back any other text as it is).
-var enKeys = func() map[string]string {
-	m := map[string]string{}
+// back any other text as it is). A key whose value is a set of plural
+// forms ({"one": ..., "other": ...}, as Fyne's lang.N reads them) is in
+// pluralKeys too: its count is its first argument.
+var enKeys, pluralKeys = func() (map[string]bool, map[string]bool) {
+	var m map[string]json.RawMessage
 	data, err := assets.Translations.ReadFile("translation/en.json")
 	if err == nil {
 		json.Unmarshal(data, &m)
 	}
-	return m
+	keys, plural := map[string]bool{}, map[string]bool{}
+	for k, v := range m {
+		keys[k] = true
+		if len(v) > 0 && v[0] == '{' {
+			plural[k] = true
+		}
+	}
+	return keys, plural
 }()
 
 // translate gives a key in the interface's language with its %-verbs
@@ -58,7 +67,7 @@ var enKeys = func() map[string]string {
 // error argument explained, a string that is a key translated. It reports
 // false for a format that is no key.
 func translate(format string, args []any) (string, bool) {
-	if _, ok := enKeys[format]; !ok {
+	if !enKeys[format] {
 		return "", false
 	}
 	quoted := quotedArgs(format)
@@ -73,8 +82,12 @@ func translate(format string, args []any) (string, bool) {
 	if len(out) == 0 {
 		return lang.L(format), true
 	}
+	text := lang.L(format)
+	if n, ok := args[0].(int); ok && pluralKeys[format] {
+		text = lang.N(format, n) // "%d more share(s)": one form or the other
+	}
 	// %w wraps an error in the package's format; here it is a text.
-	return fmt.Sprintf(strings.ReplaceAll(lang.L(format), "%w", "%v"), out...), true
+	return fmt.Sprintf(strings.ReplaceAll(text, "%w", "%v"), out...), true
 }
 
 // quotedArgs says which arguments of format are shown with %q: names and
@@ -117,11 +130,11 @@ func translateArg(a any) any {
 		return dangerText(v)
 	case ceremony.Kind:
 		key := "kind:" + string(v)
-		if _, ok := enKeys[key]; ok {
+		if enKeys[key] {
 			return lang.L(key)
 		}
 	case string:
-		if _, ok := enKeys[v]; ok {
+		if enKeys[v] {
 			return lang.L(v)
 		}
 	}

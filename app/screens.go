@@ -274,7 +274,7 @@ func (ui *UI) openSettings() {
 		if ui.settings.camera != "" {
 			s.camera.SetSelected(ui.settings.camera)
 		}
-		camNote := lang.L("{{.N}} camera(s) found", map[string]any{"N": len(cams) - 1})
+		camNote := lang.N("{{.N}} camera(s) found", len(cams)-1, map[string]any{"N": len(cams) - 1})
 		s.save = widget.NewButtonWithIcon(lang.L("Save the settings"), theme.DocumentSaveIcon(), func() {
 			n, err1 := strconv.Atoi(strings.TrimSpace(s.bytes.Text))
 			f, err2 := strconv.ParseFloat(strings.TrimSpace(s.fps.Text), 64)

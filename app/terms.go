@@ -130,11 +130,11 @@ func historyText(log []ceremony.AnsweredRequest) string {
 	if len(log) == 0 {
 		return lang.L("Your keystore has answered no decryption request yet.")
 	}
-	lines := []string{lang.L("You already answered {{.N}} request(s) for this ceremony:", map[string]any{"N": len(log)})}
+	lines := []string{lang.N("You already answered {{.N}} request(s) for this ceremony:", len(log), map[string]any{"N": len(log)})}
 	for _, a := range log {
-		what := lang.L("{{.N}} single ballots", map[string]any{"N": a.Count})
+		what := lang.N("{{.N}} single ballots", int(a.Count), map[string]any{"N": a.Count})
 		if a.Kind == ceremony.RequestTally {
-			what = lang.L("a tally of {{.N}} ballots", map[string]any{"N": a.Ballots})
+			what = lang.N("a tally of {{.N}} ballots", int(a.Ballots), map[string]any{"N": a.Ballots})
 		}
 		lines = append(lines, "  "+lang.L("{{.Date}}: “{{.Label}}”, {{.What}}, request {{.Request}}, ciphertexts {{.CT}}", map[string]any{
 			"Date": time.Unix(a.At, 0).Local().Format(lang.L("Mon 2006-01-02 15:04 MST")), "Label": a.Label, "What": what,

@@ -338,7 +338,7 @@ func recoverJourney(t *testing.T) {
 	}
 	want := "enrol: Empreinte de l'appel|deal: Empreinte de la cérémonie|verify: Empreinte de la cérémonie|" +
 		"open: Empreinte des membres qualifiés|recover: Empreinte des membres qualifiés|" +
-		"confirm: Empreinte finale de la cérémonie|complete: Empreinte de la clé d'élection"
+		"confirm: Empreinte finale de la cérémonie|complete: Empreinte de la clé de l'élection"
 	if !french() {
 		want = "enrol: Call fingerprint|deal: Ceremony fingerprint|verify: Ceremony fingerprint|" +
 			"open: Qualified-members fingerprint|recover: Qualified-members fingerprint|" +

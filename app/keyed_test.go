@@ -315,7 +315,7 @@ func TestSafefileInFrench(t *testing.T) {
 		english  string
 		french   string
 	}{
-		{errDir, safefile.ErrNotRegular, "is not a regular file", "n'est pas un fichier ordinaire (c'est un tube nommé, un périphérique ou un dossier) : indiquez le chemin du fichier attendu (fichier de chiffrés)"},
+		{errDir, safefile.ErrNotRegular, "is not a regular file", "n'est pas un fichier ordinaire (c'est un tube nommé, un périphérique ou un dossier) : indiquez le chemin du fichier attendu (fichier du décompte chiffré)"},
 		{errBig, safefile.ErrTooLarge, "is larger (4097 bytes) than any passphrase file", "(fichier de phrase secrète : 4096 octets au plus)"},
 		{errMissing, os.ErrNotExist, "cannot read", "impossible de lire"},
 		{errLink, safefile.ErrSymlink, "is a symbolic link", "est un lien symbolique"},

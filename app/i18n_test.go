@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
+
 	"conclave/assets"
 )
 
@@ -120,6 +122,12 @@ func TestPlurals(t *testing.T) {
 		if got, ok := translate("%d more share(s) of %s", []any{c.n, "Alice"}); !ok || got != c.want {
 			t.Errorf("%d: %q, want %q", c.n, got, c.want)
 		}
+	}
+	if got, _ := translate("%d more card(s)", []any{uint64(1)}); got != "1 inscription encore attendue" {
+		t.Errorf("French, uint64 1: %q", got)
+	}
+	if got := lang.L("{{.N}} camera(s) found", map[string]any{"N": 5}); got != "5 caméras trouvées" {
+		t.Errorf("a plural key without its count gives %q, want the other form", got)
 	}
 	useLanguage("en")
 	if got, _ := translate("%d more card(s)", []any{1}); got != "1 more registration" {

@@ -83,11 +83,31 @@ func translate(format string, args []any) (string, bool) {
 		return lang.L(format), true
 	}
 	text := lang.L(format)
-	if n, ok := args[0].(int); ok && pluralKeys[format] {
+	if n, ok := count(args[0]); ok && pluralKeys[format] {
 		text = lang.N(format, n) // "%d more share(s)": one form or the other
 	}
 	// %w wraps an error in the package's format; here it is a text.
 	return fmt.Sprintf(strings.ReplaceAll(text, "%w", "%v"), out...), true
+}
+
+// count is a keyed text's first argument as the count that picks its
+// plural form (lang.L without a count gives the "other" form).
+func count(a any) (int, bool) {
+	switch n := a.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(n), true
+	case uint64:
+		return int(min(n, 1<<31)), true
+	case uint32:
+		return int(n), true
+	case int32:
+		return int(n), true
+	case uint:
+		return int(min(n, 1<<31)), true
+	}
+	return 0, false
 }
 
 // quotedArgs says which arguments of format are shown with %q: names and

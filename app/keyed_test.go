@@ -143,6 +143,17 @@ func TestKeyedFormats(t *testing.T) {
 			}
 		}
 	}
+	// The sentinels shown by their own text, the operating system's causes,
+	// and every exported sentinel of keystore are keys too.
+	for _, e := range sentinels {
+		checkKey(en, fr, e.Error(), "sentinel", &missing)
+	}
+	for _, c := range osCauses {
+		checkKey(en, fr, c.key, "cause", &missing)
+	}
+	for text, pos := range exportedSentinels(t, "../keystore") {
+		checkKey(en, fr, text, pos, &missing)
+	}
 	// The kinds of file safefile names in its refusals are keys too.
 	for _, k := range []safefile.Kind{safefile.Request, safefile.Message, safefile.Ciphertexts, safefile.Ballots,
 		safefile.Votes, safefile.Passphrase, safefile.Setting, safefile.Picture, safefile.Transfer} {
@@ -162,6 +173,60 @@ func TestKeyedFormats(t *testing.T) {
 	if n < 250 {
 		t.Fatalf("only %d keyed formats found: the scan is broken", n)
 	}
+}
+
+func checkKey(en, fr map[string]string, key, where string, missing *[]string) {
+	if _, ok := en[key]; !ok {
+		*missing = append(*missing, "en: "+strconv.Quote(key)+" ("+where+")")
+	}
+	if _, ok := fr[key]; !ok {
+		*missing = append(*missing, "fr: "+strconv.Quote(key)+" ("+where+")")
+	}
+}
+
+// exportedSentinels collects the texts of the exported Err* variables
+// made with errors.New in the non-test sources of dir.
+func exportedSentinels(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	fset := token.NewFileSet()
+	out := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok {
+				return true
+			}
+			for i, id := range vs.Names {
+				if !strings.HasPrefix(id.Name, "Err") || i >= len(vs.Values) {
+					continue
+				}
+				call, ok := vs.Values[i].(*ast.CallExpr)
+				if !ok || len(call.Args) != 1 {
+					continue
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "New" {
+					continue
+				}
+				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					text, _ := strconv.Unquote(lit.Value)
+					out[text] = id.Name + " at " + fset.Position(lit.Pos()).String()
+				}
+			}
+			return true
+		})
+	}
+	if len(out) < 10 {
+		t.Fatalf("only %d sentinels found in %s: the scan is broken", len(out), dir)
+	}
+	return out
 }
 
 // TestCeremonySentinels: the sentinels of ceremony are still found by

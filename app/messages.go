@@ -178,7 +178,7 @@ var sentinels = []error{
 	keystore.ErrMalformed, keystore.ErrTampered, keystore.ErrNotKeystore, keystore.ErrUnknownVersion,
 	keystore.ErrExists, keystore.ErrFileChanged, keystore.ErrUnreadable, keystore.ErrWriteFailed,
 	keystore.ErrBackupMismatch, keystore.ErrSameLocation, keystore.ErrLockedMemory, keystore.ErrWeakPassphrase,
-	keystore.ErrInvalidArgument, keystore.ErrClosed,
+	keystore.ErrInvalidArgument, keystore.ErrClosed, keystore.ErrPassphraseFile,
 	ur.ErrNotUR, ur.ErrCorruptPart, ur.ErrForeignPart, ur.ErrIncomplete, ur.ErrChecksum,
 	qr.ErrNoCode, camera.ErrNoCamera,
 }

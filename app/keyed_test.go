@@ -431,3 +431,20 @@ func TestSafefileInFrench(t *testing.T) {
 	}
 	t.Logf("%s\n  shown as %s", err, got)
 }
+
+// TestCloseOfPollInFrench: the close of poll that ceremony writes in RFC
+// 3339 UTC reaches a French screen as a French date, in the member's time
+// zone and in UTC; the English keeps RFC 3339.
+func TestCloseOfPollInFrench(t *testing.T) {
+	const format = "the poll closes at %s: nothing can be decrypted before the close of poll"
+	args := []any{"2027-03-14T17:00:00Z"}
+	inFrench(t)
+	got, ok := translate(format, args)
+	if !ok || !strings.HasPrefix(got, "la clôture du scrutin est fixée au ") || !strings.Contains(got, "soit 14/03/2027 17:00 UTC") || strings.Contains(got, "T17") {
+		t.Fatalf("shown in French as %q", got)
+	}
+	useLanguage("en")
+	if got, _ := translate(format, args); !strings.Contains(got, "that is 2027-03-14 17:00 UTC") {
+		t.Fatalf("shown in English as %q", got)
+	}
+}

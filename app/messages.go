@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -156,6 +157,11 @@ func translateArg(a any) any {
 	case string:
 		if enKeys[v] {
 			return lang.L(v)
+		}
+		// A close of poll, which ceremony writes in RFC 3339 UTC, is shown
+		// in the member's date format and time zone, and in UTC.
+		if t, err := time.Parse(time.RFC3339, v); err == nil && strings.HasSuffix(v, "Z") {
+			return closeText(t)
 		}
 	}
 	return a

@@ -34,7 +34,7 @@ func dangerText(d office.Danger) string {
 // and in UTC.
 func closeText(t time.Time) string {
 	return lang.L("{{.Local}}, that is {{.UTC}} UTC", map[string]any{
-		"Local": localTime(t), "UTC": t.UTC().Format("2006-01-02 15:04")})
+		"Local": localTime(t), "UTC": t.UTC().Format(dateLayout())})
 }
 
 // termsText says in words what a call or manifest binds the member to.

@@ -195,7 +195,7 @@ func parseBeleniosCerts(data []byte) (any, string, error) {
 	if _, err := belenios.CheckCerts(certs); err != nil {
 		return nil, "", err
 	}
-	return certs, lang.L("{{.N}} certificates, each for its place and signed by its key", map[string]any{"N": len(certs)}), nil
+	return certs, lang.N("{{.N}} certificates, each for its place and signed by its key", len(certs), map[string]any{"N": len(certs)}), nil
 }
 
 func parseBeleniosVinput(data []byte) (any, string, error) {
@@ -203,7 +203,7 @@ func parseBeleniosVinput(data []byte) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return v, lang.L("{{.N}} shares for you: each is checked when you press the button below", map[string]any{"N": len(v.Secrets)}), nil
+	return v, lang.N("{{.N}} shares for you: each is checked when you press the button below", len(v.Secrets), map[string]any{"N": len(v.Secrets)}), nil
 }
 
 type verifiedArchive struct {

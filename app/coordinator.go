@@ -133,7 +133,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 			s.recordState.fail(err)
 			return
 		}
-		s.recordState.add(true, lang.L("{{.N}} messages copied to {{.Dir}}: anyone can verify them with Conclave", map[string]any{"N": n, "Dir": s.recordDir.path()}))
+		s.recordState.add(true, lang.N("{{.N}} messages copied to {{.Dir}}: anyone can verify them with Conclave", n, map[string]any{"N": n, "Dir": s.recordDir.path()}))
 	})
 	s.minutes = ui.newMinutesBox(func() *office.Board { return s.b }, "minutes-ceremony.pdf")
 	s.boardView = container.NewVScroll(container.NewVBox(s.heading, s.steps.box, s.fp.box, s.table, s.waiting,
@@ -279,7 +279,7 @@ func (s *boardScreen) refresh() {
 	s.fp.set(roomLabel(r), r.Fingerprint)
 	s.table.Objects = nil
 	if st.Manifest() == nil {
-		s.table.Add(widget.NewLabel(lang.L("{{.Have}} of {{.N}} members enrolled", map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
+		s.table.Add(widget.NewLabel(lang.N("{{.Have}} of {{.N}} members enrolled", len(st.Cards()), map[string]any{"Have": len(st.Cards()), "N": st.Call.Members})))
 	} else {
 		// Every cell wraps: seven columns fit a 1024×600 screen. The
 		// headings have their own grid (same columns), so that their two

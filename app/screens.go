@@ -97,7 +97,7 @@ func (ui *UI) openVerify() {
 					s.summary.SetText(lang.L("The record verifies: {{.N}} checks passed.", map[string]any{"N": len(rep.Checks)}))
 					s.summary.Importance = widget.SuccessImportance
 				} else {
-					s.summary.SetText(lang.L("The record does NOT verify: {{.F}} of {{.N}} checks failed.", map[string]any{"F": failed, "N": len(rep.Checks) + len(problems)}))
+					s.summary.SetText(lang.N("The record does NOT verify: {{.F}} of {{.N}} checks failed.", failed, map[string]any{"F": failed, "N": len(rep.Checks) + len(problems)}))
 					s.summary.Importance = widget.DangerImportance
 				}
 				s.summary.Refresh()

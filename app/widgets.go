@@ -757,7 +757,7 @@ func (ui *UI) scanQR(b *bringIn) {
 			return false
 		}
 		have, need := dec.Progress()
-		progress.SetText(lang.L("{{.Have}} of {{.Need}} parts received", map[string]any{"Have": have, "Need": need}))
+		progress.SetText(lang.N("{{.Have}} of {{.Need}} parts received", have, map[string]any{"Have": have, "Need": need}))
 		if need > 0 {
 			bar.SetValue(float64(have) / float64(need))
 		}

@@ -166,3 +166,37 @@ func TestHMACMatchesStdlib(t *testing.T) {
 	}()
 	hmacSHA256(make([]byte, 32), make([]byte, 65), []byte("m"))
 }
+
+// FuzzOwnedKeys checks the Ed25519 expansion and signature and the X25519
+// derivation of this package against crypto/ed25519 and crypto/hpke for
+// arbitrary seeds (made 32 bytes for Ed25519) and messages.
+func FuzzOwnedKeys(f *testing.F) {
+	kem, err := hpke.NewKEM(KEMX25519)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, seed, msg []byte) {
+		if len(seed) < 32 || len(seed) > 256 || len(msg) > 4096 {
+			return
+		}
+		k := newEdKey(seed[:32])
+		defer k.wipe()
+		std := ed25519.NewKeyFromSeed(seed[:32])
+		if got, want := k.sign(msg), ed25519.Sign(std, msg); !bytes.Equal(got, want) || !bytes.Equal(k.public(), std.Public().(ed25519.PublicKey)) {
+			t.Fatalf("seed %x, message of %d bytes: the Ed25519 key or signature differs from crypto/ed25519's", seed[:32], len(msg))
+		}
+		want, err := kem.DeriveKeyPair(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := deriveX25519(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb, _ := want.Bytes()
+		gb, _ := got.Bytes()
+		if !bytes.Equal(wb, gb) || !bytes.Equal(want.PublicKey().Bytes(), got.PublicKey().Bytes()) {
+			t.Fatalf("input keying material %x: the X25519 key differs from crypto/hpke's", seed)
+		}
+	})
+}

@@ -57,3 +57,44 @@ func TestKeptSharesForgottenWhenConfirmFails(t *testing.T) {
 		t.Fatal("the ceremony did not complete")
 	}
 }
+
+// A kept share pair serves only the deal it was opened from, by that
+// deal's ID: another deal in the dealer's name (a coordinator who shows
+// members different deals from one step to the next) is opened afresh
+// and its own pair checked, never given the pair kept from the first, at
+// the verify step's batch, the confirm step's and the recover step's
+// one-by-one opening alike.
+func TestKeptPairOnlyForItsDeal(t *testing.T) {
+	h := newHarness(t, 3, 2, false)
+	h.stepAll(h.next(false)) // the manifest
+	verify := h.next(false)
+	h.stepAll(verify)
+	st, _, _, err := ReplayBundle(verify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := h.byIndex(1).sec
+	d := st.deals[2]
+	kept := a.opened[d.id]
+	if kept == nil {
+		t.Fatal("member 1 kept no pair from member 2's deal")
+	}
+	truth := sharePair{group.NewScalar().Set(kept.s), group.NewScalar().Set(kept.blind)}
+	// Poison the kept pair: whatever reads it under this deal's ID gets it.
+	kept.s.SetUint64(1)
+	kept.blind.SetUint64(2)
+	if got := a.openedShares(st, []uint64{2})[2]; got == nil || got.s.Equal(kept.s) != 1 {
+		t.Fatal("the kept pair is not what the deal it was opened from is given (the test's premise)")
+	}
+	// The same dealer's deal under another ID.
+	other := *d
+	other.id[0] ^= 1
+	st.deals[2] = &other
+	if p, reason := a.receivedShare(st, 2); p == nil || reason != 0 || p.s.Equal(truth.s) != 1 {
+		t.Fatal("the one-by-one opening used a pair kept from another deal")
+	}
+	got := a.openedShares(st, []uint64{2})[2]
+	if got == nil || got.s.Equal(truth.s) != 1 || got.blind.Equal(truth.blind) != 1 {
+		t.Fatal("a pair kept from one deal was given for another deal of the same dealer")
+	}
+}

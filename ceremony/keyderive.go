@@ -27,6 +27,10 @@ import (
 // in one buffer it wipes.
 func hmacSHA256(out []byte, key []byte, parts ...[]byte) {
 	const block = 64
+	if len(key) > block {
+		// RFC 2104 hashes a longer key first; this one would truncate it.
+		panic("ceremony: internal error: an HMAC key longer than a block")
+	}
 	n := block
 	for _, p := range parts {
 		n += len(p)

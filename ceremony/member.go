@@ -48,7 +48,7 @@ type Secrets struct {
 	// that it opened, by the ID of the deal that carries them, so that a
 	// later step in the same process does not open them again (§6.9: the
 	// checks of them are still made each time). Never encoded; wiped by
-	// Wipe and when the member confirms.
+	// Wipe and at the confirm step, whatever its outcome.
 	opened map[ID]*sharePair
 	// pedersenAt holds, by deal ID, the deal's Pedersen commitments
 	// evaluated at this member's index (public), computed at the verify
@@ -445,6 +445,11 @@ func (sec *Secrets) bundle(in *Envelope, v *Verified, rand io.Reader) (*Outcome,
 	st, b, checks, err := ReplayBundleCached(in, v)
 	if err != nil {
 		return nil, err
+	}
+	if b.Step == StepConfirm {
+		// Nothing after the confirm step uses the kept share pairs: they
+		// go whether it succeeds, fails or finds this member excluded.
+		defer sec.forgetOpened()
 	}
 	me := sec.Index
 	mine := st.deals[me]

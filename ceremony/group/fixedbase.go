@@ -81,19 +81,8 @@ func (c *cachedPoint) selectDigit(row *[8]affinePoint, d int8) {
 // ScalarMultFixed sets e = s·P for the element P of fb and returns e, in
 // constant time with respect to s (s may be secret).
 func (e *Element) ScalarMultFixed(s *Scalar, fb *FixedBase) *Element {
-	b := s.s.Bytes()
 	var d [64]int8
-	for i := 0; i < 32; i++ {
-		d[2*i] = int8(b[i] & 15)
-		d[2*i+1] = int8(b[i] >> 4)
-	}
-	clear(b)
-	// Signed digits in [−8, 8): s < 2^253, so the last one is at most 8.
-	for i := 0; i < 63; i++ {
-		carry := (d[i] + 8) >> 4
-		d[i] -= carry << 4
-		d[i+1] += carry
-	}
+	signedDigitsInto(&d, s)
 	var acc extPoint
 	acc.identity()
 	var c cachedPoint
@@ -115,4 +104,21 @@ func (e *Element) ScalarMultFixed(s *Scalar, fb *FixedBase) *Element {
 	}
 	acc = extPoint{}
 	return e
+}
+
+// signedDigitsInto sets d to the signed radix-16 digits of s: s =
+// Σ d[i]·16^i, d[0..62] in [−8, 8) and d[63] in [0, 2] (s < L < 2^253, so
+// its top nibble is at most 1 before the last carry), in constant time.
+func signedDigitsInto(d *[64]int8, s *Scalar) {
+	b := s.s.Bytes()
+	for i := 0; i < 32; i++ {
+		d[2*i] = int8(b[i] & 15)
+		d[2*i+1] = int8(b[i] >> 4)
+	}
+	clear(b)
+	for i := 0; i < 63; i++ {
+		carry := (d[i] + 8) >> 4
+		d[i] -= carry << 4
+		d[i+1] += carry
+	}
 }

@@ -132,16 +132,25 @@ func checkRequestBody(r *Request) error { return checkRequestBodyKeep(r, nil) }
 // one element per ciphertext), keeps there every A_k it decoded, so that
 // the answer does not decode them again.
 func checkRequestBodyKeep(r *Request, keep *group.Points) error {
+	if err := checkRequestFields(r, uint64(len(r.Ciphertexts))); err != nil {
+		return err
+	}
+	return checkCiphertexts(r.Ciphertexts, 0, keep)
+}
+
+// checkRequestFields checks a request's fields but its ciphertexts, of
+// which size bytes are stated (docs/protocol.md §7.2).
+func checkRequestFields(r *Request, size uint64) error {
 	if err := checkName("request label", r.Label, MaxTitle); err != nil {
 		return err
 	}
 	if r.Options < 1 || r.Options > MaxOptions {
 		return errorf("a request has 1 to %d options, not %d", MaxOptions, r.Options)
 	}
-	n := len(r.Ciphertexts) / CiphertextSize
-	if len(r.Ciphertexts)%CiphertextSize != 0 || n == 0 || n > MaxCiphertexts {
-		return errorf("a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, len(r.Ciphertexts))
+	if size%CiphertextSize != 0 || size == 0 || size/CiphertextSize > MaxCiphertexts {
+		return errorf("a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, size)
 	}
+	n := int(size / CiphertextSize)
 	switch r.Kind {
 	case RequestTally:
 		if uint64(n) != r.Options {
@@ -160,19 +169,26 @@ func checkRequestBodyKeep(r *Request, keep *group.Points) error {
 	if hi, work := bits.Mul64(r.Bound, uint64(n)); hi != 0 || work > MaxDlogWork {
 		return errorf("the request asks too much work of every verifier: bound %d × %d ciphertexts is more than 2^40 (docs/protocol.md §7.2): split it into smaller requests", r.Bound, n)
 	}
-	return parallel(n, func(_, lo, hi int) error {
+	return nil
+}
+
+// checkCiphertexts checks the encoding of every ciphertext of cts, the
+// first of which is ciphertext first+1 of its request (docs/protocol.md
+// §7.2); keep, when not nil, receives every A_k decoded.
+func checkCiphertexts(cts []byte, first int, keep *group.Points) error {
+	return parallel(len(cts)/CiphertextSize, func(_, lo, hi int) error {
 		var pa, pb group.Element // decoded in place: no allocation per ciphertext
 		for k := lo; k < hi; k++ {
-			ct := r.Ciphertexts[k*CiphertextSize:]
+			ct := cts[k*CiphertextSize:]
 			a, err := pa.SetCanonicalBytes(ct[:32])
 			if err != nil || a.IsIdentity() {
-				return errorf("ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", k+1)
+				return errorf("ciphertext %d of the request is not valid (its first half is not a group element other than the identity)", first+k+1)
 			}
 			if keep != nil {
 				keep.Set(k, a)
 			}
 			if _, err := pb.SetCanonicalBytes(ct[32:64]); err != nil {
-				return errorf("ciphertext %d of the request is not valid (its second half is not a group element)", k+1)
+				return errorf("ciphertext %d of the request is not valid (its second half is not a group element)", first+k+1)
 			}
 		}
 		return nil
@@ -340,6 +356,13 @@ func (w *weigher) weight(k int, out *group.Scalar) *group.Scalar {
 // element (docs/protocol.md §7.3). When decoded is not nil it holds every
 // A_k already decoded, and the ciphertexts are not decoded again.
 func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (m, z *group.Element, err error) {
+	return compositeFrom(seed, ciphertexts, shares, 0, n, decoded)
+}
+
+// compositeFrom is composite over ciphertexts first+1 to first+n of a
+// request: ciphertexts, shares and decoded hold only those, and the
+// weights are those of their place in the request.
+func compositeFrom(seed, ciphertexts, shares []byte, first, n int, decoded *group.Points) (m, z *group.Element, err error) {
 	// Chunks as large as compositeChunk while every core has one: the
 	// bucket method's cost per term falls as its chunk grows.
 	chunk := min(compositeChunk, max(compositeChunkMin, (n+runtime.GOMAXPROCS(0)-1)/runtime.GOMAXPROCS(0)))
@@ -364,18 +387,18 @@ func composite(seed, ciphertexts, shares []byte, n int, decoded *group.Points) (
 			} else {
 				a, err := elems[i].SetCanonicalBytes(ciphertexts[k*CiphertextSize : k*CiphertextSize+group.ElementSize])
 				if err != nil {
-					return causef("ciphertext %d is not a valid group element", k+1)
+					return causef("ciphertext %d is not a valid group element", first+k+1)
 				}
 				as[i] = a
 			}
 			if shares != nil {
 				d, err := elems[size+i].SetCanonicalBytes(shares[k*group.ElementSize : (k+1)*group.ElementSize])
 				if err != nil {
-					return causef("decryption share %d is not a valid group element", k+1)
+					return causef("decryption share %d is not a valid group element", first+k+1)
 				}
 				ds[i] = d
 			}
-			ws[i] = w.weight(k, &scalars[i])
+			ws[i] = w.weight(first+k, &scalars[i])
 		}
 		partM[c] = group.NewIdentityElement().VarTimeMultiScalarMultShort(ws, as, weightBits)
 		if shares != nil {

@@ -845,6 +845,28 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 	if err != nil {
 		return nil, err
 	}
+	x, err := sec.answerKey(sum, now)
+	if err != nil {
+		return nil, err
+	}
+	defer x.Zeroize()
+	var r Request
+	_ = req.DecodeBody(&r)
+	// The shares are written in place in the answer's encoding.
+	w := newAnswerWriter(sum.ID[:], sum.Ciphertexts)
+	p, err := partialDecryptInto(w.shares, x, sum.Ceremony, sum.ID, sec.Index, r.Ciphertexts, decoded, rand)
+	if err != nil {
+		return nil, err
+	}
+	e := &Envelope{Version: Version, Kind: KindAnswer, Ceremony: sec.Ceremony, Sender: sec.Index, Body: w.finish(p)}
+	return sec.sign(e), nil
+}
+
+// answerKey checks that a request checked and summed up as sum may be
+// answered with this keystore at time now (its ceremony, its close of
+// poll, docs/protocol.md §7.3) and returns the share x_j; the caller
+// zeroizes it.
+func (sec *Secrets) answerKey(sum RequestSummary, now int64) (*group.Scalar, error) {
 	if len(sec.Ceremony) == 0 || sum.Ceremony != sec.CeremonyID() {
 		return nil, errorf("this request is for ceremony %s, but this keystore holds a share of ceremony %s", sum.Ceremony.Fingerprint(), sec.CeremonyID().Fingerprint())
 	}
@@ -861,15 +883,5 @@ func (sec *Secrets) Answer(req *Envelope, now int64, rand io.Reader) (*Envelope,
 	if err != nil {
 		return nil, errorf("the share in this keystore is damaged")
 	}
-	defer x.Zeroize()
-	var r Request
-	_ = req.DecodeBody(&r)
-	// The shares are written in place in the answer's encoding.
-	w := newAnswerWriter(sum.ID[:], sum.Ciphertexts)
-	p, err := partialDecryptInto(w.shares, x, sum.Ceremony, sum.ID, sec.Index, r.Ciphertexts, decoded, rand)
-	if err != nil {
-		return nil, err
-	}
-	e := &Envelope{Version: Version, Kind: KindAnswer, Ceremony: sec.Ceremony, Sender: sec.Index, Body: w.finish(p)}
-	return sec.sign(e), nil
+	return x, nil
 }

@@ -162,38 +162,48 @@ func ParseEnvelope(b []byte) (*Envelope, error) {
 	if err := viewEnvelope(b, &e); err != nil {
 		return nil, errorf("this is not a Conclave message (%v): check that you picked the right file", err)
 	}
+	if err := checkEnvelope(&e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// checkEnvelope checks the fields of a decoded envelope as ParseEnvelope
+// does (docs/protocol.md §4.1): version, kind, identifier and signature
+// sizes; not the signature itself, nor the body.
+func checkEnvelope(e *Envelope) error {
 	if e.Version != Version {
-		return nil, errorf("message format version %d is not supported (this program reads version %d): use a matching version of Conclave", e.Version, Version)
+		return errorf("message format version %d is not supported (this program reads version %d): use a matching version of Conclave", e.Version, Version)
 	}
 	if !knownKinds[e.Kind] {
-		return nil, errorf("unknown kind of message %q", string(e.Kind))
+		return errorf("unknown kind of message %q", string(e.Kind))
 	}
 	if e.Kind == KindCall {
 		if len(e.Ceremony) != 0 {
-			return nil, errorf("a call must not name a ceremony")
+			return errorf("a call must not name a ceremony")
 		}
 	} else if len(e.Ceremony) != len(ID{}) {
-		return nil, errorf("%s message has a ceremony identifier of %d bytes, want 32", e.Kind, len(e.Ceremony))
+		return errorf("%s message has a ceremony identifier of %d bytes, want 32", e.Kind, len(e.Ceremony))
 	}
 	if signedKinds[e.Kind] {
 		if len(e.Signature) != ed25519.SignatureSize {
-			return nil, errorf("%s message is not signed", e.Kind)
+			return errorf("%s message is not signed", e.Kind)
 		}
 		if e.Kind != KindCard && e.Sender == 0 {
-			return nil, errorf("%s message names member 0; members are numbered from 1", e.Kind)
+			return errorf("%s message names member 0; members are numbered from 1", e.Kind)
 		}
 	} else {
 		if len(e.Signature) != 0 {
-			return nil, errorf("%s message carries a signature but the coordinator does not sign", e.Kind)
+			return errorf("%s message carries a signature but the coordinator does not sign", e.Kind)
 		}
 		if e.Sender != 0 {
-			return nil, errorf("%s message comes from the coordinator but names member %d", e.Kind, e.Sender)
+			return errorf("%s message comes from the coordinator but names member %d", e.Kind, e.Sender)
 		}
 	}
 	if e.Kind == KindCard && e.Sender != 0 {
-		return nil, errorf("a card must not name a member index: the manifest assigns them")
+		return errorf("a card must not name a member index: the manifest assigns them")
 	}
-	return &e, nil
+	return nil
 }
 
 func (e *Envelope) ceremonyID() ID {

@@ -328,14 +328,14 @@ func cmdMemberDecrypt(e *env, args []string) error {
 	if err := e.lock(filepath.Dir(*ks), "keystore"); err != nil {
 		return err
 	}
-	req, err := office.ReadMessage(*in)
+	// A large request is read in chunks from its file, which stays open
+	// for the answer (docs/performance.md).
+	req, err := office.ReadRequest(*in)
 	if err != nil {
 		return err
 	}
-	sum, err := ceremony.Summarize(req)
-	if err != nil {
-		return err
-	}
+	defer req.Close()
+	sum := req.Summary
 	h, err := office.InspectMember(*ks)
 	if err != nil {
 		return err
@@ -364,7 +364,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := office.CheckTally(req, b); err != nil {
+		if err := office.CheckTallyRequest(req, b); err != nil {
 			return err
 		}
 		e.printf("ok  the request is the sum of all %d published ballots in %s\n", len(b.Ballots), *ballotsFile)
@@ -388,7 +388,7 @@ func cmdMemberDecrypt(e *env, args []string) error {
 			return errors.New("not confirmed: nothing was decrypted")
 		}
 	}
-	ans, err := m.Decrypt(req, time.Now())
+	ans, err := m.DecryptRequest(req, time.Now())
 	if err != nil {
 		return err
 	}

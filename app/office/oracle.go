@@ -35,19 +35,7 @@ func CheckTally(req *ceremony.Envelope, ballots *Ballots) error {
 	if err != nil {
 		return err
 	}
-	if sum.Kind != ceremony.RequestTally {
-		return causef("%w: it asks to decrypt %d single ciphertexts (%q), not the sum of the ballots; a member who brings the ballots file decrypts only their tally", ErrNotTheTally, sum.Ciphertexts, sum.Kind)
-	}
-	if ballots.Ceremony != sum.Ceremony {
-		return causef("%w: the ballots file is of ceremony %s, the request of ceremony %s: bring the ballots file published for this election", ErrNotTheTally, ballots.Ceremony.Fingerprint(), sum.Ceremony.Fingerprint())
-	}
-	if ballots.Options != sum.Options {
-		return causef("%w: the ballots have %d options, the request %d", ErrNotTheTally, ballots.Options, sum.Options)
-	}
-	if sum.Bound != uint64(len(ballots.Ballots)) {
-		return causef("%w: it states that it sums %d ballots, but the published file holds %d: do not decrypt", ErrNotTheTally, sum.Bound, len(ballots.Ballots))
-	}
-	tally, err := ballots.Sum()
+	tally, err := checkTallySummary(sum, ballots)
 	if err != nil {
 		return err
 	}
@@ -56,8 +44,47 @@ func CheckTally(req *ceremony.Envelope, ballots *Ballots) error {
 		return err
 	}
 	if !bytes.Equal(tally.Data, r.Ciphertexts) {
-		return causef("%w: its ciphertexts (%s) are not the sum of the %d published ballots (%s): do not decrypt", ErrNotTheTally,
-			sum.Hash.Fingerprint(), len(ballots.Ballots), ceremony.CiphertextsHash(tally.Data).Fingerprint())
+		return notTheSum(sum, ballots, tally)
 	}
 	return nil
+}
+
+// CheckTallyRequest is CheckTally for a request as a member's program
+// reads it (ReadRequest): one read in chunks is compared by the hash of
+// its ciphertexts, which its first reading computed (docs/protocol.md §7.2).
+func CheckTallyRequest(req *MemberRequest, ballots *Ballots) error {
+	if req.Envelope != nil {
+		return CheckTally(req.Envelope, ballots)
+	}
+	tally, err := checkTallySummary(req.Summary, ballots)
+	if err != nil {
+		return err
+	}
+	if ceremony.CiphertextsHash(tally.Data) != req.Summary.Hash {
+		return notTheSum(req.Summary, ballots, tally)
+	}
+	return nil
+}
+
+func notTheSum(sum ceremony.RequestSummary, ballots *Ballots, tally *Ciphertexts) error {
+	return causef("%w: its ciphertexts (%s) are not the sum of the %d published ballots (%s): do not decrypt", ErrNotTheTally,
+		sum.Hash.Fingerprint(), len(ballots.Ballots), ceremony.CiphertextsHash(tally.Data).Fingerprint())
+}
+
+// checkTallySummary checks what CheckTally checks but the ciphertexts,
+// and returns the sum of the ballots.
+func checkTallySummary(sum ceremony.RequestSummary, ballots *Ballots) (*Ciphertexts, error) {
+	if sum.Kind != ceremony.RequestTally {
+		return nil, causef("%w: it asks to decrypt %d single ciphertexts (%q), not the sum of the ballots; a member who brings the ballots file decrypts only their tally", ErrNotTheTally, sum.Ciphertexts, sum.Kind)
+	}
+	if ballots.Ceremony != sum.Ceremony {
+		return nil, causef("%w: the ballots file is of ceremony %s, the request of ceremony %s: bring the ballots file published for this election", ErrNotTheTally, ballots.Ceremony.Fingerprint(), sum.Ceremony.Fingerprint())
+	}
+	if ballots.Options != sum.Options {
+		return nil, causef("%w: the ballots have %d options, the request %d", ErrNotTheTally, ballots.Options, sum.Options)
+	}
+	if sum.Bound != uint64(len(ballots.Ballots)) {
+		return nil, causef("%w: it states that it sums %d ballots, but the published file holds %d: do not decrypt", ErrNotTheTally, sum.Bound, len(ballots.Ballots))
+	}
+	return ballots.Sum()
 }

@@ -1,0 +1,89 @@
+package office
+
+import (
+	"crypto/rand"
+	"os"
+	"time"
+
+	"conclave/ceremony"
+	"conclave/internal/safefile"
+)
+
+// MemberRequest is a decryption request as a member's program reads it
+// (ReadRequest): whole, or, above ceremony.StreamRequestsAbove bytes, in
+// chunks from its file, which stays open for the answer.
+type MemberRequest struct {
+	Envelope *ceremony.Envelope    // the request read whole, or nil
+	File     *ceremony.RequestFile // the request read in chunks, or nil
+	Summary  ceremony.RequestSummary
+	f        *os.File
+}
+
+// ReadRequest reads and checks the decryption request at path
+// (docs/protocol.md §7.2): a file of at most ceremony.StreamRequestsAbove
+// bytes whole (ReadMessage, then ceremony.Summarize), a larger one in
+// chunks (ceremony.OpenRequest), so that the member's memory does not grow
+// with the request; that one stays open, read with pread, never mapped (a
+// pulled stick is then an I/O error): Close it.
+func ReadRequest(path string) (*MemberRequest, error) {
+	f, size, err := safefile.Open(path, safefile.Request)
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	if size <= streamAbove {
+		f.Close()
+		e, err := ReadMessage(path)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := ceremony.Summarize(e)
+		if err != nil {
+			return nil, err
+		}
+		return &MemberRequest{Envelope: e, Summary: sum}, nil
+	}
+	r, err := ceremony.OpenRequest(f, size)
+	if err != nil {
+		f.Close()
+		return nil, causef("%v (file %s)", err, path)
+	}
+	return &MemberRequest{File: r, Summary: r.Summary(), f: f}, nil
+}
+
+// streamAbove is ceremony.StreamRequestsAbove, which tests lower.
+var streamAbove int64 = ceremony.StreamRequestsAbove
+
+// Close closes the file of a request read in chunks.
+func (r *MemberRequest) Close() error {
+	if r.f == nil {
+		return nil
+	}
+	return r.f.Close()
+}
+
+// DecryptRequest is Decrypt for a request as ReadRequest read it: one read
+// in chunks is answered by ceremony.Secrets.AnswerFile, which refuses
+// (ceremony.ErrRequestChanged) when the file does not read the same again.
+func (m *Member) DecryptRequest(req *MemberRequest, now time.Time) (*ceremony.Envelope, error) {
+	if req.Envelope != nil {
+		return m.Decrypt(req.Envelope, now)
+	}
+	sum := req.Summary
+	if err := m.store.Header().CheckCeremony(sum.Ceremony[:]); err != nil {
+		return nil, errorf("this request is for ceremony %s, not the one of this key: %w", sum.Ceremony.Fingerprint(), err)
+	}
+	var out *ceremony.Envelope
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+		var err error
+		if out, err = sec.AnswerFile(req.File, now.Unix(), rand.Reader); err != nil {
+			return false, err
+		}
+		// The answer leaves only once the log that records it is sealed.
+		sec.LogAnswer(sum, now.Unix())
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -218,6 +219,8 @@ func FuzzRequestFile(f *testing.F) {
 	signed := NewEnvelope(KindRequest, ceremony, 0, &Request{Label: "s", Kind: RequestBallots, Options: 1, Bound: 1, Ciphertexts: fakeCiphertexts(1)})
 	signed.Signature = make([]byte, 64)
 	f.Add(signed.Bytes())
+	add(&Request{Label: strings.Repeat("é", MaxTitle), Kind: RequestBallots, Options: 1, Bound: 1, Ciphertexts: fakeCiphertexts(2)})
+	add(&Request{Label: strings.Repeat("x", streamHeadMax+10), Kind: RequestBallots, Options: 1, Bound: 1, Ciphertexts: fakeCiphertexts(2)})
 	f.Add([]byte{})
 	f.Add([]byte{0x86, 0x01, 0x67})
 	f.Fuzz(func(t *testing.T, b []byte) {

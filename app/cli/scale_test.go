@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,6 +31,9 @@ import (
 // multiplications timed in this process just before and after it, and its
 // peak RSS (the child's getrusage). scripts/bench.sh (make bench) runs it
 // with CONCLAVE_SCALE_PROCS=1 and then with every core.
+//
+// CONCLAVE_SCALE_VERBS (e.g. CLIMemberDecrypt) runs only the verbs it
+// lists, by the names of the lines below.
 //
 // Lines: SCALE Benchmark<verb>/<n> 1 <ns> ns/op <x> SM/ciphertext <m> MiB-peak-RSS
 func TestScale(t *testing.T) {
@@ -97,7 +101,11 @@ func scaleOnce(t *testing.T, bin, procs string, n int) {
 	}
 	b = nil
 	runtime.GC()
+	only := os.Getenv("CONCLAVE_SCALE_VERBS") // e.g. CLIMemberDecrypt: those verbs only
 	verb := func(name string, args ...string) {
+		if only != "" && !slices.Contains(strings.Split(only, ","), name) {
+			return
+		}
 		sm := smCost()
 		start := time.Now()
 		cpu, rss := runMeasured(t, procs, bin, args...)

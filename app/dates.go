@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 
-	"conclave/ceremony"
+	"conclave/app/office"
 )
 
 // Dates are typed and shown in the member's language and time zone:
@@ -79,7 +79,7 @@ func parseClose(s string) (time.Time, error) {
 // waitForClose keeps the decryption closed until the close of poll: the
 // confirmation and the button are disabled, with the reason and the time
 // in the member's time zone; at the close, they open by themselves.
-func (s *decryptScreen) waitForClose(req *ceremony.Envelope, closeAt time.Time, early bool) {
+func (s *decryptScreen) waitForClose(req *office.MemberRequest, closeAt time.Time, early bool) {
 	if !early {
 		s.agree.Enable()
 		return

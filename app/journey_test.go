@@ -298,6 +298,9 @@ func TestJourney(t *testing.T) {
 		if !strings.Contains(ds.summary.Text, "Encrypted totals: 3") || !strings.Contains(ds.summary.Text, "the poll is closed") {
 			t.Fatalf("summary: %s", ds.summary.Text)
 		}
+		if inChunks := ds.request.File != nil; inChunks != (office.StreamAbove == 0) {
+			t.Fatalf("the request read in chunks: %v, with office.StreamAbove = %d", inChunks, office.StreamAbove)
+		}
 		test.Tap(ds.agree)
 		typeInto(ds.ks.path.entry, m.keystore)
 		typeInto(ds.ks.pass, m.pass)
@@ -385,6 +388,16 @@ func TestJourney(t *testing.T) {
 
 // TestDecryptBeforeClose: nothing decrypts before the close of poll stated
 // in the manifest; the member sees it before unlocking anything.
+// TestJourneyRequestInChunks is the journey with every request file read
+// in chunks from the file (office.ReadRequest), as the Decrypt screen reads
+// one larger than 16 MiB: the summary, the check against the published
+// ballots, the log of answered requests and the answer are the same.
+func TestJourneyRequestInChunks(t *testing.T) {
+	defer func(v int64) { office.StreamAbove = v }(office.StreamAbove)
+	office.StreamAbove = 0
+	TestJourney(t)
+}
+
 func TestDecryptBeforeClose(t *testing.T) {
 	work := t.TempDir()
 	coord := newTestUI(t)

@@ -423,7 +423,7 @@ type decryptScreen struct {
 	decrypt  *widget.Button
 	checks   *checkList
 	out      *handOut
-	request  *ceremony.Envelope
+	request  *office.MemberRequest // read whole, or in chunks from its file (then open until replaced)
 	steps    *stepList
 	unlocked fyne.CanvasObject
 
@@ -442,7 +442,7 @@ func (ui *UI) newDecryptScreen() *decryptScreen {
 	s := &decryptScreen{ui: ui, summary: wrapped(""), fp: newFingerprint(), ks: ui.newKeystoreFields(), checks: newCheckList()}
 	s.steps = newStepList([]string{"request", "confirm", "decrypt", "hand out"})
 	s.steps.set("request", nil)
-	s.in = ui.newBringIn(lang.L("Bring in the decryption request"), intake{check: summarizeRequest, then: s.review})
+	s.in = ui.newBringIn(lang.L("Bring in the decryption request"), intake{check: summarizeRequest, large: readLargeRequest, then: s.review})
 	s.agree = widget.NewCheck(lang.L("I compared the fingerprints with the published ones, and the poll is closed"), func(on bool) {
 		if on {
 			s.decrypt.Enable()
@@ -485,11 +485,6 @@ func (ui *UI) openDecrypt() {
 	ui.showFocus(lang.L("Decrypt"), ui.decrypt.content, ui.decrypt.in.path.entry)
 }
 
-type summarized struct {
-	msg *ceremony.Envelope
-	sum ceremony.RequestSummary
-}
-
 // summarizeRequest checks a request brought in (off the UI thread: every
 // ciphertext is decoded).
 func summarizeRequest(data []byte) (any, string, error) {
@@ -501,13 +496,28 @@ func summarizeRequest(data []byte) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return summarized{msg, sum}, lang.L("a decryption request: read it below before unlocking anything"), nil
+	return &office.MemberRequest{Envelope: msg, Summary: sum}, lang.L("a decryption request: read it below before unlocking anything"), nil
+}
+
+// readLargeRequest checks a request file too large to read whole (above
+// office.StreamAbove) in chunks from the file, which stays open for the
+// answer (office.ReadRequest, docs/performance.md).
+func readLargeRequest(path string) (any, string, error) {
+	req, err := office.ReadRequest(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return req, lang.L("a decryption request: read it below before unlocking anything"), nil
 }
 
 // review shows the request before anything is unlocked.
 func (s *decryptScreen) review(v any) {
-	msg, sum := v.(summarized).msg, v.(summarized).sum
-	s.request = msg
+	req := v.(*office.MemberRequest)
+	sum := req.Summary
+	if s.request != nil && s.request != req {
+		s.request.Close()
+	}
+	s.request = req
 	s.closeOpened()
 	closeAt := time.Unix(sum.Close, 0)
 	state := lang.L("the poll is closed")
@@ -528,7 +538,7 @@ func (s *decryptScreen) review(v any) {
 	s.steps.set("confirm", nil)
 	s.checks.clear()
 	s.out.hide()
-	s.waitForClose(msg, closeAt, early)
+	s.waitForClose(req, closeAt, early)
 }
 
 // closeOpened wipes a keystore left open between showing its log and
@@ -575,7 +585,7 @@ func (s *decryptScreen) doDecrypt() {
 			if err != nil {
 				return err
 			}
-			if err := office.CheckTally(req, b); err != nil {
+			if err := office.CheckTallyRequest(req, b); err != nil {
 				return err
 			}
 			nBallots = len(b.Ballots)
@@ -584,8 +594,7 @@ func (s *decryptScreen) doDecrypt() {
 		if err != nil {
 			return err
 		}
-		sum, _ := ceremony.Summarize(req)
-		if err := h.CheckCeremony(sum.Ceremony[:]); err != nil {
+		if err := h.CheckCeremony(req.Summary.Ceremony[:]); err != nil {
 			return err
 		}
 		if m, err = office.OpenMember(path, pass); err != nil {
@@ -629,7 +638,7 @@ func (s *decryptScreen) finish(m *office.Member) {
 			return err
 		}
 		var err error
-		ans, err = m.Decrypt(req, time.Now())
+		ans, err = m.DecryptRequest(req, time.Now())
 		return err
 	}, func(err error) {
 		if err != nil {

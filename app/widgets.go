@@ -628,6 +628,11 @@ func (ui *UI) showQR(what string, data []byte) {
 // that passed; after runs on the UI thread once all are in.
 type intake struct {
 	check func(data []byte) (v any, text string, err error)
+	// large, when set, checks a file larger than office.StreamAbove from
+	// its path instead (a decryption request read in chunks: its memory
+	// does not grow with the file, and the importer's size cap does not
+	// apply).
+	large func(path string) (v any, text string, err error)
 	then  func(v any)
 	after func()
 }
@@ -677,6 +682,20 @@ func (b *bringIn) importPaths(paths ...string) {
 	}
 	var got []arrival
 	b.ui.run(lang.L("Reading and checking…"), func(ctx context.Context) error {
+		if b.in.large != nil {
+			var rest []string
+			for _, p := range list {
+				if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Size() > office.StreamAbove {
+					v, text, err := b.in.large(p)
+					got = append(got, arrival{filepath.Base(p), v, text, err})
+					continue
+				}
+				rest = append(rest, p)
+			}
+			if list = rest; len(list) == 0 {
+				return nil
+			}
+		}
 		items, problems := transfer.Import(func(data []byte) (string, error) { return "message", nil }, list...)
 		for _, it := range items {
 			if ctx.Err() != nil {

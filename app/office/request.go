@@ -31,7 +31,7 @@ func ReadRequest(path string) (*MemberRequest, error) {
 	if err != nil {
 		return nil, errorf("%w", err)
 	}
-	if size <= streamAbove {
+	if size <= StreamAbove {
 		f.Close()
 		e, err := ReadMessage(path)
 		if err != nil {
@@ -55,8 +55,9 @@ func ReadRequest(path string) (*MemberRequest, error) {
 // in chunks is answered.
 const streamGCPercent = 25
 
-// streamAbove is ceremony.StreamRequestsAbove, which tests lower.
-var streamAbove int64 = ceremony.StreamRequestsAbove
+// StreamAbove is the size of a request file above which ReadRequest reads
+// it in chunks: ceremony.StreamRequestsAbove, which tests lower.
+var StreamAbove int64 = ceremony.StreamRequestsAbove
 
 // Close closes the file of a request read in chunks.
 func (r *MemberRequest) Close() error {

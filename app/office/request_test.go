@@ -54,8 +54,8 @@ func TestReadRequestInChunks(t *testing.T) {
 	if err != nil || whole.File != nil || whole.Envelope == nil {
 		t.Fatalf("a small request should be read whole: %v", err)
 	}
-	defer func(v int64) { streamAbove = v }(streamAbove)
-	streamAbove = 0
+	defer func(v int64) { StreamAbove = v }(StreamAbove)
+	StreamAbove = 0
 	req, err := ReadRequest(pAll)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,6 @@ import (
 	"conclave/app/office"
 	"conclave/ceremony"
 	"conclave/internal/folderlock"
-	"conclave/internal/safefile"
 	"conclave/keystore"
 )
 
@@ -577,18 +576,9 @@ func (s *decryptScreen) doDecrypt() {
 		}
 		defer l.Release()
 		if ballotsPath != "" {
-			data, err := safefile.Read(ballotsPath, safefile.Ballots)
-			if err != nil {
+			if nBallots, err = office.CheckTallyFile(req, ballotsPath); err != nil {
 				return err
 			}
-			b, err := office.ParseBallots(data)
-			if err != nil {
-				return err
-			}
-			if err := office.CheckTallyRequest(req, b); err != nil {
-				return err
-			}
-			nBallots = len(b.Ballots)
 		}
 		h, err := office.InspectMember(path)
 		if err != nil {

@@ -356,18 +356,11 @@ func cmdMemberDecrypt(e *env, args []string) error {
 		return fmt.Errorf("this request is for ceremony %s: %v", sum.Ceremony.Fingerprint(), err)
 	}
 	if *ballotsFile != "" {
-		data, err := safefile.Read(*ballotsFile, safefile.Ballots)
+		n, err := office.CheckTallyFile(req, *ballotsFile)
 		if err != nil {
 			return err
 		}
-		b, err := office.ParseBallots(data)
-		if err != nil {
-			return err
-		}
-		if err := office.CheckTallyRequest(req, b); err != nil {
-			return err
-		}
-		e.printf("ok  the request is the sum of all %d published ballots in %s\n", len(b.Ballots), *ballotsFile)
+		e.printf("ok  the request is the sum of all %d published ballots in %s\n", n, *ballotsFile)
 	} else if sum.Kind == ceremony.RequestTally {
 		e.printf("Without the published ballots file (--ballots FILE), Conclave cannot check that this tally sums every ballot.\n")
 	}

@@ -129,20 +129,37 @@ func (m *Member) Step(in *ceremony.Envelope) (*ceremony.Outcome, error) {
 // only its ceremony is compared with the keystore's, for the keystore's
 // own refusal.
 func (m *Member) Decrypt(req *ceremony.Envelope, now time.Time) (*ceremony.Envelope, error) {
-	if err := m.store.Header().CheckCeremony(req.Ceremony); err != nil {
-		return nil, errorf("this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(req.Ceremony), err)
+	if err := m.checkRequestCeremony(req.Ceremony); err != nil {
+		return nil, err
 	}
 	sum, err := ceremony.Summarize(req)
 	if err != nil {
 		return nil, err
 	}
+	return m.answerAndLog(sum, now, func(sec *ceremony.Secrets) (*ceremony.Envelope, error) {
+		return sec.Answer(req, now.Unix(), rand.Reader)
+	})
+}
+
+// checkRequestCeremony refuses a request for another ceremony than the
+// keystore's, with the keystore's own refusal.
+func (m *Member) checkRequestCeremony(id []byte) error {
+	if err := m.store.Header().CheckCeremony(id); err != nil {
+		return errorf("this request is for ceremony %s, not the one of this key: %w", ceremony.Fingerprint(id), err)
+	}
+	return nil
+}
+
+// answerAndLog makes the answer with the unlocked secrets and adds the
+// request to the keystore's log of answered requests: the answer leaves
+// only once the log that records it is sealed.
+func (m *Member) answerAndLog(sum ceremony.RequestSummary, now time.Time, answer func(*ceremony.Secrets) (*ceremony.Envelope, error)) (*ceremony.Envelope, error) {
 	var out *ceremony.Envelope
-	err = m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
 		var err error
-		if out, err = sec.Answer(req, now.Unix(), rand.Reader); err != nil {
+		if out, err = answer(sec); err != nil {
 			return false, err
 		}
-		// The answer leaves only once the log that records it is sealed.
 		sec.LogAnswer(sum, now.Unix())
 		return true, nil
 	})

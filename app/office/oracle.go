@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"conclave/ceremony"
+	"conclave/internal/safefile"
 )
 
 // ErrNotTheTally is returned by CheckTally when a request is not the sum of
@@ -64,6 +65,24 @@ func CheckTallyRequest(req *MemberRequest, ballots *Ballots) error {
 		return notTheSum(req.Summary, ballots, tally)
 	}
 	return nil
+}
+
+// CheckTallyFile reads the published ballots file at path and checks the
+// request against it (CheckTallyRequest), as `member decrypt --ballots`
+// and the Decrypt screen do; it returns how many ballots the file holds.
+func CheckTallyFile(req *MemberRequest, path string) (int, error) {
+	data, err := safefile.Read(path, safefile.Ballots)
+	if err != nil {
+		return 0, err
+	}
+	b, err := ParseBallots(data)
+	if err != nil {
+		return 0, err
+	}
+	if err := CheckTallyRequest(req, b); err != nil {
+		return 0, err
+	}
+	return len(b.Ballots), nil
 }
 
 func notTheSum(sum ceremony.RequestSummary, ballots *Ballots, tally *Ciphertexts) error {

@@ -74,9 +74,8 @@ func (m *Member) DecryptRequest(req *MemberRequest, now time.Time) (*ceremony.En
 	if req.Envelope != nil {
 		return m.Decrypt(req.Envelope, now)
 	}
-	sum := req.Summary
-	if err := m.store.Header().CheckCeremony(sum.Ceremony[:]); err != nil {
-		return nil, errorf("this request is for ceremony %s, not the one of this key: %w", sum.Ceremony.Fingerprint(), err)
+	if err := m.checkRequestCeremony(req.Summary.Ceremony[:]); err != nil {
+		return nil, err
 	}
 	// The live heap is then the answer (pointer-free, cheap to mark), and
 	// the passes make a few MiB of garbage per MiB read: collecting at 25%
@@ -87,18 +86,7 @@ func (m *Member) DecryptRequest(req *MemberRequest, now time.Time) (*ceremony.En
 	} else {
 		defer debug.SetGCPercent(old)
 	}
-	var out *ceremony.Envelope
-	err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
-		var err error
-		if out, err = sec.AnswerFile(req.File, now.Unix(), rand.Reader); err != nil {
-			return false, err
-		}
-		// The answer leaves only once the log that records it is sealed.
-		sec.LogAnswer(sum, now.Unix())
-		return true, nil
+	return m.answerAndLog(req.Summary, now, func(sec *ceremony.Secrets) (*ceremony.Envelope, error) {
+		return sec.AnswerFile(req.File, now.Unix(), rand.Reader)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

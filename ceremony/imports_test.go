@@ -56,7 +56,7 @@ func checkImports(t *testing.T, dir string, modules []string) {
 
 func TestImports(t *testing.T) {
 	t.Run("ceremony", func(t *testing.T) {
-		checkImports(t, ".", []string{"conclave/ceremony/group", "filippo.io/edwards25519", "github.com/fxamacker/cbor/v2"})
+		checkImports(t, ".", []string{"conclave/ceremony/group", "conclave/internal/keyed", "filippo.io/edwards25519", "github.com/fxamacker/cbor/v2"})
 	})
 	t.Run("ceremony/group", func(t *testing.T) {
 		checkImports(t, "group", []string{"filippo.io/edwards25519"})

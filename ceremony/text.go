@@ -3,6 +3,8 @@ package ceremony
 import (
 	"fmt"
 	"strings"
+
+	"conclave/internal/keyed"
 )
 
 // Text is a sentence of this package for people (what a step checked,
@@ -31,55 +33,21 @@ func (t Text) String() string {
 // Key returns the English format (the translation key) and its arguments.
 func (t Text) Key() (string, []any) { return t.Format, t.Args }
 
-// Error is a refusal of this package. Error() gives the English, prefixed
-// by "ceremony: " (except for a cause that another error of this package
-// wraps, which has no prefix); Key() gives the unprefixed format, the key
-// the application translates, and its arguments. An error argument given
-// with %w is wrapped as fmt.Errorf would (errors.Is and errors.As see the
-// sentinels and causes).
-type Error struct {
-	prefix bool
-	format string
-	args   []any
-	err    error // fmt.Errorf(format, args...): its text and what it wraps
-}
+// Error is a refusal of this package (internal/keyed): Error() gives the
+// English, prefixed by "ceremony: " (except for a cause that another error
+// of this package wraps); Key() gives the unprefixed format, the key the
+// application translates, and its arguments; errors.Is and errors.As see
+// the sentinels and causes it wraps with %w.
+type Error = keyed.Error
 
 // errorf builds a refusal: format is its English without the package
 // prefix, which Error() adds.
-func errorf(format string, args ...any) error {
-	return &Error{prefix: true, format: format, args: args, err: fmt.Errorf(format, args...)}
-}
+func errorf(format string, args ...any) error { return keyed.Errorf("ceremony", format, args...) }
 
 // causef builds an error without the package prefix: a cause that another
 // error of this package wraps, or one that starts with a sentinel (%w:)
 // which carries the prefix already.
-func causef(format string, args ...any) error {
-	return &Error{format: format, args: args, err: fmt.Errorf(format, args...)}
-}
-
-func (e *Error) Error() string {
-	if e.prefix {
-		return "ceremony: " + e.err.Error()
-	}
-	return e.err.Error()
-}
-
-// Key returns the English format without the package prefix (the
-// translation key) and its arguments.
-func (e *Error) Key() (string, []any) { return e.format, e.args }
-
-// Unwrap returns what the format wrapped with %w.
-func (e *Error) Unwrap() []error {
-	switch u := e.err.(type) {
-	case interface{ Unwrap() error }:
-		if w := u.Unwrap(); w != nil {
-			return []error{w}
-		}
-	case interface{ Unwrap() []error }:
-		return u.Unwrap()
-	}
-	return nil
-}
+func causef(format string, args ...any) error { return keyed.Causef(format, args...) }
 
 // List is sentences or names shown one after the other, joined by Sep
 // (", " or "; "); each is translated on its own.

@@ -120,7 +120,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.fp = newFingerprint()
 	s.table = container.NewVBox()
 	s.waiting = wrapped("")
-	s.in = ui.newBringIn(lang.L("Bring in the members' messages"), intake{check: s.add, after: s.refresh})
+	s.in = ui.newBringIn(lang.L("Bring in the members' messages"), intake{check: s.add, large: s.addLarge, after: s.refresh})
 	s.without = widget.NewCheck(lang.L("Go on without the missing members (they are disqualified)"), nil)
 	s.next = widget.NewButtonWithIcon(lang.L("Prepare what the members need next"), theme.MailForwardIcon(), s.doNext)
 	s.out = ui.newHandOut()
@@ -148,7 +148,7 @@ func (ui *UI) newBoardScreen() *boardScreen {
 	s.label = widget.NewEntry()
 	s.label.SetText(lang.L("count"))
 	s.request = widget.NewButtonWithIcon(lang.L("Prepare the decryption request"), theme.DocumentCreateIcon(), s.doRequest)
-	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), intake{check: s.add, after: s.refresh})
+	s.answersIn = ui.newBringIn(lang.L("Bring in the members' partial decryptions"), intake{check: s.add, large: s.addLarge, after: s.refresh})
 	s.tally = widget.NewButtonWithIcon(lang.L("Combine and publish the result"), theme.ConfirmIcon(), s.doTally)
 	s.result = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.result.Hide()
@@ -340,6 +340,25 @@ func (s *boardScreen) add(data []byte) (any, string, error) {
 		return nil, "", errSkipped
 	}
 	text, err := s.b.Add(data)
+	return nil, say(text), err
+}
+
+// addLarge takes in a member's message file larger than office.StreamAbove
+// (an answer to a large request), read in chunks from the file and copied
+// into the board in chunks (office.Board.AddFile): the importer's size cap
+// does not apply, and memory does not grow with the file.
+func (s *boardScreen) addLarge(path string) (any, string, error) {
+	if s.b == nil {
+		return nil, "", fmt.Errorf("%s", lang.L("open a board first"))
+	}
+	e, err := office.OpenMessage(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if handedOutKind(e.Kind) {
+		return nil, "", errSkipped
+	}
+	text, err := s.b.AddMessage(e)
 	return nil, say(text), err
 }
 

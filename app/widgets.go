@@ -894,10 +894,13 @@ func (ui *UI) showError(err error) {
 // request, a result): found among the members' answers, it is skipped.
 func handedOut(data []byte) bool {
 	e, err := ceremony.ParseEnvelope(data)
-	if err != nil {
-		return false
-	}
-	switch e.Kind {
+	return err == nil && handedOutKind(e.Kind)
+}
+
+// handedOutKind reports whether messages of kind k are the coordinator's
+// own, handed out rather than brought in.
+func handedOutKind(k ceremony.Kind) bool {
+	switch k {
 	case ceremony.KindCall, ceremony.KindManifest, ceremony.KindBundle, ceremony.KindElectionKey, ceremony.KindRequest, ceremony.KindResult:
 		return true
 	}

@@ -116,7 +116,7 @@ func BenchmarkVerifyAnswer(b *testing.B) {
 				b.Fatal(err)
 			}
 			interleaved(b, n, func() {
-				if err := verifyPartial(yj, benchID, benchID, 1, cts, shares, p); err != nil {
+				if err := verifyPartialBytes(yj, benchID, benchID, 1, cts, shares, p); err != nil {
 					b.Fatal(err)
 				}
 			})
@@ -225,7 +225,7 @@ func BenchmarkMillion(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := verifyPartial(yj, benchID, benchID, 1, cts, shares, p); err != nil {
+			if err := verifyPartialBytes(yj, benchID, benchID, 1, cts, shares, p); err != nil {
 				b.Fatal(err)
 			}
 		})

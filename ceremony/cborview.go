@@ -262,7 +262,13 @@ func envelopeID(e *Envelope) ID {
 // pieces whose concatenation is e.Bytes(): the CBOR heads, and e's fields
 // themselves, not copies, so that a large message can be hashed or written
 // without building its encoding. The caller must not change them.
+//
+// A message read by OpenMessage has no pieces in memory: write it with
+// WriteTo (Pieces panics).
 func (e *Envelope) Pieces() [][]byte {
+	if e.spill != nil {
+		panic("ceremony: internal error: the pieces of a message read from its file were asked for; write it with WriteTo")
+	}
 	var heads [6][]byte
 	heads[0] = appendHead(appendHead(nil, 4, 6), 0, e.Version)
 	heads[1] = appendHead(nil, 3, uint64(len(e.Kind)))

@@ -45,7 +45,7 @@ func TestAnswerUsesPointsOfItsOwnBody(t *testing.T) {
 		if err := want.DecodeBody(&r); err != nil {
 			t.Fatal(err)
 		}
-		if err := verifyPartial(yj, h.board.ID, rid, 2, r.Ciphertexts, a.Shares, a.Proof); err != nil {
+		if err := verifyPartialBytes(yj, h.board.ID, rid, 2, r.Ciphertexts, a.Shares, a.Proof); err != nil {
 			t.Fatalf("%s: the answer is not a decryption of its request: %v", what, err)
 		}
 	}

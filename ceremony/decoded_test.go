@@ -47,7 +47,7 @@ func TestAnswerUsesDecodedFromCheck(t *testing.T) {
 		t.Fatal("the answer from the kept A_k differs from the one decoding them")
 	}
 	yj := group.NewIdentityElement().ScalarBaseMult(x)
-	if err := verifyPartial(yj, sum.Ceremony, sum.ID, 2, cts, s1, p1); err != nil {
+	if err := verifyPartialBytes(yj, sum.Ceremony, sum.ID, 2, cts, s1, p1); err != nil {
 		t.Fatal(err)
 	}
 }

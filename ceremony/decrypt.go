@@ -121,8 +121,18 @@ func parallelSized(n, size int, f func(chunk, lo, hi int) error) error {
 type requestInfo struct {
 	env  *Envelope
 	id   ID
-	body Request
+	body Request // its Ciphertexts are in cts
 	n    int
+	cts  strand // the ciphertexts, in memory or in the request's file
+	hash ID     // CiphertextsHash, once known
+}
+
+// ciphertextsHash is the request's CiphertextsHash (docs/protocol.md §7.2).
+func (r *requestInfo) ciphertextsHash() ID {
+	if r.hash.IsZero() {
+		r.hash = CiphertextsHash(r.cts.b)
+	}
+	return r.hash
 }
 
 // checkRequestBody checks a request's fields and every ciphertext's encoding.
@@ -220,9 +230,27 @@ func (s *State) addRequest(e *Envelope) (Text, error) {
 	if err := e.DecodeBody(&r); err != nil {
 		return Text{}, err
 	}
+	info := &requestInfo{env: e, id: id, cts: strand{b: r.Ciphertexts, unit: CiphertextSize}}
+	info.n = len(r.Ciphertexts) / CiphertextSize
+	if e.spill != nil {
+		info.cts.file, info.n, info.hash = e.spill, int(e.spill.n/CiphertextSize), e.spill.ctHash
+	}
+	r.Ciphertexts = nil
+	info.body = r
 	key := checkKey("request", id[:])
 	if !s.checkPassed(key) {
-		if err := checkRequestBody(&r); err != nil {
+		var err error
+		if e.spill == nil {
+			r.Ciphertexts = info.cts.b
+			err = checkRequestBody(&r)
+			r.Ciphertexts = nil
+		} else {
+			// OpenMessage checked its fields; its ciphertexts now.
+			err = strands([]strand{info.cts}, info.n, func(parts [][]byte, first int) error {
+				return checkCiphertexts(parts[0], first, nil)
+			})
+		}
+		if err != nil {
 			return Text{}, err
 		}
 		s.rememberCheck(key)
@@ -230,11 +258,10 @@ func (s *State) addRequest(e *Envelope) (Text, error) {
 	if r.Close != s.Call.Close {
 		return Text{}, errorf("the request states another close of poll than the manifest: it was altered")
 	}
-	n := len(r.Ciphertexts) / CiphertextSize
-	s.requests[id] = &requestInfo{env: e, id: id, body: r, n: n}
+	s.requests[id] = info
 	s.reqOrder = append(s.reqOrder, id)
 	s.answers[id] = map[uint64]*answerInfo{}
-	return textf("request %q (%s): %d ciphertexts, fingerprint %s", r.Label, r.Kind, n, id.Fingerprint()), nil
+	return textf("request %q (%s): %d ciphertexts, fingerprint %s", r.Label, r.Kind, info.n, id.Fingerprint()), nil
 }
 
 // RequestSummary is what a member sees of a request before unlocking
@@ -511,18 +538,40 @@ func partialDecryptInto(shares []byte, x *group.Scalar, ceremony, request ID, j 
 // halfScalar is 1/2 modulo the group order.
 var halfScalar = group.NewScalar().Invert(group.NewScalar().SetUint64(2))
 
-// verifyPartial checks member j's answer against its verification key.
-func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertexts, shares, proofBytes []byte) error {
-	n := len(ciphertexts) / CiphertextSize
-	if len(shares) != n*group.ElementSize {
-		return causef("it holds %d bytes of decryption shares, want %d (32 for each of the %d ciphertexts)", len(shares), n*group.ElementSize, n)
+// verifyPartial checks member j's answer to a request of n ciphertexts
+// against its verification key (docs/protocol.md §7.3): one pass over the
+// shares for the weights' seed, one over the ciphertexts and the shares
+// together for the composites.
+func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, cts strand, n int, shares strand, proofBytes []byte) error {
+	if size := shares.len(); size != int64(n)*group.ElementSize {
+		return causef("it holds %d bytes of decryption shares, want %d (32 for each of the %d ciphertexts)", size, n*group.ElementSize, n)
 	}
 	p, err := parseProof(proofBytes)
 	if err != nil {
 		return err
 	}
-	seed := weightSeed(ceremony, request, j, yj, shares)
-	m, z, err := composite(seed, ciphertexts, shares, n, nil)
+	// weightSeed, the shares hashed as they are read.
+	t := newTranscript(tagWeights).bytes(ceremony[:]).bytes(request[:]).uint(j).element(yj)
+	var l [8]byte
+	binary.BigEndian.PutUint64(l[:], uint64(n)*group.ElementSize)
+	t.h.Write(l[:])
+	if err := strands([]strand{shares}, n, func(parts [][]byte, _ int) error {
+		t.h.Write(parts[0])
+		return nil
+	}); err != nil {
+		return err
+	}
+	seed := t.sum()
+	m, z := group.NewIdentityElement(), group.NewIdentityElement()
+	err = strands([]strand{cts, shares}, n, func(parts [][]byte, first int) error {
+		pm, pz, err := compositeFrom(seed, parts[0], parts[1], first, len(parts[1])/group.ElementSize, nil)
+		if err != nil {
+			return err
+		}
+		m.Add(m, pm)
+		z.Add(z, pz)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -534,11 +583,12 @@ func verifyPartial(yj *group.Element, ceremony, request ID, j uint64, ciphertext
 }
 
 type answerInfo struct {
-	env   *Envelope
-	id    ID
-	body  Answer
-	valid bool
-	fault error // why an answer signed by its member is not a correct decryption
+	env    *Envelope
+	id     ID
+	body   Answer // its Shares are in shares
+	shares strand // in memory or in the answer's file
+	valid  bool
+	fault  error // why an answer signed by its member is not a correct decryption
 }
 
 func (s *State) addAnswer(e *Envelope) (Text, error) {
@@ -568,11 +618,14 @@ func (s *State) addAnswer(e *Envelope) (Text, error) {
 		}
 		return Text{}, errorf("%s already answered request %s with a different answer", m.label(), rid.Fingerprint())
 	}
-	info := &answerInfo{env: e, id: id, body: a, valid: true}
+	info := &answerInfo{env: e, id: id, body: a, shares: strand{b: a.Shares, file: e.spill, unit: group.ElementSize}, valid: true}
+	info.body.Shares = nil
 	yj := s.VerificationKey(qual, j)
 	key := checkKey("answer", id[:], s.ID[:], rid[:], binary.BigEndian.AppendUint64(nil, j), yj.Bytes())
 	if !s.checkPassed(key) {
-		if err := verifyPartial(yj, s.ID, rid, j, req.body.Ciphertexts, a.Shares, a.Proof); err != nil {
+		if err := verifyPartial(yj, s.ID, rid, j, req.cts, req.n, info.shares, a.Proof); fileFault(err) {
+			return Text{}, err
+		} else if err != nil {
 			info.valid, info.fault = false, err
 		} else {
 			s.rememberCheck(key)
@@ -600,13 +653,28 @@ func (s *State) PendingRequests() []ID {
 // were taken in (in replay order, by ID, when read back from a record).
 func (s *State) Requests() []ID { return slices.Clone(s.reqOrder) }
 
-// RequestInfo describes request id.
+// RequestInfo describes request id: its fields, but not its ciphertexts
+// (Ciphertexts is nil), which may stay in its file (OpenMessage); its
+// RequestSummary gives their number and hash.
 func (s *State) RequestInfo(id ID) (Request, bool) {
 	r := s.requests[id]
 	if r == nil {
 		return Request{}, false
 	}
 	return r.body, true
+}
+
+// RequestSummary describes request id as a member sees it
+// (docs/protocol.md §7.2): its fields, the number of its ciphertexts and
+// their hash.
+func (s *State) RequestSummary(id ID) (RequestSummary, bool) {
+	r := s.requests[id]
+	if r == nil {
+		return RequestSummary{}, false
+	}
+	b := r.body
+	return RequestSummary{ID: id, Ceremony: s.ID, Label: b.Label, Kind: b.Kind, Options: b.Options, Bound: b.Bound,
+		Close: b.Close, Ciphertexts: r.n, Hash: r.ciphertextsHash()}, true
 }
 
 // AnswerStatus says which members answered request id, and which answers
@@ -677,53 +745,65 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 	bound := req.body.Bound
 	table := newDlogTable(base, bound, req.n)
 	pts := make([]uint64, req.n)
-	err := parallel(req.n, func(_, lo, hi int) error {
-		var scalars []*group.Scalar
-		var ks []int64
-		if small {
-			ks = make([]int64, len(used)+1)
-			for u := range used {
-				ks[u] = -nums[u]
-			}
-			ks[len(used)] = l
-		} else {
-			scalars = make([]*group.Scalar, len(used)+1)
-			copy(scalars, lambda)
-			scalars[len(used)] = group.NewScalar().SetUint64(1)
-		}
-		elems := make([]group.Element, len(used)+1)
-		points := make([]*group.Element, len(used)+1)
-		m := group.NewIdentityElement()
-		for k := lo; k < hi; k++ {
-			b, err := elems[len(used)].SetCanonicalBytes(req.body.Ciphertexts[k*CiphertextSize+32 : (k+1)*CiphertextSize])
-			if err != nil {
-				return errorf("ciphertext %d is not valid", k+1)
-			}
-			points[len(used)] = b
-			for u, j := range used {
-				d, err := elems[u].SetCanonicalBytes(s.answers[req.id][j].body.Shares[k*32 : k*32+32])
-				if err != nil {
-					return errorf("the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
-				}
-				points[u] = d
-			}
+	// The request's ciphertexts and the t answers' shares, read together.
+	ss := []strand{req.cts}
+	for _, j := range used {
+		ss = append(ss, s.answers[req.id][j].shares)
+	}
+	err := strands(ss, req.n, func(parts [][]byte, first int) error {
+		cts, shares := parts[0], parts[1:]
+		return parallel(len(cts)/CiphertextSize, func(_, lo, hi int) error {
+			var scalars []*group.Scalar
+			var ks []int64
 			if small {
-				m.VarTimeMultiSmallMult(ks, points)
+				ks = make([]int64, len(used)+1)
+				for u := range used {
+					ks[u] = -nums[u]
+				}
+				ks[len(used)] = l
 			} else {
-				m.VarTimeMultiScalarMult(scalars, points)
+				scalars = make([]*group.Scalar, len(used)+1)
+				copy(scalars, lambda)
+				scalars[len(used)] = group.NewScalar().SetUint64(1)
 			}
-			v, ok := table.solve(m)
-			if !ok {
-				return errorf("ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
+			elems := make([]group.Element, len(used)+1)
+			points := make([]*group.Element, len(used)+1)
+			m := group.NewIdentityElement()
+			for i := lo; i < hi; i++ {
+				k := first + i
+				b, err := elems[len(used)].SetCanonicalBytes(cts[i*CiphertextSize+32 : (i+1)*CiphertextSize])
+				if err != nil {
+					return errorf("ciphertext %d is not valid", k+1)
+				}
+				points[len(used)] = b
+				for u, j := range used {
+					d, err := elems[u].SetCanonicalBytes(shares[u][i*32 : i*32+32])
+					if err != nil {
+						return errorf("the answer of %s has an invalid share for ciphertext %d", s.who(j), k+1)
+					}
+					points[u] = d
+				}
+				if small {
+					m.VarTimeMultiSmallMult(ks, points)
+				} else {
+					m.VarTimeMultiScalarMult(scalars, points)
+				}
+				v, ok := table.solve(m)
+				if !ok {
+					return errorf("ciphertext %d does not decrypt to a number from 0 to %d: it is not an encryption of a valid count or option under this election key", k+1, bound)
+				}
+				if req.body.Kind == RequestBallots && v == 0 {
+					return errorf("ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
+				}
+				pts[k] = v
 			}
-			if req.body.Kind == RequestBallots && v == 0 {
-				return errorf("ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
-			}
-			pts[k] = v
-		}
-		return nil
+			return nil
+		})
 	})
-	return pts, err
+	if err != nil {
+		return nil, err
+	}
+	return pts, nil
 }
 
 // smallLagrange writes the Lagrange coefficients at zero for the members

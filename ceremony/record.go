@@ -19,7 +19,7 @@ func RecordID(files []RecordFile) (ID, int) {
 	seen := map[ID]bool{}
 	var ids []ID
 	for _, f := range files {
-		e, err := ParseEnvelope(f.Data)
+		e, err := f.Message()
 		if err != nil || e.Kind == KindBundle || e.Kind == KindElectionKey {
 			continue
 		}

@@ -31,12 +31,12 @@ func TestRecordIDIgnoresNamesOrderAndDuplicates(t *testing.T) {
 		return e.Bytes()
 	}
 	a, b := call("a"), call("b")
-	id1, n1 := RecordID([]RecordFile{{"x", a}, {"y", b}})
-	id2, n2 := RecordID([]RecordFile{{"other", b}, {"name", a}, {"again", a}, {"junk", []byte("not a message")}})
+	id1, n1 := RecordID([]RecordFile{{Name: "x", Data: a}, {Name: "y", Data: b}})
+	id2, n2 := RecordID([]RecordFile{{Name: "other", Data: b}, {Name: "name", Data: a}, {Name: "again", Data: a}, {Name: "junk", Data: []byte("not a message")}})
 	if id1 != id2 || n1 != 2 || n2 != 2 {
 		t.Fatalf("record IDs differ: %x (%d) and %x (%d)", id1, n1, id2, n2)
 	}
-	id3, _ := RecordID([]RecordFile{{"x", a}})
+	id3, _ := RecordID([]RecordFile{{Name: "x", Data: a}})
 	if id3 == id1 {
 		t.Fatal("a record without one of its messages has the same record ID")
 	}

@@ -73,19 +73,9 @@ func openRequest(r io.ReaderAt, size int64, chunk int) (*RequestFile, error) {
 	if err := readAt(r, prefix, 0, size); err != nil {
 		return nil, err
 	}
-	v := cborView{b: prefix}
-	v.array(6)
-	e := Envelope{Version: v.uint(), Kind: Kind(v.text()), Ceremony: v.bytes(), Sender: v.uint()}
-	m, bodyLen := v.head()
-	if v.err == nil && m != 2 {
-		v.mismatch(m, bodyLen, causef("not a string of the expected type"))
-	}
-	bodyOff := int64(len(prefix) - len(v.b))
-	if v.err == nil && bodyLen > uint64(size-bodyOff) {
-		v.fail(causef("unexpected end of data"))
-	}
-	if v.err != nil {
-		return nil, errorf("this is not a Conclave message (%v): check that you picked the right file", v.err)
+	e, v, bodyOff, bodyLen, err := envelopeHeads(prefix, size)
+	if err != nil {
+		return nil, err
 	}
 	bodyEnd := bodyOff + int64(bodyLen)
 	// What follows the body: the signature, and nothing after it.

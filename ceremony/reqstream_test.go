@@ -68,7 +68,7 @@ func TestRequestFileAnswersAsAnswer(t *testing.T) {
 			if err := whole.DecodeBody(&r); err != nil {
 				t.Fatal(err)
 			}
-			if err := verifyPartial(h.board.VerificationKey(qual, j), h.board.ID, want.ID, j, r.Ciphertexts, a.Shares, a.Proof); err != nil {
+			if err := verifyPartialBytes(h.board.VerificationKey(qual, j), h.board.ID, want.ID, j, r.Ciphertexts, a.Shares, a.Proof); err != nil {
 				t.Fatalf("the answer does not verify: %v", err)
 			}
 		})

@@ -1471,7 +1471,7 @@ func checkPartialVector(t *testing.T, v *vector) {
 		eqHex(t, "composite A", m.Bytes(), v.one(t, "composite-a"))
 		eqHex(t, "composite D", z.Bytes(), v.one(t, "composite-d"))
 	}
-	checkExpect(t, v, verifyPartial(yj, cer, req, j, cts, shares, proofBytes))
+	checkExpect(t, v, verifyPartialBytes(yj, cer, req, j, cts, shares, proofBytes))
 }
 
 func checkSignatureVector(t *testing.T, v *vector) {

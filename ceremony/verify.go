@@ -35,10 +35,22 @@ func (r *Report) fail(format string, a ...any) {
 }
 
 // RecordFile is one file of a record: its name (for messages only: names
-// are never trusted) and its bytes.
+// are never trusted) and its bytes, or, for a file too large to hold, the
+// file itself, read in chunks at each pass over it (OpenMessage).
 type RecordFile struct {
-	Name string
-	Data []byte
+	Name   string
+	Data   []byte
+	Source Source // when Data is nil: the file, of Size bytes
+	Size   int64
+}
+
+// Message decodes the file's message: ParseEnvelope of its bytes, or
+// OpenMessage of its Source.
+func (f RecordFile) Message() (*Envelope, error) {
+	if f.Data == nil && f.Source != nil {
+		return OpenMessage(f.Source, f.Size)
+	}
+	return ParseEnvelope(f.Data)
 }
 
 // Verify re-checks a whole record from itself alone: every message's
@@ -51,7 +63,7 @@ func Verify(files []RecordFile) *Report {
 	names := map[*Envelope]string{}
 	var keyFiles []*Envelope
 	for _, f := range files {
-		e, err := ParseEnvelope(f.Data)
+		e, err := f.Message()
 		if err != nil {
 			r.fail("%s: %v", f.Name, err)
 			continue

@@ -62,6 +62,7 @@ type Envelope struct {
 	Signature []byte // Ed25519 over signatureInput; empty when unsigned
 
 	checked *checkedRequest // what Summarize checked of a request's body (cborview.go)
+	spill   *spilled        // a request or answer whose large byte string stays in its file (spill.go)
 }
 
 var (
@@ -121,16 +122,36 @@ func unmarshalStrict(b []byte, v any) error {
 	return nil
 }
 
-// Bytes returns the canonical encoding of e.
-func (e *Envelope) Bytes() []byte { return marshal(e) }
+// Bytes returns the canonical encoding of e. For a message read by
+// OpenMessage it reads the file whole, once more: write such a message
+// with WriteTo instead. It panics if that file no longer reads as it did.
+func (e *Envelope) Bytes() []byte {
+	if e.spill == nil {
+		return marshal(e)
+	}
+	var b bytes.Buffer
+	b.Grow(int(e.spill.size))
+	if _, err := e.WriteTo(&b); err != nil {
+		panic("ceremony: a message file changed or became unreadable while it was copied: " + err.Error())
+	}
+	return b.Bytes()
+}
 
 // ID returns the message's identifier: H("conclave/v1/message", encoding)
 // (docs/protocol.md §2.3).
-func (e *Envelope) ID() ID { return envelopeID(e) }
+func (e *Envelope) ID() ID {
+	if e.spill != nil {
+		return e.spill.id
+	}
+	return envelopeID(e)
+}
 
 // signatureInput is what a member signs: the hash of every field of the
 // envelope but the signature (docs/protocol.md §4.3).
 func (e *Envelope) signatureInput() []byte {
+	if e.spill != nil {
+		return e.spill.sigInput
+	}
 	return newTranscript(tagSignature).uint(e.Version).bytes([]byte(e.Kind)).
 		bytes(e.Ceremony).uint(e.Sender).bytes(e.Body).sum()
 }
@@ -219,6 +240,21 @@ func (e *Envelope) ceremonyID() ID {
 // not copies.
 func (e *Envelope) DecodeBody(v any) error {
 	var err error
+	if s := e.spill; s != nil {
+		switch x := v.(type) {
+		case *Request:
+			if e.Kind == KindRequest {
+				*x = s.request
+				return nil
+			}
+		case *Answer:
+			if e.Kind == KindAnswer {
+				*x = s.answer
+				return nil
+			}
+		}
+		return errorf("the body of this %s message is malformed (%v)", e.Kind, causef("not of the expected type"))
+	}
 	switch x := v.(type) {
 	case *Request:
 		err = viewRequest(e.Body, x)

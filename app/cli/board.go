@@ -133,11 +133,11 @@ func cmdBoardNext(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteOutput(*out, msg.Bytes(), *force); err != nil {
+	if err := office.WriteMessageOutput(*out, msg, *force); err != nil {
 		return err
 	}
 	p := b.Progress()
-	e.printf("Wrote %s (%s, %d bytes).\n", *out, describe(msg), len(msg.Bytes()))
+	e.printf("Wrote %s (%s, %d bytes).\n", *out, describe(msg), msg.Size())
 	r := b.Room() // the same one every member's step prints
 	e.printf("%s (members read it aloud): %s\n", r.Label(), r.Fingerprint)
 	e.printf("Step: %s\n", p.Step)
@@ -187,13 +187,10 @@ func cmdBoardAdd(e *env, args []string) error {
 	}
 	refused := 0
 	for _, f := range files {
-		m, err := office.ReadMessage(f)
+		text, err := b.AddFile(f)
 		if err == nil {
-			var text ceremony.Text
-			if text, err = b.Add(m.Bytes()); err == nil {
-				e.printf("ok       %s: %s\n", f, text)
-				continue
-			}
+			e.printf("ok       %s: %s\n", f, text)
+			continue
 		}
 		refused++
 		e.printf("REFUSED  %s: %v\n", f, err)
@@ -271,11 +268,11 @@ func cmdBoardStatus(e *env, args []string) error {
 		}
 	}
 	for _, id := range st.Requests() {
-		r, _ := st.RequestInfo(id)
+		r, _ := st.RequestSummary(id)
 		valid, invalid := st.AnswerStatus(id)
 		_, _, done := st.Result(id)
 		e.printf("Request %q %s: %d ciphertexts, %d valid answers, %d invalid, result: %v\n", r.Label, id.Fingerprint(),
-			len(r.Ciphertexts)/ceremony.CiphertextSize, len(valid), len(invalid), done)
+			r.Ciphertexts, len(valid), len(invalid), done)
 	}
 	if files, _, err := office.ReadRecord(b.Dir); err == nil {
 		id, n := ceremony.RecordID(files)

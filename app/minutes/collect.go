@@ -103,10 +103,10 @@ func collect(b *office.Board) (*facts, error) {
 		f.People = append(f.People, p)
 	}
 	for _, id := range st.Requests() {
-		r, _ := st.RequestInfo(id)
+		r, _ := st.RequestSummary(id)
 		valid, invalid := st.AnswerStatus(id)
-		rq := request{Label: drawable(r.Label), Kind: r.Kind, Ciphertexts: len(r.Ciphertexts) / ceremony.CiphertextSize,
-			FP: id.Fingerprint(), CiphertextsFP: ceremony.CiphertextsHash(r.Ciphertexts).Fingerprint(), Valid: valid}
+		rq := request{Label: drawable(r.Label), Kind: r.Kind, Ciphertexts: r.Ciphertexts,
+			FP: id.Fingerprint(), CiphertextsFP: r.Hash.Fingerprint(), Valid: valid}
 		for j := range invalid {
 			rq.Invalid = append(rq.Invalid, j)
 		}

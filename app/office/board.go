@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -94,7 +95,7 @@ func OpenBoard(dir string) (*Board, error) {
 	var envs []*ceremony.Envelope
 	names := map[*ceremony.Envelope]string{}
 	for _, f := range files {
-		e, err := ceremony.ParseEnvelope(f.Data)
+		e, err := f.Message()
 		if err != nil {
 			b.Skipped = append(b.Skipped, Problem{f.Name, err.Error(), err})
 			continue
@@ -138,6 +139,24 @@ func (b *Board) Add(data []byte) (ceremony.Text, error) {
 	if err != nil {
 		return ceremony.Text{}, err
 	}
+	return b.AddMessage(e)
+}
+
+// AddFile is Add of the message file at path: a file of more than
+// StreamAbove bytes (a large request or answer) is read in chunks
+// (ceremony.OpenMessage) and copied into the folder in chunks, never held
+// whole (docs/performance.md).
+func (b *Board) AddFile(path string) (ceremony.Text, error) {
+	e, err := OpenMessage(path)
+	if err != nil {
+		return ceremony.Text{}, err
+	}
+	return b.AddMessage(e)
+}
+
+// AddMessage is Add of a message already decoded (by ceremony.ParseEnvelope
+// or OpenMessage).
+func (b *Board) AddMessage(e *ceremony.Envelope) (ceremony.Text, error) {
 	id := e.ID()
 	if b.have[id] {
 		return textf("already on the board: %s", fileName(e)), nil
@@ -177,7 +196,7 @@ func (b *Board) Add(data []byte) (ceremony.Text, error) {
 	if err != nil {
 		return ceremony.Text{}, err
 	}
-	if err := WriteFileAtomic(filepath.Join(b.Dir, fileName(e)), e.Bytes()); err != nil {
+	if err := writeMessage(filepath.Join(b.Dir, fileName(e)), e); err != nil {
 		return ceremony.Text{}, err
 	}
 	b.have[id] = true
@@ -214,7 +233,9 @@ func (b *Board) Progress() ceremony.Progress { return b.State.Progress(b.Issued)
 // named pipe or device, a file larger than any message) are returned as
 // problems: callers must not carry on as if they were absent (OpenBoard
 // refuses, verify fails). Each file is opened without blocking and its size
-// checked before it is read (safefile.BoardFile).
+// checked before it is read (safefile.BoardFile). A file of more than
+// StreamAbove bytes is not read: its RecordFile names it (Source), and it
+// is read in chunks at each pass over it (ceremony.OpenMessage).
 func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -229,15 +250,94 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 		p := filepath.Join(dir, en.Name())
 		// Opened without following a link: the board's files are written
 		// here by Conclave, so a link in their place is not one of them.
-		data, err := safefile.ReadNoFollow(p, safefile.BoardFile)
+		f, err := readRecordFile(p)
 		if err != nil {
 			problems = append(problems, Problem{en.Name(), readReason(err), safefile.Why(err)})
 			continue
 		}
-		files = append(files, ceremony.RecordFile{Name: en.Name(), Data: data})
+		f.Name = en.Name()
+		files = append(files, f)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, problems, nil
+}
+
+// readRecordFile reads the board file at path, or, above StreamAbove
+// bytes, names it for reading in chunks.
+func readRecordFile(path string) (ceremony.RecordFile, error) {
+	f, size, err := safefile.OpenNoFollow(path, safefile.BoardFile)
+	if err != nil {
+		return ceremony.RecordFile{}, err
+	}
+	f.Close()
+	if size > StreamAbove {
+		return ceremony.RecordFile{Source: fileSource{path: path, size: size, noFollow: true}, Size: size}, nil
+	}
+	data, err := safefile.ReadNoFollow(path, safefile.BoardFile)
+	if err != nil {
+		return ceremony.RecordFile{}, err
+	}
+	return ceremony.RecordFile{Data: data}, nil
+}
+
+// fileSource is a message file read in chunks (ceremony.Source): opened
+// again, without blocking, at each pass, and refused if it is no longer a
+// regular file of the size it had.
+type fileSource struct {
+	path     string
+	size     int64
+	noFollow bool // a board's file: a link in its place is refused
+}
+
+func (s fileSource) Open() (ceremony.SourceFile, error) {
+	open := safefile.Open
+	if s.noFollow {
+		open = safefile.OpenNoFollow
+	}
+	f, size, err := open(s.path, safefile.Request)
+	if err != nil {
+		return nil, causef("%w (%v)", ceremony.ErrMessageUnreadable, err)
+	}
+	if size != s.size {
+		f.Close()
+		return nil, causef("%w (%s: %d bytes, then %d)", ceremony.ErrMessageChanged, s.path, s.size, size)
+	}
+	return f, nil
+}
+
+// OpenMessage reads the message file at path: whole up to StreamAbove
+// bytes (ReadMessage), in chunks above (ceremony.OpenMessage: a request's
+// ciphertexts or an answer's shares stay in the file, read again at each
+// pass over them).
+func OpenMessage(path string) (*ceremony.Envelope, error) {
+	f, size, err := safefile.Open(path, safefile.Request)
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	f.Close()
+	if size <= StreamAbove {
+		return ReadMessage(path)
+	}
+	e, err := ceremony.OpenMessage(fileSource{path: path, size: size}, size)
+	if err != nil {
+		return nil, causef("%v (file %s)", err, path)
+	}
+	return e, nil
+}
+
+// writeMessage writes a message into a file atomically (WriteFileAtomic),
+// piece by piece, or for a message read in chunks, copied in chunks from
+// its file (ceremony.Envelope.WriteTo): nothing is written if that file
+// did not read as it did when it was checked.
+func writeMessage(path string, e *ceremony.Envelope) error {
+	_, err := transfer.ExportWith(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error {
+		_, err := e.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return errorf("%w", err)
+	}
+	return nil
 }
 
 // readReason is a safefile error without the path (the caller names it).
@@ -347,10 +447,16 @@ func (b *Board) ExportRecord(dir string) (int, error) {
 	}
 	n := 0
 	for _, f := range files {
-		if _, err := ceremony.ParseEnvelope(f.Data); err != nil {
+		e, err := f.Message()
+		if err != nil {
 			continue // not a message: not part of the record
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, f.Name), f.Data); err != nil {
+		if f.Data != nil {
+			err = WriteFileAtomic(filepath.Join(dir, f.Name), f.Data)
+		} else {
+			err = writeMessage(filepath.Join(dir, f.Name), e)
+		}
+		if err != nil {
 			return n, err
 		}
 		n++

@@ -62,14 +62,14 @@ func WriteOutput(path string, data []byte, force bool) error {
 }
 
 // WriteMessageOutput is WriteOutput of a message's encoding, written piece
-// by piece (ceremony.Envelope.Pieces): an answer to a million ciphertexts
-// is not copied once more to be written.
+// by piece (ceremony.Envelope.WriteTo): an answer to a million ciphertexts
+// is not copied once more to be written, and a request read in chunks is
+// copied in chunks.
 func WriteMessageOutput(path string, e *ceremony.Envelope, force bool) error {
 	if err := CheckOutput(path, force); err != nil {
 		return err
 	}
-	_, err := transfer.ExportPieces(filepath.Dir(path), filepath.Base(path), e.Pieces()...)
-	return err
+	return writeMessage(path, e)
 }
 
 // IsBoardDir reports whether dir is a board folder (CreateBoard made its

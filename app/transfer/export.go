@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,21 @@ func Export(dir, name string, data []byte) (path string, err error) {
 // the other: a large message whose encoding is a few slices (its fields) is
 // not copied into one buffer to be written (docs/performance.md).
 func ExportPieces(dir, name string, pieces ...[]byte) (path string, err error) {
+	return ExportWith(dir, name, func(w io.Writer) error {
+		for _, p := range pieces {
+			if _, err := w.Write(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ExportWith is Export of what write writes: a message read in chunks
+// from another file is copied without being held. An error of write
+// leaves dir/name as it was; it is returned as it is when it is not the
+// temporary file's (a source file that changed, for instance).
+func ExportWith(dir, name string, write func(io.Writer) error) (path string, err error) {
 	if err := checkName(name); err != nil {
 		return "", err
 	}
@@ -51,10 +67,9 @@ func ExportPieces(dir, name string, pieces ...[]byte) (path string, err error) {
 		}
 	}()
 	if err = faultfs.Before("write", tmpName); err == nil {
-		for _, p := range pieces {
-			if _, err = tmp.Write(p); err != nil {
-				break
-			}
+		w := &tmpWriter{f: tmp}
+		if err = write(w); err != nil && w.err == nil {
+			return "", err // not the temporary file's: the source's
 		}
 	}
 	if err != nil {
@@ -73,6 +88,21 @@ func ExportPieces(dir, name string, pieces ...[]byte) (path string, err error) {
 		return "", errorf("flushing folder %s: %v", dir, plainErr(err))
 	}
 	return path, nil
+}
+
+// tmpWriter writes to the temporary file and remembers its error, to
+// tell it from the writer's own.
+type tmpWriter struct {
+	f   *os.File
+	err error
+}
+
+func (w *tmpWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // checkName accepts a plain file name that every common file system can hold.

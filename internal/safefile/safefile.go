@@ -175,6 +175,11 @@ func Open(path string, kind Kind) (*os.File, int64, error) {
 	return open(path, kind, false)
 }
 
+// OpenNoFollow is Open for a path that must not be a symbolic link.
+func OpenNoFollow(path string, kind Kind) (*os.File, int64, error) {
+	return open(path, kind, true)
+}
+
 func open(path string, kind Kind, noFollow bool) (*os.File, int64, error) {
 	f, err := openNonBlocking(path, noFollow)
 	if err != nil {

@@ -377,10 +377,15 @@ func (s *boardScreen) doNext() {
 	if msg.Kind == ceremony.KindBundle && msg.DecodeBody(&bundle) == nil {
 		name = "step-" + bundle.Step + ".cbor"
 	}
+	data, err := office.MessageBytes(msg) // a large request is read again from the board
+	if err != nil {
+		s.in.result.fail(err)
+		return
+	}
 	if s.out.path.path() == "" {
 		s.out.path.entry.SetText(filepath.Join(filepath.Dir(filepath.Clean(s.b.Dir)), name))
 	}
-	s.out.set(describeKind(msg), name, msg.Bytes())
+	s.out.set(describeKind(msg), name, data)
 }
 
 // roomLabel names a room fingerprint in the user's language.

@@ -723,7 +723,12 @@ func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
 		aid := s.answers[id][j].id
 		r.Answers = append(r.Answers, aid[:])
 	}
-	return newEnvelope(KindResult, s.ID[:], 0, &r), pts, nil
+	e := newEnvelope(KindResult, s.ID[:], 0, &r)
+	// The result is what this combination gives: taking it in (Add)
+	// need not combine again what was just combined.
+	rid := e.ID()
+	s.rememberCheck(checkKey("result", rid[:], s.ID[:]))
+	return e, pts, nil
 }
 
 func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {

@@ -72,7 +72,9 @@ func jsonValue(v reflect.Value) any {
 // ExportJSON renders a record as JSON (format conclave-record/v1,
 // docs/formats.md): every message with its identifier, its envelope fields,
 // its decoded body and its canonical encoding, so that auditors' own tools
-// can work from it. Files that are not messages are left out.
+// can work from it. Files that are not messages are left out. A file read
+// in chunks (Source) is read whole: the export holds every byte of the
+// record, in hexadecimal.
 func ExportJSON(files []RecordFile) ([]byte, error) {
 	type msg struct {
 		File        string `json:"file"`
@@ -96,7 +98,11 @@ func ExportJSON(files []RecordFile) ([]byte, error) {
 		Messages    []msg        `json:"messages"`
 	}{Format: "conclave-record/v1", Members: []MemberJSON{}, Messages: []msg{}}
 	for _, f := range files {
-		e, err := ParseEnvelope(f.Data)
+		data, err := f.bytes()
+		if err != nil {
+			return nil, err
+		}
+		e, err := ParseEnvelope(data)
 		if err != nil {
 			continue
 		}
@@ -107,7 +113,7 @@ func ExportJSON(files []RecordFile) ([]byte, error) {
 		id := e.ID()
 		out.Messages = append(out.Messages, msg{File: f.Name, ID: hex.EncodeToString(id[:]), Fingerprint: id.Fingerprint(),
 			Kind: e.Kind, Sender: e.Sender, Ceremony: hex.EncodeToString(e.Ceremony), Signature: hex.EncodeToString(e.Signature),
-			Body: jsonValue(body.Elem()), Encoded: hex.EncodeToString(f.Data)})
+			Body: jsonValue(body.Elem()), Encoded: hex.EncodeToString(data)})
 		if e.Kind == KindManifest {
 			call, _, members, cid, err := ParseManifest(e) // cid: the ceremony ID
 			if err == nil {

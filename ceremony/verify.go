@@ -53,6 +53,23 @@ func (f RecordFile) Message() (*Envelope, error) {
 	return ParseEnvelope(f.Data)
 }
 
+// bytes returns the file's bytes: Data, or its Source read whole.
+func (f RecordFile) bytes() ([]byte, error) {
+	if f.Data != nil || f.Source == nil {
+		return f.Data, nil
+	}
+	r, err := f.Source.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b := make([]byte, f.Size)
+	if err := readSpill(r, b, 0, f.Size); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // Verify re-checks a whole record from itself alone: every message's
 // encoding and signature, every proof, every share commitment, the
 // complaints and QUAL, the election key and every verification key, every

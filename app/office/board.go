@@ -9,6 +9,7 @@
 package office
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -143,7 +144,7 @@ func (b *Board) Add(data []byte) (ceremony.Text, error) {
 }
 
 // AddFile is Add of the message file at path: a file of more than
-// StreamAbove bytes (a large request or answer) is read in chunks
+// StreamBoardAbove bytes (a large request or answer) is read in chunks
 // (ceremony.OpenMessage) and copied into the folder in chunks, never held
 // whole (docs/performance.md).
 func (b *Board) AddFile(path string) (ceremony.Text, error) {
@@ -234,7 +235,7 @@ func (b *Board) Progress() ceremony.Progress { return b.State.Progress(b.Issued)
 // problems: callers must not carry on as if they were absent (OpenBoard
 // refuses, verify fails). Each file is opened without blocking and its size
 // checked before it is read (safefile.BoardFile). A file of more than
-// StreamAbove bytes is not read: its RecordFile names it (Source), and it
+// StreamBoardAbove bytes is not read: its RecordFile names it (Source), and it
 // is read in chunks at each pass over it (ceremony.OpenMessage).
 func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	entries, err := os.ReadDir(dir)
@@ -262,7 +263,7 @@ func ReadRecord(dir string) ([]ceremony.RecordFile, []Problem, error) {
 	return files, problems, nil
 }
 
-// readRecordFile reads the board file at path, or, above StreamAbove
+// readRecordFile reads the board file at path, or, above StreamBoardAbove
 // bytes, names it for reading in chunks.
 func readRecordFile(path string) (ceremony.RecordFile, error) {
 	f, size, err := safefile.OpenNoFollow(path, safefile.BoardFile)
@@ -270,7 +271,7 @@ func readRecordFile(path string) (ceremony.RecordFile, error) {
 		return ceremony.RecordFile{}, err
 	}
 	f.Close()
-	if size > StreamAbove {
+	if size > StreamBoardAbove {
 		return ceremony.RecordFile{Source: fileSource{path: path, size: size, noFollow: true}, Size: size}, nil
 	}
 	data, err := safefile.ReadNoFollow(path, safefile.BoardFile)
@@ -279,6 +280,15 @@ func readRecordFile(path string) (ceremony.RecordFile, error) {
 	}
 	return ceremony.RecordFile{Data: data}, nil
 }
+
+// StreamBoardAbove is the size of a message file above which a board, a
+// record being verified and Board.AddFile read it in chunks (OpenMessage,
+// ReadRecord): 1 MiB, 16,384 ciphertexts of a request. A board has no use
+// for a request's decoded points (a member's answer has, below
+// StreamAbove), and reading a file again costs only its hash, so that
+// above this size a board's memory does not grow with its requests. Tests
+// lower it.
+var StreamBoardAbove int64 = 1 << 20
 
 // fileSource is a message file read in chunks (ceremony.Source): opened
 // again, without blocking, at each pass, and refused if it is no longer a
@@ -305,7 +315,7 @@ func (s fileSource) Open() (ceremony.SourceFile, error) {
 	return f, nil
 }
 
-// OpenMessage reads the message file at path: whole up to StreamAbove
+// OpenMessage reads the message file at path: whole up to StreamBoardAbove
 // bytes (ReadMessage), in chunks above (ceremony.OpenMessage: a request's
 // ciphertexts or an answer's shares stay in the file, read again at each
 // pass over them).
@@ -315,7 +325,7 @@ func OpenMessage(path string) (*ceremony.Envelope, error) {
 		return nil, errorf("%w", err)
 	}
 	f.Close()
-	if size <= StreamAbove {
+	if size <= StreamBoardAbove {
 		return ReadMessage(path)
 	}
 	e, err := ceremony.OpenMessage(fileSource{path: path, size: size}, size)
@@ -323,6 +333,18 @@ func OpenMessage(path string) (*ceremony.Envelope, error) {
 		return nil, causef("%v (file %s)", err, path)
 	}
 	return e, nil
+}
+
+// MessageBytes returns the encoding of e, read again from its file for a
+// message read in chunks (OpenMessage): an error, not a panic, if that
+// file no longer reads as it did.
+func MessageBytes(e *ceremony.Envelope) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(int(e.Size()))
+	if _, err := e.WriteTo(&b); err != nil {
+		return nil, errorf("%w", err)
+	}
+	return b.Bytes(), nil
 }
 
 // writeMessage writes a message into a file atomically (WriteFileAtomic),

@@ -39,7 +39,7 @@ func heapAfterGC() uint64 {
 	return m.HeapAlloc
 }
 
-// A board whose request and answers are larger than StreamAbove reads
+// A board whose request and answers are larger than StreamBoardAbove reads
 // them in chunks from its folder at each pass (docs/performance.md): an
 // answer brought in is copied into the folder in chunks (byte for byte),
 // the board opened again holds none of the ciphertexts or shares, counts
@@ -83,8 +83,8 @@ func TestBoardReadsLargeFilesInChunks(t *testing.T) {
 		}
 		answers = append(answers, p)
 	}
-	defer func(v int64) { StreamAbove = v }(StreamAbove)
-	StreamAbove = 1 << 14 // the request (512 kB) and the answers (256 kB), not the other messages
+	defer func(v int64) { StreamBoardAbove = v }(StreamBoardAbove)
+	StreamBoardAbove = 1 << 14 // the request (512 kB) and the answers (256 kB), not the other messages
 
 	b2, err := OpenBoard(b.Dir)
 	if err != nil {

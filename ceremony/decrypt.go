@@ -753,7 +753,12 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 	// The request's ciphertexts and the t answers' shares, read together.
 	ss := []strand{req.cts}
 	for _, j := range used {
-		ss = append(ss, s.answers[req.id][j].shares)
+		sh := s.answers[req.id][j].shares
+		if sh.len() != int64(req.n)*group.ElementSize {
+			// Only a check remembered wrongly (CheckCache) gets here.
+			return nil, errorf("the answer of %s holds %d bytes of decryption shares, want %d", s.who(j), sh.len(), req.n*group.ElementSize)
+		}
+		ss = append(ss, sh)
 	}
 	err := strands(ss, req.n, func(parts [][]byte, first int) error {
 		cts, shares := parts[0], parts[1:]

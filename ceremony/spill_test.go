@@ -398,3 +398,50 @@ func FuzzOpenMessage(f *testing.F) {
 		}
 	})
 }
+
+// yesCache remembers every check as passed: a check cache written by
+// someone else than the board.
+type yesCache struct{}
+
+func (yesCache) Passed(ID) bool { return true }
+func (yesCache) Remember(ID)    {}
+
+// An answer of the wrong length that a wrongly remembered check let in
+// makes the count refuse, not panic, in memory and in chunks.
+func TestCountRefusesShortAnswerLetInByCache(t *testing.T) {
+	h := newHarness(t, 3, 2, false)
+	h.runToComplete()
+	req, err := h.board.NewRequest("short", RequestBallots, 2, 2, ballotsFor(t, h.board, []uint64{1, 2, 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.add(req)
+	var a Answer
+	good := h.answer(1, req)
+	if err := good.DecodeBody(&a); err != nil {
+		t.Fatal(err)
+	}
+	a.Shares = a.Shares[:32]
+	short := NewEnvelope(KindAnswer, good.Ceremony, 1, &a)
+	h.sec(1).sign(short)
+	for _, spilled := range []bool{false, true} {
+		st := NewState()
+		for _, e := range h.board.Messages() {
+			if _, err := st.Add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.Checks = yesCache{}
+		for _, e := range []*Envelope{short, h.answer(2, req)} {
+			if spilled {
+				e = spill(t, e, nil)
+			}
+			if _, err := st.Add(e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := st.Combine(req.ID()); err == nil {
+			t.Fatal("a count from an answer of one share for three ciphertexts")
+		}
+	}
+}

@@ -182,6 +182,17 @@ func checkRequestFields(r *Request, size uint64) error {
 	return nil
 }
 
+// CheckCiphertexts checks the encoding of every ciphertext of cts, the
+// first of which is ciphertext first+1 of its batch, as a request's check
+// does (docs/protocol.md §7.2): for a batch read in chunks before its
+// request is made (RequestFrame).
+func CheckCiphertexts(cts []byte, first int) error {
+	if len(cts)%CiphertextSize != 0 {
+		return errorf("a request holds 1 to %d ciphertexts of %d bytes each; this one holds %d bytes", MaxCiphertexts, CiphertextSize, len(cts))
+	}
+	return checkCiphertexts(cts, first, nil)
+}
+
 // checkCiphertexts checks the encoding of every ciphertext of cts, the
 // first of which is ciphertext first+1 of its request (docs/protocol.md
 // §7.2); keep, when not nil, receives every A_k decoded.
@@ -216,6 +227,39 @@ func (s *State) NewRequest(label, kind string, options, bound uint64, ciphertext
 		return nil, err
 	}
 	return newEnvelope(KindRequest, s.ID[:], 0, &r), nil
+}
+
+// RequestFrame is NewRequest for a batch of n ciphertexts that is not
+// held in memory (docs/protocol.md §7.2): it checks the request's fields
+// as NewRequest does and returns its encoding before the ciphertexts
+// (head) and after them (tail), between which the caller writes the n
+// ciphertexts, 64 bytes each, in order. The message so written is checked
+// whole, ciphertexts included, when it is taken in (State.Add of
+// OpenMessage).
+func (s *State) RequestFrame(label, kind string, options, bound uint64, n int) (head, tail []byte, err error) {
+	if !s.Complete() {
+		return nil, nil, errorf("the key ceremony is not complete: there is nothing to decrypt with yet")
+	}
+	r := Request{Label: label, Kind: kind, Options: options, Bound: bound, Close: s.Call.Close}
+	size := uint64(n) * CiphertextSize
+	if n < 0 {
+		size = 1 // refused below, as a batch that is not whole ciphertexts
+	}
+	if err := checkRequestFields(&r, size); err != nil {
+		return nil, nil, err
+	}
+	body := writeRequest(&r)  // its ciphertexts' byte string empty: one byte of head
+	body = body[:len(body)-1] // without that head
+	body = appendHead(body, 2, size)
+	head = appendHead(nil, 4, 6)
+	head = appendHead(head, 0, Version)
+	head = appendHead(head, 3, uint64(len(KindRequest)))
+	head = append(head, KindRequest...)
+	head = appendHead(head, 2, uint64(len(s.ID)))
+	head = append(head, s.ID[:]...)
+	head = appendHead(head, 0, 0)
+	head = appendHead(head, 2, uint64(len(body))+size)
+	return append(head, body...), appendHead(nil, 2, 0), nil
 }
 
 func (s *State) addRequest(e *Envelope) (Text, error) {

@@ -445,3 +445,31 @@ func TestCountRefusesShortAnswerLetInByCache(t *testing.T) {
 		}
 	}
 }
+
+// RequestFrame's head and tail around the ciphertexts are NewRequest's
+// encoding, byte for byte, at sizes whose heads differ in length.
+func TestRequestFrameIsNewRequest(t *testing.T) {
+	h := newHarness(t, 3, 2, false)
+	h.runToComplete()
+	for _, n := range []int{1, 23, 24, 255, 1023, 1024, 1025} {
+		cts := fakeCiphertexts(n)
+		want, err := h.board.NewRequest("frame", RequestBallots, 1, 1, cts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, tail, err := h.board.RequestFrame("frame", RequestBallots, 1, 1, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := append(append(head, cts...), tail...)
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%d ciphertexts: the frame differs from NewRequest's encoding", n)
+		}
+	}
+	if _, _, err := h.board.RequestFrame("frame", RequestBallots, 1, 1, 0); err == nil {
+		t.Fatal("a frame for no ciphertexts")
+	}
+	if _, _, err := h.board.RequestFrame("frame", RequestBallots, 1, 1, MaxCiphertexts+1); err == nil {
+		t.Fatal("a frame for more ciphertexts than a request holds")
+	}
+}

@@ -11,7 +11,6 @@ import (
 
 	"conclave/app/office"
 	"conclave/ceremony"
-	"conclave/internal/safefile"
 )
 
 // forceFlag is the --force flag of every verb that writes a file.
@@ -333,11 +332,9 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err := checkOut(*out, *force); err != nil {
 		return err
 	}
-	data, err := safefile.Read(*in, safefile.Ciphertexts)
-	if err != nil {
-		return err
-	}
-	batch, err := office.ParseCiphertexts(data)
+	// Read in chunks, twice (a check, then the request written as it is
+	// read again): a batch of a million ciphertexts is never held.
+	batch, err := office.OpenCiphertexts(*in)
 	if err != nil {
 		return err
 	}
@@ -351,15 +348,13 @@ func cmdBoardRequest(e *env, args []string) error {
 	if err := refuseSkipped(e, b); err != nil {
 		return err
 	}
-	req, err := b.Request(*label, batch)
+	req, err := b.RequestFromFile(*label, batch, *out, *force)
 	if err != nil {
 		return err
 	}
-	if err := office.WriteOutput(*out, req.Bytes(), *force); err != nil {
-		return err
-	}
-	e.printf("Wrote the decryption request to %s: %d ciphertexts (%s).\n", *out, len(batch.Data)/ceremony.CiphertextSize, batch.Kind)
-	e.printf("Request fingerprint: %s\nCiphertexts fingerprint: %s\n", req.ID().Fingerprint(), ceremony.CiphertextsHash(batch.Data).Fingerprint())
+	sum, _ := b.State.RequestSummary(req.ID())
+	e.printf("Wrote the decryption request to %s: %d ciphertexts (%s).\n", *out, sum.Ciphertexts, sum.Kind)
+	e.printf("Request fingerprint: %s\nCiphertexts fingerprint: %s\n", req.ID().Fingerprint(), sum.Hash.Fingerprint())
 	return nil
 }
 

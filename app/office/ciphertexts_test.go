@@ -54,14 +54,7 @@ func FuzzCiphertextsStream(f *testing.F) {
 // anything is written.
 func TestRequestFromFileRefusesChangedFile(t *testing.T) {
 	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
-	k, _ := b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _, ek := smallCeremonyKey(t, dir)
 	one := &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, 5)}
 	in, out := filepath.Join(dir, "batch.json"), filepath.Join(dir, "request.cbor")
 	os.WriteFile(in, one.JSON(), 0o644)

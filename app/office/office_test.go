@@ -35,6 +35,22 @@ func passOf(i int) keystore.Passphrase {
 
 // smallCeremony runs a 2-member, threshold-2 ceremony on a board in dir and
 // returns the board and the members' keystores.
+// smallCeremonyKey is smallCeremony with its members closed at the end of
+// the test, and its election key.
+func smallCeremonyKey(t *testing.T, dir string) (*Board, []*Member, *ceremony.ElectionKey) {
+	t.Helper()
+	b, ms := smallCeremony(t, dir)
+	for _, m := range ms {
+		t.Cleanup(func() { m.Close() })
+	}
+	k, _ := b.State.ElectionKeyFile()
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, ms, ek
+}
+
 func smallCeremony(t *testing.T, dir string) (*Board, []*Member) {
 	t.Helper()
 	b, err := CreateBoard(filepath.Join(dir, "board"), "Test", 2, 2, false, time.Unix(1600000000, 0))

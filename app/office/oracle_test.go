@@ -15,14 +15,7 @@ import (
 // by one.
 func TestDecryptionLogAndTallyCheck(t *testing.T) {
 	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
-	m, _ := b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, ms, ek := smallCeremonyKey(t, dir)
 	votes := []uint64{1, 2, 2, 1, 2}
 	ballots, err := EncryptBallots(ek, votes, 2)
 	if err != nil {

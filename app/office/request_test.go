@@ -17,14 +17,7 @@ import (
 // logged; a file rewritten before the answer is refused.
 func TestReadRequestInChunks(t *testing.T) {
 	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
-	m, _ := b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, ms, ek := smallCeremonyKey(t, dir)
 	ballots, err := EncryptBallots(ek, []uint64{1, 2, 2, 1, 2}, 2)
 	if err != nil {
 		t.Fatal(err)

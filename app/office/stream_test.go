@@ -47,14 +47,7 @@ func heapAfterGC() uint64 {
 // request's file is rewritten after it was checked.
 func TestBoardReadsLargeFilesInChunks(t *testing.T) {
 	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
-	k, _ := b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, ms, ek := smallCeremonyKey(t, dir)
 	const n = 8000
 	req, err := b.Request("large", &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, n)})
 	if err != nil {

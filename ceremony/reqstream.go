@@ -1,8 +1,11 @@
 package ceremony
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"encoding/binary"
 	"errors"
+	"hash"
 	"io"
 
 	"conclave/ceremony/group"
@@ -187,21 +190,98 @@ func readAt(r io.ReaderAt, b []byte, off, size int64) error {
 // (docs/protocol.md §7.3): the same checks and the same answer, byte for
 // byte, but the ciphertexts are read twice more in chunks, and the answer
 // is refused (ErrRequestChanged) unless both reads hash to the request ID
-// that OpenRequest checked and summed up. Only the answer (32 bytes per
-// ciphertext) is held whole.
+// that OpenRequest checked and summed up. The answer (32 bytes per
+// ciphertext) is held whole: AnswerFileTo writes it instead.
 func (sec *Secrets) AnswerFile(f *RequestFile, now int64, rand io.Reader) (*Envelope, error) {
+	var b bytes.Buffer
+	b.Grow(int(answerSize(f.n)))
+	if _, err := sec.AnswerFileTo(f, now, rand, &b); err != nil {
+		return nil, err
+	}
+	return ParseEnvelope(b.Bytes())
+}
+
+// answerLayout is the encoding of an answer to n ciphertexts around its
+// shares and proof (docs/protocol.md §5.11): the envelope's and body's
+// heads before the shares, the proof's head after them, the signature's
+// head at the end.
+func answerLayout(ceremony, request []byte, sender uint64, n int) (head, body, proofHead, sigHead []byte, bodyLen uint64) {
+	size := uint64(n) * group.ElementSize
+	body = appendHead(nil, 4, 3)
+	body = appendHead(body, 2, uint64(len(request)))
+	body = append(body, request...)
+	body = appendHead(body, 2, size)
+	proofHead = appendHead(nil, 2, ProofSize)
+	bodyLen = uint64(len(body)) + size + uint64(len(proofHead)) + ProofSize
+	head = appendHead(nil, 4, 6)
+	head = appendHead(head, 0, Version)
+	head = appendHead(head, 3, uint64(len(KindAnswer)))
+	head = append(head, KindAnswer...)
+	head = appendHead(head, 2, uint64(len(ceremony)))
+	head = append(head, ceremony...)
+	head = appendHead(head, 0, sender)
+	head = appendHead(head, 2, bodyLen)
+	return head, body, proofHead, appendHead(nil, 2, ed25519.SignatureSize), bodyLen
+}
+
+// answerSize is the size of the encoding of an answer to n ciphertexts.
+func answerSize(n int) int64 {
+	var id ID
+	head, body, proofHead, sigHead, _ := answerLayout(id[:], id[:], MaxMembers, n)
+	return int64(len(head)+len(body)+len(proofHead)+len(sigHead)) + int64(n)*group.ElementSize + ProofSize + ed25519.SignatureSize
+}
+
+// AnswerFileTo is AnswerFile writing the answer to w as it is made: the
+// shares of each chunk as soon as they are computed, then the proof and
+// the signature, so that nothing of the answer is held (docs/performance.md).
+// It returns the answer's message ID. On an error, what w received is not
+// an answer: discard it (a temporary file, renamed only on success).
+func (sec *Secrets) AnswerFileTo(f *RequestFile, now int64, rand io.Reader, w io.Writer) (ID, error) {
 	sum := f.sum
 	x, err := sec.answerKey(sum, now)
 	if err != nil {
-		return nil, err
+		return ID{}, err
 	}
 	defer x.Zeroize()
 	half := group.NewScalar().Multiply(x, halfScalar)
 	defer half.Zeroize()
-	w := newAnswerWriter(sum.ID[:], f.n)
-	// The second pass: D_k = x·A_k, as partialDecryptInto makes them.
+	yj := group.NewIdentityElement().ScalarBaseMult(x)
+	head, body, proofHead, sigHead, bodyLen := answerLayout(sec.Ceremony, sum.ID[:], sec.Index, f.n)
+	total := uint64(len(head)) + bodyLen + uint64(len(sigHead)) + ed25519.SignatureSize
+	var l [8]byte
+	// The message ID (§2.3), the signature's input (§4.3) and the
+	// weights' seed (§7.3, weightSeed), hashed as the answer is written.
+	idT := newTranscript(tagMessage)
+	binary.BigEndian.PutUint64(l[:], total)
+	idT.h.Write(l[:])
+	sigT := newTranscript(tagSignature).uint(Version).bytes([]byte(KindAnswer)).bytes(sec.Ceremony).uint(sec.Index)
+	binary.BigEndian.PutUint64(l[:], bodyLen)
+	sigT.h.Write(l[:])
+	seedT := newTranscript(tagWeights).bytes(sum.Ceremony[:]).bytes(sum.ID[:]).uint(sec.Index).element(yj)
+	binary.BigEndian.PutUint64(l[:], uint64(f.n)*group.ElementSize)
+	seedT.h.Write(l[:])
+	out := func(b []byte, more ...hash.Hash) error {
+		idT.h.Write(b)
+		for _, h := range more {
+			h.Write(b)
+		}
+		_, err := w.Write(b)
+		return err
+	}
+	if err := out(head); err != nil {
+		return ID{}, err
+	}
+	if err := out(body, sigT.h); err != nil {
+		return ID{}, err
+	}
+	// The second pass: D_k = x·A_k, as partialDecryptInto makes them,
+	// written chunk by chunk.
+	shares := make([]byte, min(f.n, f.chunk)*group.ElementSize)
+	var writeErr error
 	id, err := f.pass(func(cts []byte, first int) error {
-		return parallel(len(cts)/CiphertextSize, func(_, lo, hi int) error {
+		n := len(cts) / CiphertextSize
+		sh := shares[:n*group.ElementSize]
+		err := parallel(n, func(_, lo, hi int) error {
 			var a group.Element
 			ds := make([]group.Element, hi-lo)
 			dp := make([]*group.Element, hi-lo)
@@ -211,20 +291,29 @@ func (sec *Secrets) AnswerFile(f *RequestFile, now int64, rand io.Reader) (*Enve
 				}
 				dp[k-lo] = ds[k-lo].ScalarMult(half, &a)
 			}
-			group.DoubleAndEncodeBatch(w.shares[(first+lo)*group.ElementSize:(first+hi)*group.ElementSize], dp)
+			group.DoubleAndEncodeBatch(sh[lo*group.ElementSize:hi*group.ElementSize], dp)
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		if writeErr = out(sh, sigT.h, seedT.h); writeErr != nil {
+			return writeErr
+		}
+		return nil
 	})
+	if writeErr != nil {
+		return ID{}, writeErr
+	}
 	if err != nil {
-		return nil, err
+		return ID{}, err
 	}
 	if id != sum.ID {
-		return nil, ErrRequestChanged
+		return ID{}, ErrRequestChanged
 	}
 	// The third pass: the composite M = Σ d_k·A_k of the batched proof,
 	// whose weights hash every share.
-	yj := group.NewIdentityElement().ScalarBaseMult(x)
-	seed := weightSeed(sum.Ceremony, sum.ID, sec.Index, yj, w.shares)
+	seed := seedT.sum()
 	m := group.NewIdentityElement()
 	id, err = f.pass(func(cts []byte, first int) error {
 		part, _, err := compositeFrom(seed, cts, nil, first, len(cts)/CiphertextSize, nil)
@@ -235,17 +324,25 @@ func (sec *Secrets) AnswerFile(f *RequestFile, now int64, rand io.Reader) (*Enve
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return ID{}, err
 	}
 	if id != sum.ID {
-		return nil, ErrRequestChanged
+		return ID{}, ErrRequestChanged
 	}
 	z := group.NewIdentityElement().ScalarMult(x, m)
 	p, err := prove(tagProofDecryption, decryptionContext(sum.Ceremony, sum.ID, sec.Index), x,
 		[]*group.Element{nil, m}, []*group.Element{yj, z}, rand)
 	if err != nil {
-		return nil, err
+		return ID{}, err
 	}
-	e := &Envelope{Version: Version, Kind: KindAnswer, Ceremony: sec.Ceremony, Sender: sec.Index, Body: w.finish(p.bytes())}
-	return sec.sign(e), nil
+	if err := out(append(proofHead, p.bytes()...), sigT.h); err != nil {
+		return ID{}, err
+	}
+	sk := newEdKey(sec.SigningSeed)
+	sig := sk.sign(sigT.sum())
+	sk.wipe()
+	if err := out(append(sigHead, sig...)); err != nil {
+		return ID{}, err
+	}
+	return idT.id(), nil
 }

@@ -381,14 +381,11 @@ func cmdMemberDecrypt(e *env, args []string) error {
 			return errors.New("not confirmed: nothing was decrypted")
 		}
 	}
-	ans, err := m.DecryptRequest(req, time.Now())
+	id, err := m.DecryptRequestTo(req, time.Now(), *out, *force)
 	if err != nil {
 		return err
 	}
-	if err := office.WriteMessageOutput(*out, ans, *force); err != nil {
-		return err
-	}
-	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, ans.ID().Fingerprint())
+	e.printf("Wrote your partial decryption to %s (fingerprint %s): hand it to the coordinator.\n", *out, id.Fingerprint())
 	return nil
 }
 

@@ -1,11 +1,15 @@
 package office
 
 import (
+	"bufio"
 	"crypto/rand"
+	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
+	"conclave/app/transfer"
 	"conclave/ceremony"
 	"conclave/internal/safefile"
 )
@@ -81,12 +85,64 @@ func (m *Member) DecryptRequest(req *MemberRequest, now time.Time) (*ceremony.En
 	// the passes make a few MiB of garbage per MiB read: collecting at 25%
 	// growth rather than 100% keeps the peak near the answer's size (63
 	// MiB against 91 at a million ciphertexts, docs/performance.md).
-	if old := debug.SetGCPercent(streamGCPercent); old < streamGCPercent { // GOGC off (-1) or lower: kept
-		debug.SetGCPercent(old)
-	} else {
-		defer debug.SetGCPercent(old)
-	}
+	defer lowerGCPercent()()
 	return m.answerAndLog(req.Summary, now, func(sec *ceremony.Secrets) (*ceremony.Envelope, error) {
 		return sec.AnswerFile(req.File, now.Unix(), rand.Reader)
 	})
+}
+
+// DecryptRequestTo is DecryptRequest writing the answer to path (after
+// CheckOutput, atomically). A request read in chunks is answered straight
+// into the file as the answer is made (ceremony.Secrets.AnswerFileTo), so
+// that the answer, 32 bytes per ciphertext, is never held in memory; the
+// keystore's log records the request before the file is put in place, as
+// it does before an answer held in memory is released. It returns the
+// answer's message ID.
+func (m *Member) DecryptRequestTo(req *MemberRequest, now time.Time, path string, force bool) (ceremony.ID, error) {
+	if req.Envelope != nil {
+		ans, err := m.Decrypt(req.Envelope, now)
+		if err != nil {
+			return ceremony.ID{}, err
+		}
+		return ans.ID(), WriteMessageOutput(path, ans, force)
+	}
+	if err := m.checkRequestCeremony(req.Summary.Ceremony[:]); err != nil {
+		return ceremony.ID{}, err
+	}
+	if err := CheckOutput(path, force); err != nil {
+		return ceremony.ID{}, err
+	}
+	defer lowerGCPercent()()
+	var id ceremony.ID
+	_, err := transfer.ExportWith(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<20)
+		err := m.withSecrets(func(sec *ceremony.Secrets) (bool, error) {
+			var err error
+			if id, err = sec.AnswerFileTo(req.File, now.Unix(), rand.Reader, bw); err != nil {
+				return false, err
+			}
+			if err := bw.Flush(); err != nil {
+				return false, err
+			}
+			sec.LogAnswer(req.Summary, now.Unix())
+			return true, nil // sealed before the answer is put in place
+		})
+		return err
+	})
+	if err != nil {
+		return ceremony.ID{}, errorf("%w", err)
+	}
+	return id, nil
+}
+
+// lowerGCPercent sets the garbage collector's target to streamGCPercent
+// while a request read in chunks is answered, and returns what restores
+// it (GOGC off or lower is kept).
+func lowerGCPercent() func() {
+	old := debug.SetGCPercent(streamGCPercent)
+	if old < streamGCPercent {
+		debug.SetGCPercent(old)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(old) }
 }

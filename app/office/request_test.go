@@ -99,3 +99,73 @@ func TestReadRequestInChunks(t *testing.T) {
 		t.Fatal("the refused answer was logged")
 	}
 }
+
+// A request read in chunks is answered straight into the output file
+// (DecryptRequestTo): the board accepts the answer, the keystore logs the
+// request, and a request file rewritten before the answer leaves no file
+// at the output and nothing in the log.
+func TestDecryptRequestToFile(t *testing.T) {
+	dir := t.TempDir()
+	b, ms, ek := smallCeremonyKey(t, dir)
+	batch := &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, 300)}
+	req, err := b.Request("ballots", batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := b.Request("ballotz", &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, 301)[64:]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "request.cbor")
+	if err := WriteMessageOutput(p, req, false); err != nil {
+		t.Fatal(err)
+	}
+	defer func(v int64) { StreamAbove = v }(StreamAbove)
+	StreamAbove = 0
+	now := time.Unix(1700000000, 0)
+	r, err := ReadRequest(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	out := filepath.Join(t.TempDir(), "answer.cbor")
+	id, err := ms[0].DecryptRequestTo(r, now, out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := ceremony.ParseEnvelope(data); err != nil || e.ID() != id {
+		t.Fatalf("the answer written: %v", err)
+	}
+	if _, err := b.Add(data); err != nil {
+		t.Fatalf("the board refuses the answer written in chunks: %v", err)
+	}
+	if log, err := ms[0].Answered(); err != nil || len(log) != 1 || log[0].RequestID() != req.ID() {
+		t.Fatalf("the log after the answer: %+v %v", log, err)
+	}
+	// Rewritten (same size) after it was checked and shown.
+	again, err := ReadRequest(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if err := os.WriteFile(p, other.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out2 := filepath.Join(t.TempDir(), "answer.cbor")
+	if _, err := ms[1].DecryptRequestTo(again, now, out2, false); !errors.Is(err, ceremony.ErrRequestChanged) {
+		t.Fatalf("a rewritten request file: %v, want ceremony.ErrRequestChanged", err)
+	}
+	if _, err := os.Stat(out2); err == nil {
+		t.Fatal("an answer was written for a rewritten request")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(out2)); len(entries) != 0 {
+		t.Fatalf("files left behind: %v", entries)
+	}
+	if log, _ := ms[1].Answered(); len(log) != 0 {
+		t.Fatal("the refused answer was logged")
+	}
+}

@@ -343,6 +343,9 @@ func FuzzOpenMessage(f *testing.F) {
 	signed := NewEnvelope(KindAnswer, cer, 2, &Answer{Request: cer, Shares: fakeCiphertexts(2), Proof: make([]byte, ProofSize)})
 	signed.Signature = make([]byte, 64)
 	add(signed)
+	long := NewEnvelope(KindAnswer, cer, 2, &Answer{Request: cer, Shares: fakeCiphertexts(2), Proof: make([]byte, 2*spillTailMax)})
+	long.Signature = make([]byte, 64)
+	add(long) // signed, not a correct decryption: judged, not refused
 	add(NewEnvelope(KindAnswer, cer, 1, &Answer{Request: cer}))
 	add(NewEnvelope(KindResult, cer, 0, &Result{Request: cer, Answers: [][]byte{cer}, Plaintexts: []uint64{1, 2}}))
 	f.Add([]byte{})
@@ -397,4 +400,64 @@ func FuzzOpenMessage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A member who signs an answer whose proof is not 64 bytes long (here
+// longer than spillTailMax) sends an answer that is signed but not a
+// correct decryption (docs/protocol.md §7.3: kept, marked invalid, and a
+// record holding it verifies). Read in chunks, it was refused as "not a
+// Conclave message": a board that had taken it in whole could no longer
+// be opened once its file was read in chunks, and its record failed
+// verify, because of one dishonest member.
+func TestSpilledAnswerWithLongProof(t *testing.T) {
+	h := newHarness(t, 3, 2, false)
+	h.runToComplete()
+	votes := []uint64{1, 2, 2, 1, 2}
+	req, err := h.board.NewRequest("long proof", RequestBallots, 2, 2, ballotsFor(t, h.board, votes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.add(req)
+	for _, size := range []int{ProofSize + 1, spillTailMax, 4 * spillTailMax, 1 << 16} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			var a Answer
+			if err := h.answer(2, req).DecodeBody(&a); err != nil {
+				t.Fatal(err)
+			}
+			a.Proof = append(bytes.Clone(a.Proof), make([]byte, size-ProofSize)...)
+			bad := NewEnvelope(KindAnswer, req.Ceremony, 2, &a)
+			h.sec(2).sign(bad)
+			good := h.answer(1, req)
+			replay := func(spilled bool) (*State, []RecordFile) {
+				st := NewState()
+				var files []RecordFile
+				for _, e := range append(h.board.Messages(), good, bad) {
+					b := e.Bytes()
+					f := RecordFile{Name: string(e.Kind), Data: b}
+					if spilled && (e.Kind == KindRequest || e.Kind == KindAnswer) {
+						f = RecordFile{Name: f.Name, Source: &memSource{b: b}, Size: int64(len(b))}
+					}
+					files = append(files, f)
+					m, err := f.Message()
+					if err != nil {
+						t.Fatalf("spilled %v: %s: %v", spilled, e.Kind, err)
+					}
+					if _, err := st.Add(m); err != nil && !errors.Is(err, ErrDuplicate) {
+						t.Fatalf("spilled %v: %s: %v", spilled, e.Kind, err)
+					}
+				}
+				return st, files
+			}
+			mem, held := replay(false)
+			sp, files := replay(true)
+			_, inv1 := mem.AnswerStatus(req.ID())
+			_, inv2 := sp.AnswerStatus(req.ID())
+			if inv1[2] == nil || inv2[2] == nil || inv1[2].Error() != inv2[2].Error() {
+				t.Fatalf("the answer with a proof of %d bytes: held %v, in chunks %v", size, inv1, inv2)
+			}
+			if rep1, rep2 := Verify(held), Verify(files); !rep1.OK() || !rep2.OK() {
+				t.Fatalf("verify: held %v, in chunks %v", rep1.Checks, rep2.Checks)
+			}
+		})
+	}
 }

@@ -190,15 +190,44 @@ func (b *Board) AddMessage(e *ceremony.Envelope) (ceremony.Text, error) {
 			return ceremony.Text{}, errorf("confirmations are taken only during the confirm step, once every qualified member has opened or been rebuilt")
 		}
 	}
-	text, err := b.State.Add(e)
-	if errors.Is(err, ceremony.ErrDuplicate) {
-		return textf("already on the board: %s", fileName(e)), nil
+	// The message is written into the folder under a temporary name and
+	// taken in from that copy before the copy is put in place: the board
+	// holds what its folder holds, and a message read in chunks is read
+	// again from the board's copy, not from a stick that may be pulled or
+	// rewritten once it was brought in.
+	var text ceremony.Text
+	var addErr error
+	var src *fileSource // the copy, for a message read in chunks
+	path, err := transfer.ExportWith(b.Dir, fileName(e), func(w io.Writer) error {
+		_, err := e.WriteTo(w)
+		return err
+	}, func(tmp string) error {
+		m := e
+		if size := e.Size(); size > StreamBoardAbove {
+			src = &fileSource{path: tmp, size: size, noFollow: true}
+			var err error
+			if m, err = ceremony.OpenMessage(src, size); err != nil {
+				return err
+			}
+			if m.ID() != id {
+				return ceremony.ErrMessageChanged
+			}
+		}
+		text, addErr = b.State.Add(m)
+		if errors.Is(addErr, ceremony.ErrDuplicate) {
+			// Taken in before, but its file was not put in place then.
+			text, addErr = textf("already on the board: %s", fileName(e)), nil
+		}
+		return addErr
+	})
+	if addErr != nil {
+		return ceremony.Text{}, addErr
 	}
 	if err != nil {
-		return ceremony.Text{}, err
+		return ceremony.Text{}, errorf("%w", err)
 	}
-	if err := writeMessage(filepath.Join(b.Dir, fileName(e)), e); err != nil {
-		return ceremony.Text{}, err
+	if src != nil {
+		src.path = path
 	}
 	b.have[id] = true
 	return text, nil
@@ -355,7 +384,7 @@ func writeMessage(path string, e *ceremony.Envelope) error {
 	_, err := transfer.ExportWith(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error {
 		_, err := e.WriteTo(w)
 		return err
-	})
+	}, nil)
 	if err != nil {
 		return errorf("%w", err)
 	}

@@ -203,7 +203,7 @@ func (b *Board) AddMessage(e *ceremony.Envelope) (ceremony.Text, error) {
 		return err
 	}, func(tmp string) error {
 		m := e
-		if size := e.Size(); size > StreamBoardAbove {
+		if size := e.Size(); size > StreamBoardAbove && (e.Kind == ceremony.KindRequest || e.Kind == ceremony.KindAnswer) {
 			src = &fileSource{path: tmp, size: size, noFollow: true}
 			var err error
 			if m, err = ceremony.OpenMessage(src, size); err != nil {

@@ -184,8 +184,10 @@ func TestSpilledBoardAsInMemory(t *testing.T) {
 					t.Fatalf("check %d: held %v, in chunks %v", k, rep1.Checks[k], rep2.Checks[k])
 				}
 			}
-			if id1, _ := RecordID(held); id1 != func() ID { id, _ := RecordID(files); return id }() {
-				t.Fatal("record IDs differ")
+			id1, _, err1 := RecordID(held)
+			id2, _, err2 := RecordID(files)
+			if id1 != id2 || err1 != nil || err2 != nil {
+				t.Fatalf("record IDs differ (%v, %v)", err1, err2)
 			}
 			// Written out, it is the message.
 			var out bytes.Buffer
@@ -459,5 +461,50 @@ func TestSpilledAnswerWithLongProof(t *testing.T) {
 				t.Fatalf("verify: held %v, in chunks %v", rep1.Checks, rep2.Checks)
 			}
 		})
+	}
+}
+
+// Someone who can write to the folder while 'conclave verify' reads it
+// makes a request's file unreadable (or changes it) once Verify has
+// checked it: the record fingerprint printed next to "verifies" left the
+// file out, silently, and was that of the record without the request (a
+// request for single ballots hidden from an auditor who compares the
+// fingerprint with the minutes). RecordID fails instead.
+func TestRecordIDOfAFileChangedAfterVerify(t *testing.T) {
+	h := newHarness(t, 3, 2, false)
+	h.runToComplete()
+	req, err := h.board.NewRequest("hidden", RequestBallots, 2, 2, ballotsFor(t, h.board, []uint64{1, 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.add(req)
+	var files, without []RecordFile
+	for _, e := range h.board.Messages() {
+		b := e.Bytes()
+		if e.Kind != KindRequest {
+			files = append(files, RecordFile{Name: string(e.Kind), Data: b})
+			without = append(without, RecordFile{Name: string(e.Kind), Data: b})
+			continue
+		}
+		// Opens 1 and 2 are Verify's (the first pass, the ciphertexts'
+		// check); from the third on, the file is cut.
+		files = append(files, RecordFile{Name: "request", Size: int64(len(b)), Source: &memSource{b: b, change: func(k int, b []byte) []byte {
+			if k > 2 {
+				return b[:len(b)-1]
+			}
+			return b
+		}}})
+	}
+	if rep := Verify(files); !rep.OK() {
+		t.Fatal(rep.Checks)
+	}
+	idWithout, _, _ := RecordID(without)
+	id, n, err := RecordID(files)
+	if err == nil {
+		t.Fatalf("the record fingerprint of a record whose request no longer reads: %s (%d messages; without the request %s)",
+			id.Fingerprint(), n, idWithout.Fingerprint())
+	}
+	if !errors.Is(err, ErrMessageChanged) {
+		t.Fatalf("%v, want ErrMessageChanged", err)
 	}
 }

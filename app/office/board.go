@@ -84,11 +84,7 @@ func OpenBoard(dir string) (*Board, error) {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		names := ceremony.List{Sep: "; "}
-		for _, p := range problems {
-			names.Items = append(names.Items, textf("%s (%v)", p.Path, p.Cause))
-		}
-		return nil, causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, names, dir)
+		return nil, unreadable(problems, dir)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
@@ -121,6 +117,16 @@ func OpenBoard(dir string) (*Board, error) {
 		}
 	}
 	return b, nil
+}
+
+// unreadable is the refusal of a board folder whose files named by
+// problems cannot be read.
+func unreadable(problems []Problem, dir string) error {
+	names := ceremony.List{Sep: "; "}
+	for _, p := range problems {
+		names.Items = append(names.Items, textf("%s (%v)", p.Path, p.Cause))
+	}
+	return causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, names, dir)
 }
 
 // fileName gives a message an informative name: step order, kind, sender
@@ -488,10 +494,15 @@ func (b *Board) FindRequest(prefix string) (ceremony.ID, error) {
 // ExportRecord copies the record (every message file of the board, not
 // the coordinator's handout folder) into dir, for an auditor or a backup:
 // each file is written atomically. It returns how many files were copied.
+// A board file that cannot be read, or that is read in chunks and no
+// longer reads as it did, stops it: the copy is never one message short.
 func (b *Board) ExportRecord(dir string) (int, error) {
-	files, _, err := ReadRecord(b.Dir)
+	files, problems, err := ReadRecord(b.Dir)
 	if err != nil {
 		return 0, err
+	}
+	if len(problems) > 0 {
+		return 0, unreadable(problems, b.Dir) // not a copy without them
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, errorf("cannot create %s: %v (is the stick plugged in and writable?)", dir, err)
@@ -499,6 +510,9 @@ func (b *Board) ExportRecord(dir string) (int, error) {
 	n := 0
 	for _, f := range files {
 		e, err := f.Message()
+		if errors.Is(err, ceremony.ErrMessageChanged) || errors.Is(err, ceremony.ErrMessageUnreadable) {
+			return n, errorf("%w", err)
+		}
 		if err != nil {
 			continue // not a message: not part of the record
 		}

@@ -335,3 +335,36 @@ func copyDir(t *testing.T, from, to string) {
 		}
 	}
 }
+
+// A board file that cannot be read while the record is exported (here
+// replaced by a link; a file read in chunks that changes is the same) was
+// silently left out of the copy, which then counted one message fewer
+// than the record: the export stops instead.
+func TestExportRecordStopsOnUnreadableFile(t *testing.T) {
+	dir := t.TempDir()
+	b, ms := smallCeremony(t, dir)
+	defer ms[0].Close()
+	defer ms[1].Close()
+	entries, _ := os.ReadDir(b.Dir)
+	var victim string
+	for _, en := range entries {
+		if strings.HasPrefix(en.Name(), "deal-") {
+			victim = filepath.Join(b.Dir, en.Name())
+			break
+		}
+	}
+	if victim == "" {
+		t.Fatal("no deal on the board")
+	}
+	elsewhere := filepath.Join(dir, "deal.cbor")
+	if err := os.Rename(victim, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, victim); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.ExportRecord(filepath.Join(dir, "usb", "record"))
+	if err == nil {
+		t.Fatalf("exported %d files without %s", n, filepath.Base(victim))
+	}
+}

@@ -15,11 +15,19 @@ const tagRecord = tagPrefix + "record"
 // (docs/protocol.md §8.5). File names and the order of the files do not
 // matter; a file that does not parse is not a message and is left out.
 // Its fingerprint is what the minutes print and 'conclave verify' shows.
-func RecordID(files []RecordFile) (ID, int) {
+//
+// A file read in chunks (Source) that no longer reads as it did, or cannot
+// be read, is not left out: RecordID fails (ErrMessageChanged,
+// ErrMessageUnreadable), rather than give the hash of another record than
+// the one that was checked.
+func RecordID(files []RecordFile) (ID, int, error) {
 	seen := map[ID]bool{}
 	var ids []ID
 	for _, f := range files {
 		e, err := f.Message()
+		if fileFault(err) {
+			return ID{}, 0, causef("%w (%v)", err, f.Name)
+		}
 		if err != nil || e.Kind == KindBundle || e.Kind == KindElectionKey {
 			continue
 		}
@@ -34,5 +42,5 @@ func RecordID(files []RecordFile) (ID, int) {
 	for _, id := range ids {
 		t.bytes(id[:])
 	}
-	return t.id(), len(ids)
+	return t.id(), len(ids), nil
 }

@@ -31,12 +31,12 @@ func TestRecordIDIgnoresNamesOrderAndDuplicates(t *testing.T) {
 		return e.Bytes()
 	}
 	a, b := call("a"), call("b")
-	id1, n1 := RecordID([]RecordFile{{Name: "x", Data: a}, {Name: "y", Data: b}})
-	id2, n2 := RecordID([]RecordFile{{Name: "other", Data: b}, {Name: "name", Data: a}, {Name: "again", Data: a}, {Name: "junk", Data: []byte("not a message")}})
-	if id1 != id2 || n1 != 2 || n2 != 2 {
-		t.Fatalf("record IDs differ: %x (%d) and %x (%d)", id1, n1, id2, n2)
+	id1, n1, err1 := RecordID([]RecordFile{{Name: "x", Data: a}, {Name: "y", Data: b}})
+	id2, n2, err2 := RecordID([]RecordFile{{Name: "other", Data: b}, {Name: "name", Data: a}, {Name: "again", Data: a}, {Name: "junk", Data: []byte("not a message")}})
+	if id1 != id2 || n1 != 2 || n2 != 2 || err1 != nil || err2 != nil {
+		t.Fatalf("record IDs differ: %x (%d) and %x (%d) (%v, %v)", id1, n1, id2, n2, err1, err2)
 	}
-	id3, _ := RecordID([]RecordFile{{Name: "x", Data: a}})
+	id3, _, _ := RecordID([]RecordFile{{Name: "x", Data: a}})
 	if id3 == id1 {
 		t.Fatal("a record without one of its messages has the same record ID")
 	}

@@ -42,8 +42,10 @@ var ErrMessageChanged = errorf("the file of a message changed while it was read:
 var ErrMessageUnreadable = errorf("a message file cannot be read: check that the drive is still there, and run again")
 
 // spillHeadMax is how many bytes of a file are read to decode the heads
-// before its large byte string; spillTailMax is the most a file may hold
-// after it (an answer's proof and signature, with their heads).
+// before its large byte string; spillTailMax is the most a request's file
+// may hold after it (an answer's proof and signature, with their heads, are
+// less, but an answer's proof of another size is judged, not refused: its
+// tail may be up to MaxWholeMessage).
 const (
 	spillHeadMax = streamHeadMax
 	spillTailMax = 256
@@ -136,8 +138,15 @@ func OpenMessage(src Source, size int64) (*Envelope, error) {
 	}
 	s.n = int64(strLen)
 	// What follows the large byte string: nothing of a request's body,
-	// an answer's proof; then the signature, and nothing after it.
-	if size-(s.off+s.n) > spillTailMax {
+	// an answer's proof; then the signature, and nothing after it. An
+	// answer whose proof is not of ProofSize bytes is not malformed but
+	// signed and not a correct decryption (docs/protocol.md §7.3): its
+	// tail is held, however long, up to what a message read whole may be.
+	tailMax := int64(spillTailMax)
+	if e.Kind == KindAnswer {
+		tailMax = MaxWholeMessage
+	}
+	if size-(s.off+s.n) > tailMax {
 		return nil, errorf("this is not a Conclave message (%v): check that you picked the right file", causef("data after the value"))
 	}
 	s.head = prefix[:s.off:s.off]
@@ -148,7 +157,7 @@ func OpenMessage(src Source, size int64) (*Envelope, error) {
 	inBody := s.tail[:bodyEnd-(s.off+s.n)]
 	b := cborView{b: inBody}
 	if e.Kind == KindAnswer {
-		s.answer.Proof = append([]byte(nil), b.bytes()...)
+		s.answer.Proof = b.bytes() // a slice of the tail, as DecodeBody gives slices of the body
 	}
 	if err := b.end(); err != nil {
 		return nil, errorf("the body of this %s message is malformed (%v)", e.Kind, err)

@@ -244,7 +244,9 @@ func cmdVerify(e *env, args []string) error {
 		}
 		e.printf("%s %s\n", mark, c.Text)
 	}
-	printRecordFingerprint(e, r.State, files)
+	if err := printRecordFingerprint(e, r.State, files); err != nil {
+		return fmt.Errorf("the record in %s does NOT verify: %w", dir, err)
+	}
 	if err := expectError(r.State, want); err != nil {
 		return fmt.Errorf("the record in %s does NOT verify: %w", dir, err)
 	}

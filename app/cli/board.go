@@ -274,7 +274,10 @@ func cmdBoardStatus(e *env, args []string) error {
 			r.Ciphertexts, len(valid), len(invalid), done)
 	}
 	if files, _, err := office.ReadRecord(b.Dir); err == nil {
-		id, n := ceremony.RecordID(files)
+		id, n, err := ceremony.RecordID(files)
+		if err != nil {
+			return err
+		}
 		e.printf("Record fingerprint: %s (%d messages)\n", id.Fingerprint(), n)
 	}
 	if len(b.Skipped) > 0 {

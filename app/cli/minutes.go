@@ -145,11 +145,17 @@ func expectKeyCheck(st *ceremony.State, wantKey string) []ceremony.Check {
 }
 
 // printRecordFingerprint shows the record's fingerprint, which the minutes
-// print (docs/protocol.md §8.5).
-func printRecordFingerprint(e *env, st *ceremony.State, files []ceremony.RecordFile) {
-	id, n := ceremony.RecordID(files)
+// print (docs/protocol.md §8.5). It fails if a file read in chunks no
+// longer reads as it did when it was checked: the fingerprint would be
+// another record's.
+func printRecordFingerprint(e *env, st *ceremony.State, files []ceremony.RecordFile) error {
+	id, n, err := ceremony.RecordID(files)
+	if err != nil {
+		return err
+	}
 	if st != nil && !st.ID.IsZero() {
 		e.printf("Ceremony fingerprint: %s\n", st.ID.Fingerprint())
 	}
 	e.printf("Record fingerprint: %s (%d messages)\n", id.Fingerprint(), n)
+	return nil
 }

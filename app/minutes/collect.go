@@ -124,7 +124,10 @@ func collect(b *office.Board) (*facts, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, n := ceremony.RecordID(files)
+	id, n, err := ceremony.RecordID(files)
+	if err != nil {
+		return nil, err
+	}
 	f.RecordFP, f.RecordMessages = id.Fingerprint(), n
 	return f, nil
 }

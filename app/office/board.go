@@ -84,11 +84,7 @@ func OpenBoard(dir string) (*Board, error) {
 		return nil, err
 	}
 	if len(problems) > 0 {
-		names := ceremony.List{Sep: "; "}
-		for _, p := range problems {
-			names.Items = append(names.Items, textf("%s (%v)", p.Path, p.Cause))
-		}
-		return nil, causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, names, dir)
+		return nil, unreadable(problems, dir)
 	}
 	b := &Board{Dir: dir, State: ceremony.NewState(), have: map[ceremony.ID]bool{}}
 	b.State.Checks = boardCheckCache()
@@ -121,6 +117,16 @@ func OpenBoard(dir string) (*Board, error) {
 		}
 	}
 	return b, nil
+}
+
+// unreadable is the refusal of a board folder whose files named by
+// problems cannot be read.
+func unreadable(problems []Problem, dir string) error {
+	names := ceremony.List{Sep: "; "}
+	for _, p := range problems {
+		names.Items = append(names.Items, textf("%s (%v)", p.Path, p.Cause))
+	}
+	return causef("%w: %s in %s; nothing was done: copy the board again from its backup, or move the file out of the folder if it is not part of the record", ErrUnreadable, names, dir)
 }
 
 // fileName gives a message an informative name: step order, kind, sender
@@ -190,15 +196,44 @@ func (b *Board) AddMessage(e *ceremony.Envelope) (ceremony.Text, error) {
 			return ceremony.Text{}, errorf("confirmations are taken only during the confirm step, once every qualified member has opened or been rebuilt")
 		}
 	}
-	text, err := b.State.Add(e)
-	if errors.Is(err, ceremony.ErrDuplicate) {
-		return textf("already on the board: %s", fileName(e)), nil
+	// The message is written into the folder under a temporary name and
+	// taken in from that copy before the copy is put in place: the board
+	// holds what its folder holds, and a message read in chunks is read
+	// again from the board's copy, not from a stick that may be pulled or
+	// rewritten once it was brought in.
+	var text ceremony.Text
+	var addErr error
+	var src *fileSource // the copy, for a message read in chunks
+	path, err := transfer.ExportWith(b.Dir, fileName(e), func(w io.Writer) error {
+		_, err := e.WriteTo(w)
+		return err
+	}, func(tmp string) error {
+		m := e
+		if size := e.Size(); size > StreamBoardAbove && (e.Kind == ceremony.KindRequest || e.Kind == ceremony.KindAnswer) {
+			src = &fileSource{path: tmp, size: size, noFollow: true}
+			var err error
+			if m, err = ceremony.OpenMessage(src, size); err != nil {
+				return err
+			}
+			if m.ID() != id {
+				return ceremony.ErrMessageChanged
+			}
+		}
+		text, addErr = b.State.Add(m)
+		if errors.Is(addErr, ceremony.ErrDuplicate) {
+			// Taken in before, but its file was not put in place then.
+			text, addErr = textf("already on the board: %s", fileName(e)), nil
+		}
+		return addErr
+	})
+	if addErr != nil {
+		return ceremony.Text{}, addErr
 	}
 	if err != nil {
-		return ceremony.Text{}, err
+		return ceremony.Text{}, errorf("%w", err)
 	}
-	if err := writeMessage(filepath.Join(b.Dir, fileName(e)), e); err != nil {
-		return ceremony.Text{}, err
+	if src != nil {
+		src.path = path
 	}
 	b.have[id] = true
 	return text, nil
@@ -355,7 +390,7 @@ func writeMessage(path string, e *ceremony.Envelope) error {
 	_, err := transfer.ExportWith(filepath.Dir(path), filepath.Base(path), func(w io.Writer) error {
 		_, err := e.WriteTo(w)
 		return err
-	})
+	}, nil)
 	if err != nil {
 		return errorf("%w", err)
 	}
@@ -459,10 +494,15 @@ func (b *Board) FindRequest(prefix string) (ceremony.ID, error) {
 // ExportRecord copies the record (every message file of the board, not
 // the coordinator's handout folder) into dir, for an auditor or a backup:
 // each file is written atomically. It returns how many files were copied.
+// A board file that cannot be read, or that is read in chunks and no
+// longer reads as it did, stops it: the copy is never one message short.
 func (b *Board) ExportRecord(dir string) (int, error) {
-	files, _, err := ReadRecord(b.Dir)
+	files, problems, err := ReadRecord(b.Dir)
 	if err != nil {
 		return 0, err
+	}
+	if len(problems) > 0 {
+		return 0, unreadable(problems, b.Dir) // not a copy without them
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, errorf("cannot create %s: %v (is the stick plugged in and writable?)", dir, err)
@@ -470,6 +510,9 @@ func (b *Board) ExportRecord(dir string) (int, error) {
 	n := 0
 	for _, f := range files {
 		e, err := f.Message()
+		if errors.Is(err, ceremony.ErrMessageChanged) || errors.Is(err, ceremony.ErrMessageUnreadable) {
+			return n, errorf("%w", err)
+		}
 		if err != nil {
 			continue // not a message: not part of the record
 		}

@@ -218,7 +218,7 @@ func (b *Board) RequestFromFile(label string, c *CiphertextsFile, out string, fo
 		}
 		bw.Write(tail)
 		return bw.Flush()
-	})
+	}, nil)
 	if err != nil {
 		return nil, errorf("%w", err)
 	}

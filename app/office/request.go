@@ -128,7 +128,7 @@ func (m *Member) DecryptRequestTo(req *MemberRequest, now time.Time, path string
 			return true, nil // sealed before the answer is put in place
 		})
 		return err
-	})
+	}, nil)
 	if err != nil {
 		return ceremony.ID{}, errorf("%w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,5 +158,206 @@ func TestBoardReadsLargeFilesInChunks(t *testing.T) {
 	}
 	if rep := ceremony.Verify(files); !rep.OK() {
 		t.Fatalf("the exported record does not verify: %v", rep.Checks)
+	}
+}
+
+// changingSource is a message file whose every open from the given one on
+// reads other bytes (a file on a stick rewritten while the board copies it).
+type changingSource struct {
+	path  string
+	other []byte
+	from  int
+	opens int
+}
+
+func (c *changingSource) Open() (ceremony.SourceFile, error) {
+	c.opens++
+	if c.opens >= c.from {
+		return readerFile{bytes.NewReader(c.other)}, nil
+	}
+	f, err := os.Open(c.path)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+type readerFile struct{ *bytes.Reader }
+
+func (readerFile) Close() error { return nil }
+
+// An answer larger than StreamBoardAbove brought in from a stick is read
+// in chunks from the stick: the board must not go on reading the stick
+// once the answer is in the folder. The coordinator pulls the stick and
+// counts: the count must be made from the board's copies. And a stick
+// file that changes while it is copied into the board (after the board
+// checked it) must leave the board as it was: neither a State that holds
+// an answer the folder does not, nor, brought in again, "already on the
+// board" for a file the folder does not hold.
+func TestBoardLargeAnswerFromPulledStick(t *testing.T) {
+	dir := t.TempDir()
+	b, ms := smallCeremony(t, dir)
+	defer ms[0].Close()
+	defer ms[1].Close()
+	k, _ := b.State.ElectionKeyFile()
+	ek, err := ceremony.ParseElectionKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	req, err := b.Request("stick", &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stick := t.TempDir()
+	reqPath := filepath.Join(stick, "request.cbor")
+	if err := WriteMessageOutput(reqPath, req, false); err != nil {
+		t.Fatal(err)
+	}
+	var answers []string
+	for i, m := range ms {
+		r, err := ReadRequest(reqPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := m.DecryptRequest(r, time.Unix(1700000000, 0))
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(stick, []string{"a.cbor", "b.cbor"}[i])
+		if err := WriteMessageOutput(p, a, false); err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, p)
+	}
+	defer func(v int64) { StreamBoardAbove = v }(StreamBoardAbove)
+	StreamBoardAbove = 1 << 10 // the request and the answers
+
+	t.Run("pulled", func(t *testing.T) {
+		fresh := filepath.Join(t.TempDir(), "board")
+		copyDir(t, b.Dir, fresh)
+		b2, err := OpenBoard(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pulled := t.TempDir()
+		for _, p := range answers {
+			q := filepath.Join(pulled, filepath.Base(p))
+			data, _ := os.ReadFile(p)
+			os.WriteFile(q, data, 0o644)
+			if _, err := b2.AddFile(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		os.RemoveAll(pulled) // the stick is pulled
+		res, err := b2.Tally(ceremony.ID{})
+		if err != nil {
+			t.Fatalf("the count after the stick was pulled: %v", err)
+		}
+		if !slices.Equal(res.Counts, []uint64{n}) {
+			t.Fatalf("counts %v", res.Counts)
+		}
+	})
+
+	t.Run("changed while copied", func(t *testing.T) {
+		t.Setenv(CheckCacheEnv, "off") // the answer is checked again (opens 2 and 3)
+		fresh := filepath.Join(t.TempDir(), "board")
+		copyDir(t, b.Dir, fresh)
+		b2, err := OpenBoard(fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orig, _ := os.ReadFile(answers[0])
+		forged := bytes.Clone(orig)
+		forged[len(orig)/2] ^= 1
+		// Opens: 1 the board's first pass, 2-3 the answer's check,
+		// 4 the copy into the board: from then on the file reads otherwise.
+		src := &changingSource{path: answers[0], other: forged, from: 4}
+		e, err := ceremony.OpenMessage(src, int64(len(orig)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, addErr := b2.AddMessage(e)
+		copied, readErr := os.ReadFile(filepath.Join(fresh, fileName(e)))
+		valid, invalid := b2.State.AnswerStatus(req.ID())
+		switch {
+		case addErr == nil && !bytes.Equal(copied, orig):
+			t.Fatalf("the answer was taken in, but the folder holds %d other bytes (%v)", len(copied), readErr)
+		case addErr != nil && readErr == nil:
+			t.Fatalf("refused (%v), but written into the folder", addErr)
+		case addErr != nil && len(valid)+len(invalid) != 0:
+			t.Fatalf("refused (%v), but the board holds it: valid %v, invalid %v", addErr, valid, invalid)
+		}
+		// Brought in again, unchanged: it is written into the folder.
+		if _, err := b2.AddFile(answers[0]); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(fresh, fileName(e))); !bytes.Equal(got, orig) {
+			t.Fatal("brought in again, the answer is not in the folder")
+		}
+		entries, _ := os.ReadDir(fresh)
+		for _, en := range entries {
+			if strings.Contains(en.Name(), ".part-") {
+				t.Fatalf("left behind: %s", en.Name())
+			}
+		}
+	})
+}
+
+// copyDir copies the files of a board folder (not its subfolders).
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(to, handoutDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, en := range entries {
+		if en.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(from, en.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, en.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A board file that cannot be read while the record is exported (here
+// replaced by a link; a file read in chunks that changes is the same) was
+// silently left out of the copy, which then counted one message fewer
+// than the record: the export stops instead.
+func TestExportRecordStopsOnUnreadableFile(t *testing.T) {
+	dir := t.TempDir()
+	b, ms := smallCeremony(t, dir)
+	defer ms[0].Close()
+	defer ms[1].Close()
+	entries, _ := os.ReadDir(b.Dir)
+	var victim string
+	for _, en := range entries {
+		if strings.HasPrefix(en.Name(), "deal-") {
+			victim = filepath.Join(b.Dir, en.Name())
+			break
+		}
+	}
+	if victim == "" {
+		t.Fatal("no deal on the board")
+	}
+	elsewhere := filepath.Join(dir, "deal.cbor")
+	if err := os.Rename(victim, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, victim); err != nil {
+		t.Fatal(err)
+	}
+	n, err := b.ExportRecord(filepath.Join(dir, "usb", "record"))
+	if err == nil {
+		t.Fatalf("exported %d files without %s", n, filepath.Base(victim))
 	}
 }

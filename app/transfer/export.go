@@ -29,14 +29,17 @@ func ExportPieces(dir, name string, pieces ...[]byte) (path string, err error) {
 			}
 		}
 		return nil
-	})
+	}, nil)
 }
 
 // ExportWith is Export of what write writes: a message read in chunks
 // from another file is copied without being held. An error of write
 // leaves dir/name as it was; it is returned as it is when it is not the
-// temporary file's (a source file that changed, for instance).
-func ExportWith(dir, name string, write func(io.Writer) error) (path string, err error) {
+// temporary file's (a source file that changed, for instance). check,
+// when not nil, is given the temporary file once it is written, flushed
+// and closed, before it is put in place: its error leaves dir/name as it
+// was, and is returned as it is.
+func ExportWith(dir, name string, write func(io.Writer) error, check func(tmp string) error) (path string, err error) {
 	if err := checkName(name); err != nil {
 		return "", err
 	}
@@ -80,6 +83,11 @@ func ExportWith(dir, name string, write func(io.Writer) error) (path string, err
 	}
 	if err = faultfs.Do("close", tmpName, tmp.Close); err != nil {
 		return "", errorf("writing %s: %v", path, plainErr(err))
+	}
+	if check != nil {
+		if err = check(tmpName); err != nil {
+			return "", err
+		}
 	}
 	if err = faultfs.Do("rename", path, func() error { return os.Rename(tmpName, path) }); err != nil {
 		return "", errorf("putting %s in place: %v", path, plainErr(err))

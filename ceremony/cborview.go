@@ -199,6 +199,68 @@ func viewAnswer(b []byte, a *Answer) error {
 	return nil
 }
 
+// viewResult decodes a result body strictly; Request and each of Answers
+// are slices of b. Its plaintexts are decoded in one slice of the exact
+// size (8 bytes each, against 1 to 9 in b): the general decoder also
+// encoded them again to check them, a copy this does not make.
+func viewResult(b []byte, res *Result) error {
+	r := cborView{b: b}
+	r.array(3)
+	v := Result{Request: r.bytes()}
+	if m, n := r.head(); r.err == nil && m != 4 {
+		r.mismatch(m, n, causef("not an array of the expected length"))
+	} else if r.err == nil {
+		if n > MaxCiphertexts || n > uint64(len(r.b)) {
+			r.fail(causef("unexpected end of data"))
+		} else {
+			v.Answers = make([][]byte, n)
+			for k := range v.Answers {
+				v.Answers[k] = r.bytes()
+			}
+		}
+	}
+	if m, n := r.head(); r.err == nil && m != 4 {
+		r.mismatch(m, n, causef("not an array of the expected length"))
+	} else if r.err == nil {
+		if n > MaxCiphertexts || n > uint64(len(r.b)) {
+			r.fail(causef("unexpected end of data"))
+		} else {
+			v.Plaintexts = make([]uint64, n)
+			for k := range v.Plaintexts {
+				v.Plaintexts[k] = r.uint()
+			}
+		}
+	}
+	if err := r.end(); err != nil {
+		return err
+	}
+	*res = v
+	return nil
+}
+
+// writeResult encodes a result body in one buffer of the exact size.
+func writeResult(res *Result) []byte {
+	size := 1 + strSize(len(res.Request)) + headSize(uint64(len(res.Answers))) + headSize(uint64(len(res.Plaintexts)))
+	for _, a := range res.Answers {
+		size += strSize(len(a))
+	}
+	for _, v := range res.Plaintexts {
+		size += headSize(v)
+	}
+	w := cborWriter{make([]byte, 0, size)}
+	w.head(4, 3)
+	w.bytes(res.Request)
+	w.head(4, uint64(len(res.Answers)))
+	for _, a := range res.Answers {
+		w.bytes(a)
+	}
+	w.head(4, uint64(len(res.Plaintexts)))
+	for _, v := range res.Plaintexts {
+		w.head(0, v)
+	}
+	return w.b
+}
+
 // checkedRequest remembers, on an envelope, the request that Summarize
 // checked, by a hash of every field: an envelope changed since is checked
 // again.

@@ -8,7 +8,7 @@ import (
 
 // refMarshal and refStrict are the general encoder and strict decoder
 // (encMode, decMode), which marshal and unmarshalStrict no longer use for
-// these three types.
+// these four types.
 func refMarshal(v any) []byte {
 	b, err := encMode.Marshal(v)
 	if err != nil {
@@ -37,6 +37,8 @@ func FuzzCBORView(f *testing.F) {
 	f.Add(refMarshal(&Request{Label: "élection", Kind: RequestTally, Options: 2, Bound: 1 << 40, Close: -5, Ciphertexts: make([]byte, 128)}))
 	f.Add(refMarshal(&Request{Label: "x", Kind: RequestBallots, Options: 300, Bound: 70000, Close: 1 << 33}))
 	f.Add(refMarshal(&Answer{Request: make([]byte, 32), Shares: make([]byte, 64), Proof: make([]byte, 64)}))
+	f.Add(refMarshal(&Result{Request: make([]byte, 32), Answers: [][]byte{make([]byte, 32), {}}, Plaintexts: []uint64{0, 23, 24, 255, 256, 1 << 40}}))
+	f.Add(refMarshal(&Result{}))
 	f.Add([]byte{0x83, 0x40, 0x40, 0xf6})
 	f.Add([]byte{0x86, 0x01, 0x7f, 0xff, 0x40, 0x00, 0x40, 0x40})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -75,6 +77,17 @@ func FuzzCBORView(f *testing.F) {
 		}
 		if err1 == nil && !bytes.Equal(writeAnswer(&a2), b) {
 			t.Fatalf("answer %x: the exact-size encoder writes %x", b, writeAnswer(&a2))
+		}
+		var r1, r2 Result
+		err1, err2 = refStrict(b, &r1), viewResult(b, &r2)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("result %x: general decoder %v, view %v", b, err1, err2)
+		}
+		if err1 == nil && !bytes.Equal(refMarshal(&r1), refMarshal(&r2)) {
+			t.Fatalf("result %x: the two decoders read different values", b)
+		}
+		if err1 == nil && !bytes.Equal(writeResult(&r2), b) {
+			t.Fatalf("result %x: the exact-size encoder writes %x", b, writeResult(&r2))
 		}
 	})
 }

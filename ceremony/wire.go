@@ -102,6 +102,8 @@ func marshal(v any) []byte {
 		return writeRequest(x)
 	case *Answer:
 		return writeAnswer(x)
+	case *Result:
+		return writeResult(x)
 	}
 	b, err := encMode.Marshal(v)
 	if err != nil {
@@ -260,6 +262,8 @@ func (e *Envelope) DecodeBody(v any) error {
 		err = viewRequest(e.Body, x)
 	case *Answer:
 		err = viewAnswer(e.Body, x)
+	case *Result:
+		err = viewResult(e.Body, x)
 	default:
 		err = unmarshalStrict(e.Body, v)
 	}

@@ -383,7 +383,7 @@ func cmdBoardTally(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := office.WriteOutput(*out, res.JSON(), *force); err != nil {
+	if err := office.WriteOutputWith(*out, *force, res.WriteJSON); err != nil {
 		return err
 	}
 	for _, s := range res.Skipped {

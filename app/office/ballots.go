@@ -1,12 +1,15 @@
 package office
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
 
 	"conclave/ceremony"
@@ -330,4 +333,40 @@ func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 func (t *TallyResult) JSON() []byte {
 	out, _ := json.MarshalIndent(t, "", "  ")
 	return append(out, '\n')
+}
+
+// WriteJSON writes JSON() to w, the choices of single ballots (one number
+// per ballot) a chunk at a time: the result of a million ballots is not
+// encoded whole, then indented again, in memory.
+func (t *TallyResult) WriteJSON(w io.Writer) error {
+	rest := *t
+	rest.Choices = nil
+	out, err := json.MarshalIndent(&rest, "", "  ")
+	if err != nil {
+		return err
+	}
+	at := bytes.Index(out, []byte(",\n  \"members_used\": "))
+	if len(t.Choices) == 0 || at < 0 {
+		if _, err := w.Write(out); err != nil {
+			return err
+		}
+		_, err := w.Write([]byte{'\n'})
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(out[:at])
+	bw.WriteString(",\n  \"choices\": [")
+	var num []byte
+	for k, c := range t.Choices {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		num = strconv.AppendUint(num[:0], c, 10)
+		bw.Write(num)
+	}
+	bw.WriteString("\n  ]")
+	bw.Write(out[at:])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }

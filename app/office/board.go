@@ -473,7 +473,7 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := b.Add(res.Bytes()); err != nil {
+	if _, err := b.AddMessage(res); err != nil {
 		return nil, err
 	}
 	return b.TallyResult(id)

@@ -61,6 +61,18 @@ func WriteOutput(path string, data []byte, force bool) error {
 	return WriteFileAtomic(path, data)
 }
 
+// WriteOutputWith is WriteOutput of what write writes (a large output
+// written a chunk at a time).
+func WriteOutputWith(path string, force bool, write func(io.Writer) error) error {
+	if err := CheckOutput(path, force); err != nil {
+		return err
+	}
+	if _, err := transfer.ExportWith(filepath.Dir(path), filepath.Base(path), write, nil); err != nil {
+		return errorf("%w", err)
+	}
+	return nil
+}
+
 // WriteMessageOutput is WriteOutput of a message's encoding, written piece
 // by piece (ceremony.Envelope.WriteTo): an answer to a million ciphertexts
 // is not copied once more to be written, and a request read in chunks is

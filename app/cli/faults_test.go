@@ -35,6 +35,9 @@ import (
 func init() {
 	faultChildMain = func() {
 		if args := os.Getenv(envChild); args != "" {
+			if os.Getenv(envInChunks) != "" {
+				inChunks()
+			}
 			os.Exit(faultChild(args))
 		}
 	}
@@ -275,7 +278,31 @@ func complete(t *testing.T, script [][]string, i int, where string) {
 	}
 }
 
-func TestFaultCampaign(t *testing.T) {
+func TestFaultCampaign(t *testing.T) { faultCampaign(t) }
+
+// TestFaultCampaignInChunks is the campaign with every request and board
+// file read in chunks (office.StreamAbove and office.StreamBoardAbove
+// lowered to nothing, here and in the children): the answer written as it
+// is made, the request written as the ciphertext file is read, every
+// message taken in from the board's copy.
+func TestFaultCampaignInChunks(t *testing.T) {
+	t.Setenv(envInChunks, "1")
+	defer inChunks()()
+	faultCampaign(t)
+}
+
+// envInChunks makes a child of the campaign read every file in chunks.
+const envInChunks = "CONCLAVE_FAULTS_IN_CHUNKS"
+
+// inChunks lowers the thresholds of reading in chunks to nothing and
+// returns what restores them.
+func inChunks() func() {
+	a, b := office.StreamAbove, office.StreamBoardAbove
+	office.StreamAbove, office.StreamBoardAbove = 0, 0
+	return func() { office.StreamAbove, office.StreamBoardAbove = a, b }
+}
+
+func faultCampaign(t *testing.T) {
 	full := os.Getenv("CONCLAVE_FAULTS") == "full"
 	if testing.Short() && !full {
 		t.Skip("the fault campaign is not short")

@@ -150,7 +150,7 @@ func BenchmarkCombine(b *testing.B) {
 	}
 	info := h.board.requests[req.ID()]
 	interleaved(b, n, func() {
-		if _, err := h.board.combine(info, []uint64{1, 2, 3}); err != nil {
+		if err := h.board.combine(info, []uint64{1, 2, 3}, func(int, []uint64) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	})

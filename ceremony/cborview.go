@@ -238,6 +238,44 @@ func viewResult(b []byte, res *Result) error {
 	return nil
 }
 
+// viewResultHeads decodes a result body as strictly as viewResult, but
+// leaves its plaintexts in their encoding: pts is that part of b (n
+// numbers, each checked to be an unsigned integer in its shortest form).
+func viewResultHeads(b []byte) (res Result, pts []byte, n int, err error) {
+	r := cborView{b: b}
+	r.array(3)
+	res.Request = r.bytes()
+	if m, k := r.head(); r.err == nil && m != 4 {
+		r.mismatch(m, k, causef("not an array of the expected length"))
+	} else if r.err == nil {
+		if k > MaxCiphertexts || k > uint64(len(r.b)) {
+			r.fail(causef("unexpected end of data"))
+		} else {
+			res.Answers = make([][]byte, k)
+			for i := range res.Answers {
+				res.Answers[i] = r.bytes()
+			}
+		}
+	}
+	if m, k := r.head(); r.err == nil && m != 4 {
+		r.mismatch(m, k, causef("not an array of the expected length"))
+	} else if r.err == nil {
+		if k > MaxCiphertexts || k > uint64(len(r.b)) {
+			r.fail(causef("unexpected end of data"))
+		} else {
+			start := r.b
+			for range k {
+				r.uint()
+			}
+			n, pts = int(k), start[:len(start)-len(r.b)]
+		}
+	}
+	if err := r.end(); err != nil {
+		return Result{}, nil, 0, err
+	}
+	return res, pts, n, nil
+}
+
 // writeResult encodes a result body in one buffer of the exact size.
 func writeResult(res *Result) []byte {
 	size := 1 + strSize(len(res.Request)) + headSize(uint64(len(res.Answers))) + headSize(uint64(len(res.Plaintexts)))

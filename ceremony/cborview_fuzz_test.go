@@ -89,6 +89,21 @@ func FuzzCBORView(f *testing.F) {
 		if err1 == nil && !bytes.Equal(writeResult(&r2), b) {
 			t.Fatalf("result %x: the exact-size encoder writes %x", b, writeResult(&r2))
 		}
+		r3, pts, n, err3 := viewResultHeads(b)
+		if (err1 == nil) != (err3 == nil) {
+			t.Fatalf("result %x: general decoder %v, heads %v", b, err1, err3)
+		}
+		if err1 == nil {
+			v := cborView{b: pts}
+			for k := range n {
+				if v.uint() != r1.Plaintexts[k] {
+					t.Fatalf("result %x: plaintext %d read otherwise from its encoding", b, k+1)
+				}
+			}
+			if n != len(r1.Plaintexts) || len(v.b) != 0 || v.err != nil || !bytes.Equal(r3.Request, r1.Request) || len(r3.Answers) != len(r1.Answers) {
+				t.Fatalf("result %x: its heads read otherwise", b)
+			}
+		}
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"io"
+	"iter"
 	"math/big"
 	"math/bits"
 	"runtime"
@@ -737,45 +738,75 @@ func (s *State) AnswerStatus(id ID) (valid []uint64, invalid map[uint64]error) {
 	return valid, invalid
 }
 
-// Combine decrypts request id from the first t valid answers (by member
+// Count decrypts request id from the first t valid answers (by member
 // index): M_k = B_k − Σ λ_j·D_jk, then the bounded discrete logarithm of
-// each M_k (docs/protocol.md §7.4). It returns the result message.
-func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
+// each M_k (docs/protocol.md §7.4). It returns the result message, whose
+// plaintexts are held only in their encoding (1 to 3 bytes each for single
+// ballots), made chunk by chunk as they are found.
+func (s *State) Count(id ID) (*Envelope, error) {
 	req := s.requests[id]
 	if req == nil {
-		return nil, nil, errorf("request %s is not on this board", id.Fingerprint())
+		return nil, errorf("request %s is not on this board", id.Fingerprint())
 	}
 	valid, invalid := s.AnswerStatus(id)
 	t := int(s.Call.Threshold)
 	if len(valid) < t {
 		if len(invalid) == 0 {
-			return nil, nil, errorf("%d valid answers to request %s, and %d are needed", len(valid), id.Fingerprint(), t)
+			return nil, errorf("%d valid answers to request %s, and %d are needed", len(valid), id.Fingerprint(), t)
 		}
 		skipped := List{Sep: "; "}
 		for j, why := range invalid {
 			skipped.Items = append(skipped.Items, textf("%s was skipped: %s", s.who(j), why))
 		}
-		return nil, nil, errorf("%d valid answers to request %s, and %d are needed; %v", len(valid), id.Fingerprint(), t, skipped)
+		return nil, errorf("%d valid answers to request %s, and %d are needed; %v", len(valid), id.Fingerprint(), t, skipped)
 	}
 	used := valid[:t]
-	pts, err := s.combine(req, used)
-	if err != nil {
-		return nil, nil, err
-	}
-	r := Result{Request: id[:], Plaintexts: pts}
+	// The result's body (writeResult's encoding), its plaintexts appended
+	// as the count finds them.
+	body := appendHead(nil, 4, 3)
+	body = appendHead(body, 2, uint64(len(id)))
+	body = append(body, id[:]...)
+	body = appendHead(body, 4, uint64(len(used)))
 	for _, j := range used {
 		aid := s.answers[id][j].id
-		r.Answers = append(r.Answers, aid[:])
+		body = appendHead(body, 2, uint64(len(aid)))
+		body = append(body, aid[:]...)
 	}
-	e := newEnvelope(KindResult, s.ID[:], 0, &r)
+	body = appendHead(body, 4, uint64(req.n))
+	err := s.combine(req, used, func(_ int, pts []uint64) error {
+		for _, v := range pts {
+			body = appendHead(body, 0, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	e := &Envelope{Version: Version, Kind: KindResult, Ceremony: s.ID[:], Body: body}
 	// The result is what this combination gives: taking it in (Add)
 	// need not combine again what was just combined.
 	rid := e.ID()
 	s.rememberCheck(checkKey("result", rid[:], s.ID[:]))
-	return e, pts, nil
+	return e, nil
 }
 
-func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
+// Combine is Count, with the plaintexts decoded (8 bytes each).
+func (s *State) Combine(id ID) (*Envelope, []uint64, error) {
+	e, err := s.Count(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var r Result
+	if err := e.DecodeBody(&r); err != nil {
+		return nil, nil, err
+	}
+	return e, r.Plaintexts, nil
+}
+
+// combine decrypts request req from the answers of used (§7.4), a chunk
+// at a time: it hands emit each chunk's plaintexts (valid until the next
+// call) with the index of the first.
+func (s *State) combine(req *requestInfo, used []uint64, emit func(first int, pts []uint64) error) error {
 	// With the Lagrange coefficients over a common denominator L,
 	// λ_j = N_j/L with small integers, L·M_k = L·B_k − Σ N_j·D_jk costs a
 	// few additions instead of t+1 full scalar multiplications, and the
@@ -793,20 +824,21 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 	}
 	bound := req.body.Bound
 	table := newDlogTable(base, bound, req.n)
-	pts := make([]uint64, req.n)
+	buf := make([]uint64, min(req.n, strandChunk))
 	// The request's ciphertexts and the t answers' shares, read together.
 	ss := []strand{req.cts}
 	for _, j := range used {
 		sh := s.answers[req.id][j].shares
 		if sh.len() != int64(req.n)*group.ElementSize {
 			// Only a check remembered wrongly (CheckCache) gets here.
-			return nil, errorf("the answer of %s holds %d bytes of decryption shares, want %d", s.who(j), sh.len(), req.n*group.ElementSize)
+			return errorf("the answer of %s holds %d bytes of decryption shares, want %d", s.who(j), sh.len(), req.n*group.ElementSize)
 		}
 		ss = append(ss, sh)
 	}
-	err := strands(ss, req.n, func(parts [][]byte, first int) error {
+	return strands(ss, req.n, func(parts [][]byte, first int) error {
 		cts, shares := parts[0], parts[1:]
-		return parallel(len(cts)/CiphertextSize, func(_, lo, hi int) error {
+		pts := buf[:len(cts)/CiphertextSize]
+		err := parallel(len(pts), func(_, lo, hi int) error {
 			var scalars []*group.Scalar
 			var ks []int64
 			if small {
@@ -849,15 +881,15 @@ func (s *State) combine(req *requestInfo, used []uint64) ([]uint64, error) {
 				if req.body.Kind == RequestBallots && v == 0 {
 					return errorf("ballot %d decrypts to 0, which is not an option number (1 to %d)", k+1, req.body.Options)
 				}
-				pts[k] = v
+				pts[i] = v
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		return emit(first, pts)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return pts, nil
 }
 
 // smallLagrange writes the Lagrange coefficients at zero for the members
@@ -903,14 +935,16 @@ func smallLagrange(used []uint64) (l int64, nums []int64, ok bool) {
 type resultInfo struct {
 	env  *Envelope
 	id   ID
-	body Result
+	body Result // its Plaintexts are in pts
+	pts  []byte // the plaintexts' encoding, a slice of env.Body
+	n    int
 	used []uint64
 }
 
 func (s *State) addResult(e *Envelope) (Text, error) {
-	var r Result
-	if err := e.DecodeBody(&r); err != nil {
-		return Text{}, err
+	r, pts, n, err := viewResultHeads(e.Body)
+	if err != nil {
+		return Text{}, errorf("the body of this %s message is malformed (%v)", e.Kind, err)
 	}
 	var rid ID
 	if len(r.Request) != len(rid) {
@@ -952,22 +986,49 @@ func (s *State) addResult(e *Envelope) (Text, error) {
 	}
 	key := checkKey("result", id[:], s.ID[:])
 	if !s.checkPassed(key) {
-		pts, err := s.combine(req, used)
+		altered := errorf("the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
+		if n != req.n {
+			return Text{}, altered
+		}
+		stated := cborView{b: pts}
+		err := s.combine(req, used, func(_ int, found []uint64) error {
+			for _, v := range found {
+				if stated.uint() != v {
+					return altered
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return Text{}, err
 		}
-		if !slices.Equal(pts, r.Plaintexts) {
-			return Text{}, errorf("the result of request %s does not match the decryption of its ciphertexts by the answers it names: it was altered", rid.Fingerprint())
-		}
 		s.rememberCheck(key)
 	}
-	pts := r.Plaintexts
-	s.results[rid] = &resultInfo{env: e, id: id, body: r, used: used}
-	return textf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, len(pts)), nil
+	s.results[rid] = &resultInfo{env: e, id: id, body: r, pts: pts, n: n, used: used}
+	return textf("result of request %q: recomputed from the answers of members %v, matches (%d plaintexts)", req.body.Label, used, n), nil
+}
+
+// Plaintexts returns the plaintexts of the result of request id, one after
+// the other, decoded from the result's encoding as they are read (the
+// state holds only that encoding), or nothing if it has no result.
+func (s *State) Plaintexts(id ID) iter.Seq[uint64] {
+	return func(yield func(uint64) bool) {
+		r := s.results[id]
+		if r == nil {
+			return
+		}
+		v := cborView{b: r.pts}
+		for range r.n {
+			if !yield(v.uint()) {
+				return
+			}
+		}
+	}
 }
 
 // Result returns the result of request id, if there is one, and the
-// members whose answers it combines.
+// members whose answers it combines. Its Plaintexts is nil: they are
+// read with Plaintexts.
 func (s *State) Result(id ID) (Result, []uint64, bool) {
 	r := s.results[id]
 	if r == nil {

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"iter"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -281,9 +283,13 @@ type TallyResult struct {
 	Kind                string    `json:"kind"`
 	Options             uint64    `json:"options"`
 	Counts              []uint64  `json:"counts"`
-	Choices             []uint64  `json:"choices,omitempty"`
 	MembersUsed         []uint64  `json:"members_used"`
 	Skipped             []Skipped `json:"skipped"`
+	// Choices gives, for single ballots, each ballot's option in the order
+	// of the request, read from the board's result as it is used (the
+	// JSON's "choices", after "counts"); nil for a tally. It is not held:
+	// a million ballots are a million numbers.
+	Choices iter.Seq[uint64] `json:"-"`
 }
 
 // Skipped names an answer that was not a correct decryption.
@@ -298,7 +304,7 @@ type Skipped struct {
 // TallyResult describes the result of request id, if it was combined.
 func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 	st := b.State
-	res, used, ok := st.Result(id)
+	_, used, ok := st.Result(id)
 	if !ok {
 		return nil, errorf("request %s has no result yet", id.Fingerprint())
 	}
@@ -307,11 +313,14 @@ func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 		Title: st.Call.Title, Request: hex.EncodeToString(id[:]), RequestFingerprint: id.Fingerprint(),
 		Label: req.Label, Kind: req.Kind, Options: req.Options, Skipped: []Skipped{}}
 	if req.Kind == ceremony.RequestTally {
-		tr.Counts = res.Plaintexts
+		tr.Counts = slices.Collect(st.Plaintexts(id)) // one per option
 	} else {
-		tr.Choices = res.Plaintexts
+		tr.Choices = st.Plaintexts(id)
 		tr.Counts = make([]uint64, req.Options)
-		for _, c := range res.Plaintexts {
+		for c := range tr.Choices {
+			if c < 1 || c > req.Options { // the result's check makes every choice an option
+				return nil, errorf("the result of request %s holds a ballot for option %d, but the options are numbered 1 to %d", id.Fingerprint(), c, req.Options)
+			}
 			tr.Counts[c-1]++
 		}
 	}
@@ -329,24 +338,24 @@ func (b *Board) TallyResult(id ceremony.ID) (*TallyResult, error) {
 	return tr, nil
 }
 
-// JSON encodes the result.
+// JSON encodes the result (WriteJSON).
 func (t *TallyResult) JSON() []byte {
-	out, _ := json.MarshalIndent(t, "", "  ")
-	return append(out, '\n')
+	var b bytes.Buffer
+	t.WriteJSON(&b)
+	return b.Bytes()
 }
 
-// WriteJSON writes JSON() to w, the choices of single ballots (one number
-// per ballot) a chunk at a time: the result of a million ballots is not
-// encoded whole, then indented again, in memory.
+// WriteJSON writes the result in format conclave-result/v1, indented by two
+// spaces, the choices of single ballots (one number per ballot) as they
+// are read: the result of a million ballots is not encoded whole, then
+// indented again, in memory.
 func (t *TallyResult) WriteJSON(w io.Writer) error {
-	rest := *t
-	rest.Choices = nil
-	out, err := json.MarshalIndent(&rest, "", "  ")
+	out, err := json.MarshalIndent(t, "", "  ")
 	if err != nil {
 		return err
 	}
 	at := bytes.Index(out, []byte(",\n  \"members_used\": "))
-	if len(t.Choices) == 0 || at < 0 {
+	if t.Choices == nil || at < 0 {
 		if _, err := w.Write(out); err != nil {
 			return err
 		}
@@ -357,15 +366,19 @@ func (t *TallyResult) WriteJSON(w io.Writer) error {
 	bw.Write(out[:at])
 	bw.WriteString(",\n  \"choices\": [")
 	var num []byte
-	for k, c := range t.Choices {
-		if k > 0 {
-			bw.WriteByte(',')
-		}
+	sep := ""
+	for c := range t.Choices {
+		bw.WriteString(sep)
 		bw.WriteString("\n    ")
 		num = strconv.AppendUint(num[:0], c, 10)
 		bw.Write(num)
+		sep = ","
 	}
-	bw.WriteString("\n  ]")
+	if sep == "" { // no ballot: as encoding/json writes an empty array
+		bw.WriteString("]")
+	} else {
+		bw.WriteString("\n  ]")
+	}
 	bw.Write(out[at:])
 	bw.WriteByte('\n')
 	return bw.Flush()

@@ -469,7 +469,7 @@ func (b *Board) Tally(id ceremony.ID) (*TallyResult, error) {
 	if _, _, done := b.State.Result(id); done {
 		return b.TallyResult(id) // checked when it was taken in: no need to combine again
 	}
-	res, _, err := b.State.Combine(id)
+	res, err := b.State.Count(id)
 	if err != nil {
 		return nil, err
 	}

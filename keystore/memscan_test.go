@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"conclave/internal/memscan"
+
+	"golang.org/x/crypto/argon2"
 )
 
 // runtimeSecret builds a distinctive value at run time (a literal would sit
@@ -47,6 +49,12 @@ func TestNoPlaintextInMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, h := range hits {
+			if memscan.Argon2Residue(h, pass1) || memscan.Argon2Residue(h, pass2) {
+				// x/crypto/argon2's BLAKE2b state, freed unwiped
+				// (docs/threat-model.md §2.15): not ours to clear.
+				t.Logf("after %s: %s: left by x/crypto/argon2", after, h)
+				continue
+			}
 			t.Errorf("after %s: %s", after, h)
 		}
 	}
@@ -118,4 +126,33 @@ func TestNoPlaintextInMemory(t *testing.T) {
 	scan("wrong passphrase")
 	s.Destroy()
 	scan("destroy")
+}
+
+// The copy of a passphrase that x/crypto/argon2 leaves in its freed
+// BLAKE2b state is found right after a derivation (deriveKey then returns
+// the memory it can to the system, which usually clears it: usually, not
+// always), and recognised as that
+// (memscan.Argon2Residue), so that the scans above leave out this copy and
+// no other.
+func TestArgon2ResidueRecognised(t *testing.T) {
+	if err := memscan.Available(); err != nil {
+		t.Skipf("the process's memory cannot be read here: %v", err)
+	}
+	pass := runtimeSecret("passphrase", "quartz lantern ", " willow harbor")
+	b := pass.Unmasked()
+	dk := argon2.IDKey(b, make([]byte, saltLen), 1, 64, 1, 64) // deriveKey, without its FreeOSMemory
+	clear(b)
+	wipe(dk)
+	hits, err := memscan.Scan([]memscan.Needle{pass})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) == 0 {
+		t.Fatal("no copy left by the derivation: the scans' exception for x/crypto/argon2 is not needed any more; remove it")
+	}
+	for _, h := range hits {
+		if !memscan.Argon2Residue(h, pass) {
+			t.Errorf("%s: not the copy x/crypto/argon2 leaves", h)
+		}
+	}
 }

@@ -113,7 +113,16 @@ func noSecretCopies(t *testing.T, postQuantum bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	hits:
 		for _, h := range hits {
+			for _, n := range needles {
+				if memscan.Argon2Residue(h, n) {
+					// x/crypto/argon2's BLAKE2b state, freed unwiped
+					// (docs/threat-model.md §2.15): not ours to clear.
+					t.Logf("after %s: %s: left by x/crypto/argon2", after, h)
+					continue hits
+				}
+			}
 			found++
 			t.Errorf("after %s: %s", after, h)
 		}

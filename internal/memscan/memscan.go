@@ -12,6 +12,7 @@ package memscan
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -152,6 +153,34 @@ func Scan(needles []Needle) ([]Hit, error) {
 		}
 	}
 	return hits, nil
+}
+
+// Argon2Residue reports whether h, a copy of the passphrase n, is
+// the one golang.org/x/crypto/argon2 leaves in freed memory: Argon2's H0
+// hashes 24 bytes of parameters and the passphrase's length, then the
+// passphrase, with a BLAKE2b-512 state that it allocates and never wipes
+// (x/crypto/blake2b's digest: h, c, size, then the 128-byte block that
+// holds the last input). The passphrase is then at offset 116 of that
+// object, preceded by the size 64, the parameters of Argon2id version 0x13
+// for a 64-byte output, and its length. The garbage collector frees the object
+// without clearing it, so the copy stays until the memory is reused
+// (docs/threat-model.md §2.15). Tests that scan for passphrases leave out
+// this copy, and only this one.
+func Argon2Residue(h Hit, n Needle) bool {
+	const block = 88 // the offset of the digest's block
+	const at = block + 24 + 4
+	if h.Name != n.Name || h.Addr < at || mem == nil {
+		return false
+	}
+	var b [at]byte
+	if got, _ := mem.ReadAt(b[:], int64(h.Addr-at)); got != len(b) {
+		return false
+	}
+	le32 := func(i int) uint32 { return binary.LittleEndian.Uint32(b[block+i:]) }
+	return binary.LittleEndian.Uint64(b[80:]) == 64 && // BLAKE2b-512
+		le32(4) == 64 && // the key's length
+		le32(16) == 0x13 && le32(20) == 2 && // Argon2 version 1.3, Argon2id
+		le32(24) == uint32(len(n.masked))
 }
 
 // find returns the offsets of the unmasked needle in data, comparing

@@ -204,35 +204,14 @@ func viewAnswer(b []byte, a *Answer) error {
 // size (8 bytes each, against 1 to 9 in b): the general decoder also
 // encoded them again to check them, a copy this does not make.
 func viewResult(b []byte, res *Result) error {
-	r := cborView{b: b}
-	r.array(3)
-	v := Result{Request: r.bytes()}
-	if m, n := r.head(); r.err == nil && m != 4 {
-		r.mismatch(m, n, causef("not an array of the expected length"))
-	} else if r.err == nil {
-		if n > MaxCiphertexts || n > uint64(len(r.b)) {
-			r.fail(causef("unexpected end of data"))
-		} else {
-			v.Answers = make([][]byte, n)
-			for k := range v.Answers {
-				v.Answers[k] = r.bytes()
-			}
-		}
-	}
-	if m, n := r.head(); r.err == nil && m != 4 {
-		r.mismatch(m, n, causef("not an array of the expected length"))
-	} else if r.err == nil {
-		if n > MaxCiphertexts || n > uint64(len(r.b)) {
-			r.fail(causef("unexpected end of data"))
-		} else {
-			v.Plaintexts = make([]uint64, n)
-			for k := range v.Plaintexts {
-				v.Plaintexts[k] = r.uint()
-			}
-		}
-	}
-	if err := r.end(); err != nil {
+	v, pts, n, err := viewResultHeads(b)
+	if err != nil {
 		return err
+	}
+	v.Plaintexts = make([]uint64, n)
+	r := cborView{b: pts}
+	for k := range v.Plaintexts {
+		v.Plaintexts[k] = r.uint() // checked by viewResultHeads
 	}
 	*res = v
 	return nil
@@ -245,35 +224,37 @@ func viewResultHeads(b []byte) (res Result, pts []byte, n int, err error) {
 	r := cborView{b: b}
 	r.array(3)
 	res.Request = r.bytes()
-	if m, k := r.head(); r.err == nil && m != 4 {
-		r.mismatch(m, k, causef("not an array of the expected length"))
-	} else if r.err == nil {
-		if k > MaxCiphertexts || k > uint64(len(r.b)) {
-			r.fail(causef("unexpected end of data"))
-		} else {
-			res.Answers = make([][]byte, k)
-			for i := range res.Answers {
-				res.Answers[i] = r.bytes()
-			}
-		}
+	res.Answers = make([][]byte, r.arrayLen())
+	for i := range res.Answers {
+		res.Answers[i] = r.bytes()
 	}
-	if m, k := r.head(); r.err == nil && m != 4 {
-		r.mismatch(m, k, causef("not an array of the expected length"))
-	} else if r.err == nil {
-		if k > MaxCiphertexts || k > uint64(len(r.b)) {
-			r.fail(causef("unexpected end of data"))
-		} else {
-			start := r.b
-			for range k {
-				r.uint()
-			}
-			n, pts = int(k), start[:len(start)-len(r.b)]
-		}
+	k := r.arrayLen()
+	start := r.b
+	for range k {
+		r.uint()
 	}
 	if err := r.end(); err != nil {
 		return Result{}, nil, 0, err
 	}
-	return res, pts, n, nil
+	return res, start[:len(start)-len(r.b)], int(k), nil
+}
+
+// arrayLen reads the head of an array and returns its length: 0 after an
+// error, or for one longer than MaxCiphertexts (the decoder's limit) or
+// than the bytes left could hold.
+func (r *cborView) arrayLen() uint64 {
+	m, n := r.head()
+	switch {
+	case r.err != nil:
+		return 0
+	case m != 4:
+		r.mismatch(m, n, causef("not an array of the expected length"))
+		return 0
+	case n > MaxCiphertexts || n > uint64(len(r.b)):
+		r.fail(causef("unexpected end of data"))
+		return 0
+	}
+	return n
 }
 
 // writeResult encodes a result body in one buffer of the exact size.

@@ -34,6 +34,24 @@ func ballotsOfOne(y *group.Element, n int) []byte {
 	return out
 }
 
+// largeRequest makes a small ceremony with a request of n single ballots
+// on its board, written to a stick with every member's answer: it returns
+// the board, the request and the answers' paths.
+func largeRequest(t *testing.T, label string, n int) (*Board, *ceremony.Envelope, []string) {
+	t.Helper()
+	b, ms, ek := smallCeremonyKey(t, t.TempDir())
+	req, err := b.Request(label, &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stick := t.TempDir()
+	reqPath := filepath.Join(stick, "request.cbor")
+	if err := WriteMessageOutput(reqPath, req, false); err != nil {
+		t.Fatal(err)
+	}
+	return b, req, answerFiles(t, ms, reqPath, stick)
+}
+
 // answerFiles has every member answer the request at reqPath into a file
 // of dir (a.cbor, b.cbor, ...) and returns their paths.
 func answerFiles(t *testing.T, ms []*Member, reqPath, dir string) []string {
@@ -69,19 +87,8 @@ func heapAfterGC() uint64 {
 // them, exports a record that verifies, and refuses to count when the
 // request's file is rewritten after it was checked.
 func TestBoardReadsLargeFilesInChunks(t *testing.T) {
-	dir := t.TempDir()
-	b, ms, ek := smallCeremonyKey(t, dir)
 	const n = 8000
-	req, err := b.Request("large", &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, n)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stick := t.TempDir()
-	reqPath := filepath.Join(stick, "request.cbor")
-	if err := WriteMessageOutput(reqPath, req, false); err != nil {
-		t.Fatal(err)
-	}
-	answers := answerFiles(t, ms, reqPath, stick)
+	b, req, answers := largeRequest(t, "large", n)
 	defer func(v int64) { StreamBoardAbove = v }(StreamBoardAbove)
 	StreamBoardAbove = 1 << 14 // the request (512 kB) and the answers (256 kB), not the other messages
 
@@ -200,26 +207,8 @@ func (readerFile) Close() error { return nil }
 // an answer the folder does not, nor, brought in again, "already on the
 // board" for a file the folder does not hold.
 func TestBoardLargeAnswerFromPulledStick(t *testing.T) {
-	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
-	k, _ := b.State.ElectionKeyFile()
-	ek, err := ceremony.ParseElectionKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const n = 300
-	req, err := b.Request("stick", &Ciphertexts{Kind: ceremony.RequestBallots, Options: 1, Bound: 1, Data: ballotsOfOne(ek.Key, n)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stick := t.TempDir()
-	reqPath := filepath.Join(stick, "request.cbor")
-	if err := WriteMessageOutput(reqPath, req, false); err != nil {
-		t.Fatal(err)
-	}
-	answers := answerFiles(t, ms, reqPath, stick)
+	b, req, answers := largeRequest(t, "stick", n)
 	defer func(v int64) { StreamBoardAbove = v }(StreamBoardAbove)
 	StreamBoardAbove = 1 << 10 // the request and the answers
 
@@ -327,9 +316,7 @@ func TestExportRecordStopsOnUnreadableFile(t *testing.T) {
 		t.Skip("the unreadable file is a symbolic link, which Wine shows Windows programs as the file it points to")
 	}
 	dir := t.TempDir()
-	b, ms := smallCeremony(t, dir)
-	defer ms[0].Close()
-	defer ms[1].Close()
+	b, _, _ := smallCeremonyKey(t, dir)
 	entries, _ := os.ReadDir(b.Dir)
 	var victim string
 	for _, en := range entries {

@@ -305,11 +305,11 @@ func readRecordFile(path string) (ceremony.RecordFile, error) {
 	if err != nil {
 		return ceremony.RecordFile{}, err
 	}
-	f.Close()
+	defer f.Close()
 	if size > StreamBoardAbove {
 		return ceremony.RecordFile{Source: fileSource{path: path, size: size, noFollow: true}, Size: size}, nil
 	}
-	data, err := safefile.ReadNoFollow(path, safefile.BoardFile)
+	data, err := safefile.ReadOpened(f, path, size, safefile.BoardFile)
 	if err != nil {
 		return ceremony.RecordFile{}, err
 	}
@@ -359,9 +359,9 @@ func OpenMessage(path string) (*ceremony.Envelope, error) {
 	if err != nil {
 		return nil, errorf("%w", err)
 	}
-	f.Close()
+	defer f.Close()
 	if size <= StreamBoardAbove {
-		return ReadMessage(path)
+		return parseMessageFile(f, path, size)
 	}
 	e, err := ceremony.OpenMessage(fileSource{path: path, size: size}, size)
 	if err != nil {
@@ -409,7 +409,18 @@ var ErrUnreadable = errorf("a file of the board cannot be read")
 // blocking and refuses anything that is not a regular file of at most the
 // size of the largest message (safefile.Request).
 func ReadMessage(path string) (*ceremony.Envelope, error) {
-	data, err := safefile.Read(path, safefile.Request)
+	f, size, err := safefile.Open(path, safefile.Request)
+	if err != nil {
+		return nil, errorf("%w", err)
+	}
+	defer f.Close()
+	return parseMessageFile(f, path, size)
+}
+
+// parseMessageFile reads and parses the message file f, opened at path
+// with its size (safefile.Open).
+func parseMessageFile(f *os.File, path string, size int64) (*ceremony.Envelope, error) {
+	data, err := safefile.ReadOpened(f, path, size, safefile.Request)
 	if err != nil {
 		return nil, errorf("%w", err)
 	}

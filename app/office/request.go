@@ -26,18 +26,19 @@ type MemberRequest struct {
 
 // ReadRequest reads and checks the decryption request at path
 // (docs/protocol.md §7.2): a file of at most ceremony.StreamRequestsAbove
-// bytes whole (ReadMessage, then ceremony.Summarize), a larger one in
-// chunks (ceremony.OpenRequest), so that the member's memory does not grow
-// with the request; that one stays open, read with pread, never mapped (a
-// pulled stick is then an I/O error): Close it.
+// bytes whole (as ReadMessage, from the file it opened to learn its size,
+// then ceremony.Summarize), a larger one in chunks (ceremony.OpenRequest),
+// so that the member's memory does not grow with the request; that one
+// stays open, read with pread, never mapped (a pulled stick is then an
+// I/O error): Close it.
 func ReadRequest(path string) (*MemberRequest, error) {
 	f, size, err := safefile.Open(path, safefile.Request)
 	if err != nil {
 		return nil, errorf("%w", err)
 	}
 	if size <= StreamAbove {
+		e, err := parseMessageFile(f, path, size)
 		f.Close()
-		e, err := ReadMessage(path)
 		if err != nil {
 			return nil, err
 		}

@@ -218,6 +218,13 @@ func read(path string, kind Kind, noFollow bool) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	return ReadOpened(f, path, size, kind)
+}
+
+// ReadOpened reads f, which Open (or OpenNoFollow) opened at path with its
+// size and kind, as Read would have: a caller that opened the file to
+// learn its size reads it without opening it again. The caller closes f.
+func ReadOpened(f *os.File, path string, size int64, kind Kind) ([]byte, error) {
 	buf := make([]byte, size+1)
 	n, err := io.ReadFull(f, buf)
 	switch {

@@ -126,17 +126,29 @@ func unmarshalStrict(b []byte, v any) error {
 
 // Bytes returns the canonical encoding of e. For a message read by
 // OpenMessage it reads the file whole, once more: write such a message
-// with WriteTo instead. It panics if that file no longer reads as it did.
+// with WriteTo instead. It panics if that file no longer reads as it did
+// (Encoding returns an error).
 func (e *Envelope) Bytes() []byte {
+	b, err := e.Encoding()
+	if err != nil {
+		panic("ceremony: a message file changed or became unreadable while it was copied: " + err.Error())
+	}
+	return b
+}
+
+// Encoding is Bytes, with an error instead of a panic when e was read by
+// OpenMessage and its file no longer reads as it did (ErrMessageChanged,
+// ErrMessageUnreadable).
+func (e *Envelope) Encoding() ([]byte, error) {
 	if e.spill == nil {
-		return marshal(e)
+		return marshal(e), nil
 	}
 	var b bytes.Buffer
 	b.Grow(int(e.spill.size))
 	if _, err := e.WriteTo(&b); err != nil {
-		panic("ceremony: a message file changed or became unreadable while it was copied: " + err.Error())
+		return nil, err
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 // ID returns the message's identifier: H("conclave/v1/message", encoding)

@@ -9,7 +9,6 @@
 package office
 
 import (
-	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -374,12 +373,11 @@ func OpenMessage(path string) (*ceremony.Envelope, error) {
 // message read in chunks (OpenMessage): an error, not a panic, if that
 // file no longer reads as it did.
 func MessageBytes(e *ceremony.Envelope) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(int(e.Size()))
-	if _, err := e.WriteTo(&b); err != nil {
+	b, err := e.Encoding()
+	if err != nil {
 		return nil, errorf("%w", err)
 	}
-	return b.Bytes(), nil
+	return b, nil
 }
 
 // writeMessage writes a message into a file atomically (WriteFileAtomic),

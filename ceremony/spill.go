@@ -105,7 +105,8 @@ func OpenMessage(src Source, size int64) (*Envelope, error) {
 			return nil, errorf("this %s message holds %d bytes, more than any valid one: it is not a Conclave message", e.Kind, size)
 		}
 		whole := make([]byte, size)
-		if err := readSpill(f, whole, 0, size); err != nil {
+		n := copy(whole, prefix) // read already
+		if err := readSpill(f, whole[n:], int64(n), size); err != nil {
 			return nil, err
 		}
 		return ParseEnvelope(whole)

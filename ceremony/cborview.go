@@ -266,17 +266,24 @@ func writeResult(res *Result) []byte {
 	for _, v := range res.Plaintexts {
 		size += headSize(v)
 	}
-	w := cborWriter{make([]byte, 0, size)}
-	w.head(4, 3)
-	w.bytes(res.Request)
-	w.head(4, uint64(len(res.Answers)))
-	for _, a := range res.Answers {
-		w.bytes(a)
-	}
-	w.head(4, uint64(len(res.Plaintexts)))
+	w := cborWriter{appendResultHeads(make([]byte, 0, size), res.Request, res.Answers, len(res.Plaintexts))}
 	for _, v := range res.Plaintexts {
 		w.head(0, v)
 	}
+	return w.b
+}
+
+// appendResultHeads appends to dst a result body's encoding up to its n
+// plaintexts, which follow it, each a head of major type 0.
+func appendResultHeads(dst, request []byte, answers [][]byte, n int) []byte {
+	w := cborWriter{dst}
+	w.head(4, 3)
+	w.bytes(request)
+	w.head(4, uint64(len(answers)))
+	for _, a := range answers {
+		w.bytes(a)
+	}
+	w.head(4, uint64(n))
 	return w.b
 }
 

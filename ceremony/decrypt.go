@@ -763,16 +763,12 @@ func (s *State) Count(id ID) (*Envelope, error) {
 	used := valid[:t]
 	// The result's body (writeResult's encoding), its plaintexts appended
 	// as the count finds them.
-	body := appendHead(nil, 4, 3)
-	body = appendHead(body, 2, uint64(len(id)))
-	body = append(body, id[:]...)
-	body = appendHead(body, 4, uint64(len(used)))
-	for _, j := range used {
+	answers := make([][]byte, len(used))
+	for k, j := range used {
 		aid := s.answers[id][j].id
-		body = appendHead(body, 2, uint64(len(aid)))
-		body = append(body, aid[:]...)
+		answers[k] = aid[:]
 	}
-	body = appendHead(body, 4, uint64(req.n))
+	body := appendResultHeads(nil, id[:], answers, req.n)
 	err := s.combine(req, used, func(_ int, pts []uint64) error {
 		for _, v := range pts {
 			body = appendHead(body, 0, v)

@@ -27,17 +27,35 @@ var (
 	keyedFields       = map[string]bool{"Format": true}
 )
 
-// keyedFormats collects every literal format given to a keyed constructor
-// (or as a Format field, or a constant named like one) in the non-test
-// sources of dir, with its position. A constructor called with a format
-// that is not a literal is reported too: its key could not be checked.
-func keyedFormats(t *testing.T, dir string) map[string]string {
+// parseSources parses the non-test Go sources of dir (at least one).
+func parseSources(t *testing.T, dir string) (*token.FileSet, []*ast.File) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sources in %s: %v", dir, err)
 	}
 	fset := token.NewFileSet()
+	var out []*ast.File
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, af)
+	}
+	return fset, out
+}
+
+// keyedFormats collects every literal format given to a keyed constructor
+// (or as a Format field, or a constant named like one) in the non-test
+// sources of dir, with its position. A constructor called with a format
+// that is not a literal is reported too: its key could not be checked.
+func keyedFormats(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	fset, sources := parseSources(t, dir)
 	out := map[string]string{}
 	add := func(e ast.Expr) {
 		if id, ok := e.(*ast.Ident); ok && id.Name == "format" {
@@ -54,14 +72,7 @@ func keyedFormats(t *testing.T, dir string) map[string]string {
 		}
 		out[s] = fset.Position(lit.Pos()).String()
 	}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, af := range sources {
 		ast.Inspect(af, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.CallExpr:
@@ -188,17 +199,9 @@ func checkKey(en, fr map[string]string, key, where string, missing *[]string) {
 // made with errors.New in the non-test sources of dir.
 func exportedSentinels(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-	fset := token.NewFileSet()
+	fset, sources := parseSources(t, dir)
 	out := map[string]string{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		af, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, af := range sources {
 		ast.Inspect(af, func(n ast.Node) bool {
 			vs, ok := n.(*ast.ValueSpec)
 			if !ok {

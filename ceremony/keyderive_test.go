@@ -26,17 +26,7 @@ func TestOwnedKeysMatchStdlib(t *testing.T) {
 	for i := range 200 {
 		seed := make([]byte, 32)
 		rand.Read(seed)
-		want, err := kem.DeriveKeyPair(seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := deriveX25519(seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		wb, _ := want.Bytes()
-		gb, _ := got.Bytes()
-		if !bytes.Equal(wb, gb) || !bytes.Equal(want.PublicKey().Bytes(), got.PublicKey().Bytes()) {
+		if !sameX25519(t, kem, seed) {
 			t.Fatalf("seed %d: the X25519 key differs from crypto/hpke's", i)
 		}
 		msg := make([]byte, i)
@@ -54,4 +44,21 @@ func TestOwnedKeysMatchStdlib(t *testing.T) {
 			t.Fatal("wipe left part of the expanded key")
 		}
 	}
+}
+
+// sameX25519 reports whether deriveX25519 derives from ikm the key pair
+// that crypto/hpke's DeriveKeyPair derives.
+func sameX25519(t testing.TB, kem hpke.KEM, ikm []byte) bool {
+	t.Helper()
+	want, err := kem.DeriveKeyPair(ikm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := deriveX25519(ikm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, _ := want.Bytes()
+	gb, _ := got.Bytes()
+	return bytes.Equal(wb, gb) && bytes.Equal(want.PublicKey().Bytes(), got.PublicKey().Bytes())
 }
